@@ -1,0 +1,66 @@
+/**
+ * AWS clients for the collector, built the same way for the CLI and the Lambdas: the SDK's standard
+ * credential and region chain (so `AWS_PROFILE`, `AWS_ENDPOINT_URL` and friends work), adaptive retries
+ * with a bounded number of attempts, and request timeouts so a hung connection is cut and retried.
+ */
+import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import { EC2Client } from "@aws-sdk/client-ec2";
+import { STSClient } from "@aws-sdk/client-sts";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
+
+/** The clients one region's collection needs. */
+export interface AwsClients {
+  ec2: EC2Client;
+  cloudwatch: CloudWatchClient;
+  sts: STSClient;
+}
+
+export interface ClientOptions {
+  region: string;
+  /** A named profile from the shared config files. */
+  profile?: string;
+  /** Total attempts per call, including the first (default 8). */
+  maxAttempts?: number;
+  /** Milliseconds to wait for a TCP connection (default 3000). */
+  connectionTimeoutMs?: number;
+  /** Milliseconds of socket inactivity before a request is cut (default 15000). */
+  requestTimeoutMs?: number;
+}
+
+/**
+ * Client settings shared by every AWS client the project builds.
+ *
+ * @example
+ * ```ts
+ * new EC2Client(clientConfig({ region: "eu-west-1" }));
+ * ```
+ */
+export function clientConfig(options: ClientOptions) {
+  return {
+    region: options.region,
+    ...(options.profile ? { profile: options.profile } : {}),
+    retryMode: "adaptive" as const,
+    maxAttempts: options.maxAttempts ?? 8,
+    requestHandler: new NodeHttpHandler({
+      connectionTimeout: options.connectionTimeoutMs ?? 3_000,
+      requestTimeout: options.requestTimeoutMs ?? 15_000,
+    }),
+  };
+}
+
+/**
+ * Creates the EC2, CloudWatch and STS clients for one region.
+ *
+ * @example
+ * ```ts
+ * const clients = createClients({ region: "us-east-1", profile: "audit" });
+ * ```
+ */
+export function createClients(options: ClientOptions): AwsClients {
+  const config = clientConfig(options);
+  return {
+    ec2: new EC2Client(config),
+    cloudwatch: new CloudWatchClient(config),
+    sts: new STSClient(config),
+  };
+}

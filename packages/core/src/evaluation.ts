@@ -1,0 +1,65 @@
+/** Evaluations: what every front door (Config, digest, CLI) reports. */
+
+export const Compliance = {
+  COMPLIANT: "COMPLIANT",
+  NON_COMPLIANT: "NON_COMPLIANT",
+  NOT_APPLICABLE: "NOT_APPLICABLE",
+} as const;
+export type ComplianceType = (typeof Compliance)[keyof typeof Compliance];
+
+export const ResourceTypes = {
+  VpcEndpoint: "AWS::EC2::VPCEndpoint",
+  Subnet: "AWS::EC2::Subnet",
+  Vpc: "AWS::EC2::VPC",
+} as const;
+export type ResourceType = (typeof ResourceTypes)[keyof typeof ResourceTypes];
+
+/** The tag that exempts a resource from every rule; its value is quoted in the annotation. */
+export const EXEMPT_TAG = "endpoint-auditor:exempt";
+
+/** AWS Config's annotation limit. */
+export const MAX_ANNOTATION_LENGTH = 256;
+
+/** What a rule says about one resource. */
+export interface Finding {
+  resourceId: string;
+  compliance: ComplianceType;
+  annotation: string;
+  /** Set on NON_COMPLIANT findings whose fix saves money. */
+  monthlySavingsUsd?: number;
+}
+
+/** A finding placed in its account, region and rule. */
+export interface Evaluation extends Finding {
+  ruleId: string;
+  resourceType: ResourceType;
+  region: string;
+  accountId: string;
+}
+
+/** A rule (or a whole region) that could not be evaluated. */
+export interface ScanError {
+  region: string;
+  ruleId?: string;
+  message: string;
+}
+
+/**
+ * Cuts an annotation to AWS Config's 1–256 characters, ending a cut one with "…".
+ *
+ * @example
+ * ```ts
+ * clampAnnotation("x".repeat(1000)).length; // 256
+ * ```
+ */
+export function clampAnnotation(text: string, max = MAX_ANNOTATION_LENGTH): string {
+  const clean = text.replace(/\s+/g, " ").trim();
+  if (clean.length === 0) return "No details.";
+  if (clean.length <= max) return clean;
+  return `${clean.slice(0, max - 1).trimEnd()}…`;
+}
+
+/** Rounds dollars to cents. */
+export function roundUsd(value: number): number {
+  return Math.round(value * 100) / 100;
+}
