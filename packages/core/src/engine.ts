@@ -39,7 +39,8 @@ export interface PreparedRule {
  * ```
  */
 export function prepareRules(selections?: readonly RuleSelection[], registry: readonly AnyRule[] = RULES): PreparedRule[] {
-  const chosen = selections && selections.length > 0 ? selections : registry.map((r) => ({ ruleId: r.metadata.id }));
+  const chosen: readonly RuleSelection[] =
+    selections && selections.length > 0 ? selections : registry.map((r) => ({ ruleId: r.metadata.id }));
   return chosen.map((s) => {
     const rule = registry.find((r) => r.metadata.id === s.ruleId);
     if (!rule) throw new UnknownRuleError(s.ruleId, registry.map((r) => r.metadata.id));
