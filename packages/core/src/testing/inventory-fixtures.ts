@@ -1,0 +1,663 @@
+/**
+ * Test support: builds realistic raw API items (the shapes `DescribeVpcs`, `DescribeSubnets`,
+ * `DescribeRouteTables`, `DescribeNatGateways`, `DescribeVpcEndpoints`, `DescribeFlowLogs`,
+ * `DescribeVpnGateways`, `DescribeTransitGatewayVpcAttachments`, `DescribeVpcPeeringConnections` and
+ * `GetMetricData` return) and turns them into an {@link Inventory} through the real {@link parseRegion}, so
+ * rule tests exercise the same parsing as a live scan or a replayed snapshot.
+ *
+ * Values are spelled as the EC2 Query API returns them, which is not always what the SDK's TypeScript
+ * enums say: endpoint `State` is `available` / `pendingAcceptance` (the SDK types list `Available`), flow
+ * log `FlowLogStatus` is `ACTIVE`, `DeliverLogsStatus` `SUCCESS` / `FAILED`, VPN attachment `State`
+ * `attached`, transit-gateway attachment `State` `available`, peering `Status.Code` `active`.
+ *
+ * @example
+ * ```ts
+ * const b = new InventoryBuilder();
+ * const vpc = b.vpc();
+ * const subnet = b.subnet({ vpcId: vpc });
+ * const nat = b.natGateway({ vpcId: vpc, subnetId: b.subnet({ vpcId: vpc }) });
+ * b.routeTable({ vpcId: vpc, subnetIds: [subnet], routes: [routeTo.nat(nat)] });
+ * const inventory = b.build();
+ * ```
+ */
+import type {
+  FlowLog as Ec2FlowLog,
+  NatGateway as Ec2NatGateway,
+  Route as Ec2Route,
+  RouteTable as Ec2RouteTable,
+  RouteTableAssociation as Ec2RouteTableAssociation,
+  Subnet as Ec2Subnet,
+  Tag,
+  TransitGatewayVpcAttachment as Ec2TransitGatewayVpcAttachment,
+  Vpc as Ec2Vpc,
+  VpcEndpoint as Ec2VpcEndpoint,
+  VpcPeeringConnection as Ec2VpcPeeringConnection,
+  VpnGateway as Ec2VpnGateway,
+} from "@aws-sdk/client-ec2";
+import type { MetricDataResult } from "@aws-sdk/client-cloudwatch";
+import type { Inventory } from "../inventory/model";
+import { parseRegion } from "../inventory/parse";
+import type { InventoryPart } from "../inventory/parts";
+import type { RawCollectionError, RawEndpointMetrics, RawRegion } from "../inventory/raw";
+
+export const FIXTURE_ACCOUNT_ID = "111122223333";
+export const FIXTURE_REGION = "us-east-1";
+/** A fixed "now" for rule tests. */
+export const FIXTURE_NOW = new Date("2026-11-02T06:00:00.000Z");
+export const DAY_MS = 86_400_000;
+
+/** `now` minus `days` days. */
+export function daysBefore(now: Date, days: number): Date {
+  return new Date(now.getTime() - days * DAY_MS);
+}
+
+/** Midnight UTC of the day `date` falls in (where CloudWatch puts a daily datapoint). */
+export function startOfUtcDay(date: Date): Date {
+  return new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()));
+}
+
+/** EC2 prefix-list ids of the S3 and DynamoDB gateway endpoints in us-east-1 (as DescribeRouteTables shows them). */
+const PREFIX_LISTS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  "us-east-1": { s3: "pl-63a5400a", dynamodb: "pl-02cd2c6b" },
+};
+
+function tagList(tags: Readonly<Record<string, string>> | undefined): Tag[] {
+  return Object.entries(tags ?? {}).map(([Key, Value]) => ({ Key, Value }));
+}
+
+/** Default routes (or any destination) to each kind of target, as DescribeRouteTables returns them. */
+export const routeTo = {
+  local: (cidr: string): Ec2Route => ({ DestinationCidrBlock: cidr, GatewayId: "local", Origin: "CreateRouteTable", State: "active" }),
+  internetGateway: (igwId: string, cidr = "0.0.0.0/0"): Ec2Route => ({
+    DestinationCidrBlock: cidr,
+    GatewayId: igwId,
+    Origin: "CreateRoute",
+    State: "active",
+  }),
+  nat: (natGatewayId: string, cidr = "0.0.0.0/0"): Ec2Route => ({
+    DestinationCidrBlock: cidr,
+    NatGatewayId: natGatewayId,
+    Origin: "CreateRoute",
+    State: "active",
+  }),
+  transitGateway: (tgwId: string, cidr = "0.0.0.0/0"): Ec2Route => ({
+    DestinationCidrBlock: cidr,
+    TransitGatewayId: tgwId,
+    Origin: "CreateRoute",
+    State: "active",
+  }),
+  peering: (pcxId: string, cidr = "0.0.0.0/0"): Ec2Route => ({
+    DestinationCidrBlock: cidr,
+    VpcPeeringConnectionId: pcxId,
+    Origin: "CreateRoute",
+    State: "active",
+  }),
+  networkInterface: (eniId: string, cidr = "0.0.0.0/0"): Ec2Route => ({
+    DestinationCidrBlock: cidr,
+    NetworkInterfaceId: eniId,
+    Origin: "CreateRoute",
+    State: "active",
+  }),
+  /** A route to an instance (e.g. a NAT instance): the API names the instance, its owner and its ENI. */
+  instance: (instanceId: string, eniId: string, ownerId = FIXTURE_ACCOUNT_ID, cidr = "0.0.0.0/0"): Ec2Route => ({
+    DestinationCidrBlock: cidr,
+    InstanceId: instanceId,
+    InstanceOwnerId: ownerId,
+    NetworkInterfaceId: eniId,
+    Origin: "CreateRoute",
+    State: "active",
+  }),
+  virtualPrivateGateway: (vgwId: string, cidr = "0.0.0.0/0", propagated = false): Ec2Route => ({
+    DestinationCidrBlock: cidr,
+    GatewayId: vgwId,
+    Origin: propagated ? "EnableVgwRoutePropagation" : "CreateRoute",
+    State: "active",
+  }),
+  /** A Gateway Load Balancer endpoint as a route target (inspection VPCs). */
+  gatewayLoadBalancerEndpoint: (vpceId: string, cidr = "0.0.0.0/0"): Ec2Route => ({
+    DestinationCidrBlock: cidr,
+    GatewayId: vpceId,
+    Origin: "CreateRoute",
+    State: "active",
+  }),
+  /** The prefix-list route a gateway endpoint adds to each route table it is attached to. */
+  gatewayEndpoint: (vpceId: string, prefixListId: string): Ec2Route => ({
+    DestinationPrefixListId: prefixListId,
+    GatewayId: vpceId,
+    Origin: "CreateRoute",
+    State: "active",
+  }),
+  /** The same route after its target was deleted. */
+  blackhole: (route: Ec2Route): Ec2Route => ({ ...route, State: "blackhole" }),
+} as const;
+
+/** Endpoint states as the API spells them (the SDK's `State` type lists `Available`, … instead). */
+export type ApiEndpointState =
+  | "pendingAcceptance"
+  | "pending"
+  | "available"
+  | "deleting"
+  | "deleted"
+  | "rejected"
+  | "failed"
+  | "expired"
+  | "partial";
+
+export interface BuilderOptions {
+  region?: string;
+  accountId?: string;
+  now?: Date;
+}
+
+/** One day of `BytesProcessed` for an endpoint. */
+export interface DailyBytes {
+  /** Whole days before `now`; the datapoint sits at midnight UTC of that day. */
+  daysAgo: number;
+  bytes: number;
+}
+
+/**
+ * Accumulates raw API items for one account + region and parses them with {@link parseRegion}.
+ * Every `add` method returns the id of what it added. Ids are generated (17 hex digits, like real ones)
+ * unless given.
+ */
+export class InventoryBuilder {
+  public readonly region: string;
+  public readonly accountId: string;
+  public readonly now: Date;
+
+  public readonly vpcs: Ec2Vpc[] = [];
+  public readonly subnets: Ec2Subnet[] = [];
+  public readonly routeTables: Ec2RouteTable[] = [];
+  public readonly natGateways: Ec2NatGateway[] = [];
+  public readonly vpcEndpoints: Ec2VpcEndpoint[] = [];
+  public readonly flowLogs: Ec2FlowLog[] = [];
+  public readonly vpnGateways: Ec2VpnGateway[] = [];
+  public readonly transitGatewayAttachments: Ec2TransitGatewayVpcAttachment[] = [];
+  public readonly vpcPeeringConnections: Ec2VpcPeeringConnection[] = [];
+
+  private counter = 0;
+  private cidrCounter = 0;
+  private readonly subnetCidrCounters = new Map<string, number>();
+  private readonly trafficByEndpoint = new Map<string, DailyBytes[]>();
+  private metricsWindowDays = 30;
+  private metricsEndpointIds: string[] | undefined;
+  private readonly omitted = new Set<InventoryPart>();
+  private readonly errors: RawCollectionError[] = [];
+
+  public constructor(options: BuilderOptions = {}) {
+    this.region = options.region ?? FIXTURE_REGION;
+    this.accountId = options.accountId ?? FIXTURE_ACCOUNT_ID;
+    this.now = options.now ?? FIXTURE_NOW;
+  }
+
+  /** A fresh id such as `vpc-0f1e2d3c4b5a60001`. */
+  public id(prefix: string): string {
+    this.counter += 1;
+    return `${prefix}-0f1e2d3c4b5a6${this.counter.toString(16).padStart(4, "0")}`;
+  }
+
+  private vpcCidr(vpcId: string): string {
+    return this.vpcs.find((v) => v.VpcId === vpcId)?.CidrBlock ?? "10.0.0.0/16";
+  }
+
+  public vpc(options: { id?: string; cidr?: string; ownerId?: string; isDefault?: boolean; tags?: Record<string, string> } = {}): string {
+    const id = options.id ?? this.id("vpc");
+    this.cidrCounter += 1;
+    const cidr = options.cidr ?? `10.${this.cidrCounter}.0.0/16`;
+    this.vpcs.push({
+      CidrBlock: cidr,
+      DhcpOptionsId: "dopt-0a1b2c3d4e5f60789",
+      State: "available",
+      VpcId: id,
+      OwnerId: options.ownerId ?? this.accountId,
+      InstanceTenancy: "default",
+      CidrBlockAssociationSet: [
+        { AssociationId: `vpc-cidr-assoc-0${id.slice(-16)}`, CidrBlock: cidr, CidrBlockState: { State: "associated" } },
+      ],
+      IsDefault: options.isDefault ?? false,
+      BlockPublicAccessStates: { InternetGatewayBlockMode: "off" },
+      Tags: tagList({ Name: `vpc-${this.vpcs.length + 1}`, ...options.tags }),
+    });
+    return id;
+  }
+
+  public subnet(options: {
+    vpcId: string;
+    id?: string;
+    availabilityZone?: string;
+    cidr?: string;
+    ownerId?: string;
+    tags?: Record<string, string>;
+  }): string {
+    const id = options.id ?? this.id("subnet");
+    const n = (this.subnetCidrCounters.get(options.vpcId) ?? 0) + 1;
+    this.subnetCidrCounters.set(options.vpcId, n);
+    const base = this.vpcCidr(options.vpcId).split(".").slice(0, 2).join(".");
+    const az = options.availabilityZone ?? `${this.region}${"abcdef"[(n - 1) % 6]}`;
+    const owner = options.ownerId ?? this.accountId;
+    this.subnets.push({
+      AvailabilityZone: az,
+      AvailabilityZoneId: `use1-az${((n - 1) % 6) + 1}`,
+      AvailableIpAddressCount: 251,
+      CidrBlock: options.cidr ?? `${base}.${n}.0/24`,
+      DefaultForAz: false,
+      MapPublicIpOnLaunch: false,
+      MapCustomerOwnedIpOnLaunch: false,
+      State: "available",
+      SubnetId: id,
+      VpcId: options.vpcId,
+      OwnerId: owner,
+      AssignIpv6AddressOnCreation: false,
+      Ipv6CidrBlockAssociationSet: [],
+      SubnetArn: `arn:aws:ec2:${this.region}:${owner}:subnet/${id}`,
+      EnableDns64: false,
+      Ipv6Native: false,
+      PrivateDnsNameOptionsOnLaunch: { HostnameType: "ip-name", EnableResourceNameDnsARecord: false, EnableResourceNameDnsAAAARecord: false },
+      Tags: tagList(options.tags),
+    });
+    return id;
+  }
+
+  /**
+   * A route table with its `local` route first. `main: true` adds the `Main` association that marks a
+   * VPC's main table; `subnetIds` become explicit associations; `disassociatedSubnetIds` are associations
+   * in state `disassociated` (the API still lists them for a while).
+   */
+  public routeTable(options: {
+    vpcId: string;
+    id?: string;
+    main?: boolean;
+    subnetIds?: readonly string[];
+    disassociatedSubnetIds?: readonly string[];
+    routes?: readonly Ec2Route[];
+    tags?: Record<string, string>;
+  }): string {
+    const id = options.id ?? this.id("rtb");
+    const associations: Ec2RouteTableAssociation[] = [];
+    const assocId = (): string => this.id("rtbassoc");
+    if (options.main) {
+      associations.push({ Main: true, RouteTableAssociationId: assocId(), RouteTableId: id, AssociationState: { State: "associated" } });
+    }
+    for (const subnetId of options.subnetIds ?? []) {
+      associations.push({
+        Main: false,
+        RouteTableAssociationId: assocId(),
+        RouteTableId: id,
+        SubnetId: subnetId,
+        AssociationState: { State: "associated" },
+      });
+    }
+    for (const subnetId of options.disassociatedSubnetIds ?? []) {
+      associations.push({
+        Main: false,
+        RouteTableAssociationId: assocId(),
+        RouteTableId: id,
+        SubnetId: subnetId,
+        AssociationState: { State: "disassociated" },
+      });
+    }
+    this.routeTables.push({
+      Associations: associations,
+      PropagatingVgws: [],
+      RouteTableId: id,
+      Routes: [routeTo.local(this.vpcCidr(options.vpcId)), ...(options.routes ?? [])],
+      Tags: tagList(options.tags),
+      VpcId: options.vpcId,
+      OwnerId: this.accountId,
+    });
+    return id;
+  }
+
+  /** Adds a route to an already-added route table. */
+  public addRoute(routeTableId: string, route: Ec2Route): void {
+    const table = this.routeTables.find((t) => t.RouteTableId === routeTableId);
+    if (!table) throw new Error(`fixture: no route table ${routeTableId}`);
+    table.Routes = [...(table.Routes ?? []), route];
+  }
+
+  public natGateway(options: {
+    vpcId: string;
+    subnetId: string;
+    id?: string;
+    state?: "pending" | "failed" | "available" | "deleting" | "deleted";
+    connectivityType?: "public" | "private";
+    tags?: Record<string, string>;
+  }): string {
+    const id = options.id ?? this.id("nat");
+    const connectivityType = options.connectivityType ?? "public";
+    this.natGateways.push({
+      CreateTime: daysBefore(this.now, 200),
+      NatGatewayAddresses: [
+        {
+          AllocationId: connectivityType === "public" ? this.id("eipalloc") : undefined,
+          NetworkInterfaceId: this.id("eni"),
+          PrivateIp: "10.0.0.140",
+          PublicIp: connectivityType === "public" ? "198.51.100.23" : undefined,
+          AssociationId: connectivityType === "public" ? this.id("eipassoc") : undefined,
+          IsPrimary: true,
+          Status: "succeeded",
+        },
+      ],
+      NatGatewayId: id,
+      State: options.state ?? "available",
+      SubnetId: options.subnetId,
+      VpcId: options.vpcId,
+      ConnectivityType: connectivityType,
+      Tags: tagList(options.tags),
+    });
+    return id;
+  }
+
+  /**
+   * An interface endpoint. `service` is a short name (`ssm`, `s3`, …) completed to
+   * `com.amazonaws.<region>.<service>`, or a full service name. One network interface per subnet.
+   */
+  public interfaceEndpoint(options: {
+    vpcId: string;
+    service: string;
+    id?: string;
+    state?: ApiEndpointState;
+    subnetIds?: readonly string[];
+    /** Default 120 days before `now`. */
+    createdAt?: Date;
+    privateDnsEnabled?: boolean;
+    privateDnsOnlyForInboundResolverEndpoint?: boolean;
+    ownerId?: string;
+    tags?: Record<string, string>;
+  }): string {
+    const id = options.id ?? this.id("vpce");
+    const serviceName = options.service.includes(".") ? options.service : `com.amazonaws.${this.region}.${options.service}`;
+    const subnetIds = [...(options.subnetIds ?? [])];
+    const shortName = serviceName.split(".").pop() ?? "service";
+    const state = options.state ?? "available";
+    this.vpcEndpoints.push({
+      VpcEndpointId: id,
+      VpcEndpointType: "Interface",
+      VpcId: options.vpcId,
+      ServiceName: serviceName,
+      // The API answers in camelCase ("available", "pendingAcceptance"); the SDK's enum type says otherwise.
+      State: state as Ec2VpcEndpoint["State"],
+      PolicyDocument: '{\n  "Statement": [\n    {\n      "Action": "*",\n      "Effect": "Allow",\n      "Principal": "*",\n      "Resource": "*"\n    }\n  ]\n}',
+      RouteTableIds: [],
+      SubnetIds: subnetIds,
+      Groups: [{ GroupId: "sg-0b1c2d3e4f5a67890", GroupName: "vpc-endpoints" }],
+      IpAddressType: "ipv4",
+      DnsOptions: {
+        DnsRecordIpType: "ipv4",
+        PrivateDnsOnlyForInboundResolverEndpoint: options.privateDnsOnlyForInboundResolverEndpoint ?? false,
+      },
+      PrivateDnsEnabled: options.privateDnsEnabled ?? true,
+      RequesterManaged: false,
+      NetworkInterfaceIds: state === "available" ? subnetIds.map(() => this.id("eni")) : [],
+      DnsEntries: [
+        {
+          DnsName: `${id}-a1b2c3d4.${shortName}.${this.region}.vpce.amazonaws.com`,
+          HostedZoneId: "Z7HUB22UULQXV",
+        },
+      ],
+      CreationTimestamp: options.createdAt ?? daysBefore(this.now, 120),
+      Tags: tagList(options.tags),
+      OwnerId: options.ownerId ?? this.accountId,
+    });
+    return id;
+  }
+
+  /**
+   * A gateway endpoint for `s3` or `dynamodb`, attached to `routeTableIds`. When `addRoutes` (default
+   * true) and the state is `available`, each attached table gets the prefix-list route the service adds.
+   */
+  public gatewayEndpoint(options: {
+    vpcId: string;
+    service: "s3" | "dynamodb";
+    routeTableIds?: readonly string[];
+    id?: string;
+    state?: ApiEndpointState;
+    createdAt?: Date;
+    addRoutes?: boolean;
+    tags?: Record<string, string>;
+  }): string {
+    const id = options.id ?? this.id("vpce");
+    const state = options.state ?? "available";
+    const routeTableIds = [...(options.routeTableIds ?? [])];
+    this.vpcEndpoints.push({
+      VpcEndpointId: id,
+      VpcEndpointType: "Gateway",
+      VpcId: options.vpcId,
+      ServiceName: `com.amazonaws.${this.region}.${options.service}`,
+      State: state as Ec2VpcEndpoint["State"],
+      PolicyDocument:
+        '{"Version":"2008-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}',
+      RouteTableIds: routeTableIds,
+      SubnetIds: [],
+      Groups: [],
+      PrivateDnsEnabled: false,
+      RequesterManaged: false,
+      NetworkInterfaceIds: [],
+      DnsEntries: [],
+      CreationTimestamp: options.createdAt ?? daysBefore(this.now, 300),
+      Tags: tagList(options.tags),
+      OwnerId: this.accountId,
+    });
+    if ((options.addRoutes ?? true) && state === "available") {
+      const prefixList = PREFIX_LISTS[this.region]?.[options.service] ?? `pl-0${options.service === "s3" ? "5" : "d"}a1b2c3`;
+      for (const rt of routeTableIds) {
+        if (this.routeTables.some((t) => t.RouteTableId === rt)) this.addRoute(rt, routeTo.gatewayEndpoint(id, prefixList));
+      }
+    }
+    return id;
+  }
+
+  /** A flow log on a VPC, subnet or network interface. */
+  public flowLog(options: {
+    resourceId: string;
+    id?: string;
+    trafficType?: "ALL" | "ACCEPT" | "REJECT";
+    status?: string;
+    destination?: "cloud-watch-logs" | "s3";
+    deliverLogsStatus?: "SUCCESS" | "FAILED";
+    deliverLogsErrorMessage?: string;
+    tags?: Record<string, string>;
+  }): string {
+    const id = options.id ?? this.id("fl");
+    const destination = options.destination ?? "cloud-watch-logs";
+    const failed = options.deliverLogsStatus === "FAILED";
+    const common: Ec2FlowLog = {
+      CreationTime: daysBefore(this.now, 90),
+      DeliverLogsStatus: options.deliverLogsStatus ?? "SUCCESS",
+      FlowLogId: id,
+      FlowLogStatus: options.status ?? "ACTIVE",
+      ResourceId: options.resourceId,
+      TrafficType: options.trafficType ?? "ALL",
+      LogDestinationType: destination,
+      LogFormat:
+        "${version} ${account-id} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start} ${end} ${action} ${log-status}",
+      MaxAggregationInterval: 600,
+      Tags: tagList(options.tags),
+    };
+    if (failed) common.DeliverLogsErrorMessage = options.deliverLogsErrorMessage ?? "Access error";
+    if (destination === "cloud-watch-logs") {
+      this.flowLogs.push({
+        ...common,
+        DeliverLogsPermissionArn: `arn:aws:iam::${this.accountId}:role/vpc-flow-logs`,
+        LogGroupName: "/vpc/flow-logs",
+        LogDestination: `arn:aws:logs:${this.region}:${this.accountId}:log-group:/vpc/flow-logs`,
+      });
+    } else {
+      this.flowLogs.push({ ...common, LogDestination: "arn:aws:s3:::example-flow-logs-bucket/AWSLogs/" });
+    }
+    return id;
+  }
+
+  /** A virtual private gateway with its VPC attachments (`attached` unless said otherwise). */
+  public vpnGateway(options: {
+    attachments: readonly { vpcId: string; state?: "attaching" | "attached" | "detaching" | "detached" }[];
+    id?: string;
+    state?: "pending" | "available" | "deleting" | "deleted";
+    tags?: Record<string, string>;
+  }): string {
+    const id = options.id ?? this.id("vgw");
+    this.vpnGateways.push({
+      AmazonSideAsn: 64512,
+      State: options.state ?? "available",
+      Type: "ipsec.1",
+      VpcAttachments: options.attachments.map((a) => ({ State: a.state ?? "attached", VpcId: a.vpcId })),
+      VpnGatewayId: id,
+      Tags: tagList(options.tags),
+    });
+    return id;
+  }
+
+  public transitGatewayAttachment(options: {
+    vpcId: string;
+    id?: string;
+    transitGatewayId?: string;
+    state?: NonNullable<Ec2TransitGatewayVpcAttachment["State"]>;
+    subnetIds?: readonly string[];
+    tags?: Record<string, string>;
+  }): string {
+    const id = options.id ?? this.id("tgw-attach");
+    this.transitGatewayAttachments.push({
+      TransitGatewayAttachmentId: id,
+      TransitGatewayId: options.transitGatewayId ?? "tgw-0a9b8c7d6e5f40321",
+      VpcId: options.vpcId,
+      VpcOwnerId: this.accountId,
+      State: options.state ?? "available",
+      SubnetIds: [...(options.subnetIds ?? [])],
+      CreationTime: daysBefore(this.now, 400),
+      Options: { DnsSupport: "enable", Ipv6Support: "disable", ApplianceModeSupport: "disable", SecurityGroupReferencingSupport: "enable" },
+      Tags: tagList(options.tags),
+    });
+    return id;
+  }
+
+  /** A peering connection; each side defaults to this builder's region and account. */
+  public peering(options: {
+    requesterVpcId: string;
+    accepterVpcId: string;
+    id?: string;
+    requesterRegion?: string;
+    accepterRegion?: string;
+    requesterOwnerId?: string;
+    accepterOwnerId?: string;
+    /** `Status.Code`, default `active`. */
+    status?: "initiating-request" | "pending-acceptance" | "active" | "deleted" | "rejected" | "failed" | "expired" | "provisioning" | "deleting";
+    tags?: Record<string, string>;
+  }): string {
+    const id = options.id ?? this.id("pcx");
+    const code = options.status ?? "active";
+    const messages: Record<string, string> = {
+      active: "Active",
+      "pending-acceptance": `Pending Acceptance by ${options.accepterOwnerId ?? this.accountId}`,
+      provisioning: "Provisioning",
+      deleted: `Deleted by ${this.accountId}`,
+      rejected: `Rejected by ${options.accepterOwnerId ?? this.accountId}`,
+      failed: "Failed due to incorrect VPC-ID, Account ID, or overlapping CIDR range",
+      expired: "Expired",
+    };
+    this.vpcPeeringConnections.push({
+      AccepterVpcInfo: {
+        CidrBlock: "172.16.0.0/16",
+        CidrBlockSet: [{ CidrBlock: "172.16.0.0/16" }],
+        OwnerId: options.accepterOwnerId ?? this.accountId,
+        PeeringOptions: { AllowDnsResolutionFromRemoteVpc: false, AllowEgressFromLocalClassicLinkToRemoteVpc: false, AllowEgressFromLocalVpcToRemoteClassicLink: false },
+        VpcId: options.accepterVpcId,
+        Region: options.accepterRegion ?? this.region,
+      },
+      RequesterVpcInfo: {
+        CidrBlock: this.vpcCidr(options.requesterVpcId),
+        CidrBlockSet: [{ CidrBlock: this.vpcCidr(options.requesterVpcId) }],
+        OwnerId: options.requesterOwnerId ?? this.accountId,
+        PeeringOptions: { AllowDnsResolutionFromRemoteVpc: false, AllowEgressFromLocalClassicLinkToRemoteVpc: false, AllowEgressFromLocalVpcToRemoteClassicLink: false },
+        VpcId: options.requesterVpcId,
+        Region: options.requesterRegion ?? this.region,
+      },
+      Status: { Code: code, Message: messages[code] ?? code },
+      VpcPeeringConnectionId: id,
+      Tags: tagList(options.tags),
+    });
+    return id;
+  }
+
+  /** Daily `BytesProcessed` sums for an endpoint (days without an entry publish no datapoint, like an idle endpoint). */
+  public traffic(endpointId: string, days: readonly DailyBytes[]): this {
+    this.trafficByEndpoint.set(endpointId, [...(this.trafficByEndpoint.get(endpointId) ?? []), ...days]);
+    return this;
+  }
+
+  /**
+   * How the metrics were collected: the window (default 30 days before `now`) and which endpoints were
+   * queried (default every interface endpoint that is not deleting/deleted).
+   */
+  public metrics(options: { lookbackDays?: number; endpointIds?: readonly string[] }): this {
+    if (options.lookbackDays !== undefined) this.metricsWindowDays = options.lookbackDays;
+    if (options.endpointIds !== undefined) this.metricsEndpointIds = [...options.endpointIds];
+    return this;
+  }
+
+  /** Leaves a part out of the raw region, as when no selected rule needed it. */
+  public omit(...parts: InventoryPart[]): this {
+    for (const p of parts) this.omitted.add(p);
+    return this;
+  }
+
+  /** Records a failed list, as the collector does when a call fails after retries. */
+  public fail(part: InventoryPart, call: string, message: string, code?: string): this {
+    this.errors.push({ part, call, message, code });
+    this.omitted.add(part);
+    return this;
+  }
+
+  /** The raw `GetMetricData` exchange: one query per endpoint, results newest first, idle endpoints empty. */
+  public endpointMetrics(): RawEndpointMetrics {
+    const queried =
+      this.metricsEndpointIds ??
+      this.vpcEndpoints
+        .filter((e) => e.VpcEndpointType === "Interface" && !["deleting", "deleted"].includes(String(e.State).toLowerCase()))
+        .map((e) => e.VpcEndpointId as string);
+    const start = startOfUtcDay(daysBefore(this.now, this.metricsWindowDays));
+    const queries = queried.map((endpointId, i) => ({ id: `m${i}`, endpointId }));
+    const results: MetricDataResult[] = queries.map(({ id, endpointId }) => {
+      const days = [...(this.trafficByEndpoint.get(endpointId) ?? [])]
+        .map((d) => ({ at: startOfUtcDay(daysBefore(this.now, d.daysAgo)), bytes: d.bytes }))
+        .filter((d) => d.at.getTime() >= start.getTime() && d.at.getTime() < this.now.getTime())
+        .sort((a, b) => b.at.getTime() - a.at.getTime());
+      return {
+        Id: id,
+        Label: `${endpointId} BytesProcessed`,
+        Timestamps: days.map((d) => d.at),
+        Values: days.map((d) => d.bytes),
+        StatusCode: "Complete",
+      };
+    });
+    return { startTime: start.toISOString(), endTime: this.now.toISOString(), period: 86400, queries, results };
+  }
+
+  /** The raw region: every list (empty when nothing was added) except omitted or failed parts. */
+  public toRaw(): RawRegion {
+    const raw: RawRegion = { region: this.region };
+    const keep = (p: InventoryPart): boolean => !this.omitted.has(p);
+    if (keep("vpcs")) raw.vpcs = structuredClone(this.vpcs);
+    if (keep("subnets")) raw.subnets = structuredClone(this.subnets);
+    if (keep("routeTables")) raw.routeTables = structuredClone(this.routeTables);
+    if (keep("natGateways")) raw.natGateways = structuredClone(this.natGateways);
+    if (keep("vpcEndpoints")) raw.vpcEndpoints = structuredClone(this.vpcEndpoints);
+    if (keep("flowLogs")) raw.flowLogs = structuredClone(this.flowLogs);
+    if (keep("vpnGateways")) raw.vpnGateways = structuredClone(this.vpnGateways);
+    if (keep("transitGatewayAttachments")) raw.transitGatewayAttachments = structuredClone(this.transitGatewayAttachments);
+    if (keep("vpcPeeringConnections")) raw.vpcPeeringConnections = structuredClone(this.vpcPeeringConnections);
+    if (keep("endpointMetrics")) raw.endpointMetrics = this.endpointMetrics();
+    if (this.errors.length > 0) raw.errors = [...this.errors];
+    return raw;
+  }
+
+  /** The raw region as a snapshot file would hold it (dates as ISO strings). */
+  public toJsonRaw(): RawRegion {
+    return JSON.parse(JSON.stringify(this.toRaw())) as RawRegion;
+  }
+
+  /** Parses the raw region with the real {@link parseRegion}. */
+  public build(): Inventory {
+    return parseRegion(this.toRaw(), this.accountId, this.now);
+  }
+}
