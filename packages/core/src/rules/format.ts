@@ -1,0 +1,57 @@
+/** Small text helpers shared by the rules' annotations. Pure; no SDK. */
+
+/** The two services that have gateway endpoints, with how annotations name them. */
+export const GATEWAY_SERVICES = { s3: "S3", dynamodb: "DynamoDB" } as const;
+export type GatewayService = keyof typeof GATEWAY_SERVICES;
+
+/** `com.amazonaws.<region>.<service>`: the service name of a region's S3 or DynamoDB endpoint. */
+export function awsServiceName(region: string, service: GatewayService): string {
+  return `com.amazonaws.${region}.${service}`;
+}
+
+/**
+ * Bytes in decimal units, as AWS bills data (1 GB = 10⁹ bytes).
+ *
+ * @example
+ * ```ts
+ * formatBytes(0); // "0 bytes"
+ * formatBytes(3_400_000_000); // "3.4 GB"
+ * ```
+ */
+export function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes) || bytes < 1000) return `${Math.max(0, Math.round(Number.isFinite(bytes) ? bytes : 0))} bytes`;
+  const units = ["kB", "MB", "GB", "TB", "PB"];
+  let value = bytes;
+  let unit = "bytes";
+  for (const u of units) {
+    if (value < 1000) break;
+    value /= 1000;
+    unit = u;
+  }
+  const text = value >= 100 ? value.toFixed(0) : value.toFixed(1);
+  return `${text} ${unit}`;
+}
+
+/**
+ * Names at most `max` ids, then "+N more".
+ *
+ * @example
+ * ```ts
+ * listIds(["subnet-a", "subnet-b", "subnet-c"], 2); // "subnet-a, subnet-b (+1 more)"
+ * ```
+ */
+export function listIds(ids: readonly string[], max = 3): string {
+  if (ids.length <= max) return ids.join(", ");
+  return `${ids.slice(0, max).join(", ")} (+${ids.length - max} more)`;
+}
+
+/** "1 AZ", "2 AZs". */
+export function plural(count: number, one: string, many = `${one}s`): string {
+  return `${count} ${count === 1 ? one : many}`;
+}
+
+/** Joins names as "A", "A and B", "A, B and C". */
+export function joinAnd(items: readonly string[]): string {
+  if (items.length <= 1) return items.join("");
+  return `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
+}
