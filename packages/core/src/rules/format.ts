@@ -19,17 +19,24 @@ export function awsServiceName(region: string, service: GatewayService): string 
  * ```
  */
 export function formatBytes(bytes: number): string {
-  if (!Number.isFinite(bytes) || bytes < 1000) return `${Math.max(0, Math.round(Number.isFinite(bytes) ? bytes : 0))} bytes`;
-  const units = ["kB", "MB", "GB", "TB", "PB"];
-  let value = bytes;
-  let unit = "bytes";
-  for (const u of units) {
-    if (value < 1000) break;
-    value /= 1000;
-    unit = u;
+  if (!Number.isFinite(bytes) || bytes < 1000) {
+    const n = Math.max(0, Math.round(Number.isFinite(bytes) ? bytes : 0));
+    return `${n} ${n === 1 ? "byte" : "bytes"}`;
   }
-  const text = value >= 100 ? value.toFixed(0) : value.toFixed(1);
-  return `${text} ${unit}`;
+  const units = ["kB", "MB", "GB", "TB", "PB", "EB"];
+  // One decimal below 100, none from 100: "1.5 kB", "99.9 MB", "123 MB".
+  const show = (v: number): string => {
+    const one = v.toFixed(1);
+    return Number(one) >= 100 ? v.toFixed(0) : one;
+  };
+  let value = bytes / 1000;
+  let i = 0;
+  // Move up while the printed value reaches 1000 (999,960 bytes prints as "1.0 MB", not "1000 kB").
+  while (i < units.length - 1 && Number(show(value)) >= 1000) {
+    value /= 1000;
+    i += 1;
+  }
+  return `${show(value)} ${units[i]}`;
 }
 
 /**

@@ -35,10 +35,13 @@ import type {
   VpnGateway as Ec2VpnGateway,
 } from "@aws-sdk/client-ec2";
 import type { MetricDataResult } from "@aws-sdk/client-cloudwatch";
+import type { Finding } from "../evaluation";
 import type { Inventory } from "../inventory/model";
 import { parseRegion } from "../inventory/parse";
 import type { InventoryPart } from "../inventory/parts";
 import type { RawCollectionError, RawEndpointMetrics, RawRegion } from "../inventory/raw";
+import { parseParameters, type ParameterSchema } from "../parameters";
+import type { Rule } from "../rule";
 
 export const FIXTURE_ACCOUNT_ID = "111122223333";
 export const FIXTURE_REGION = "us-east-1";
@@ -660,4 +663,26 @@ export class InventoryBuilder {
   public build(): Inventory {
     return parseRegion(this.toRaw(), this.accountId, this.now);
   }
+}
+
+/**
+ * Runs one rule's pure `evaluate` the way the engine does: parameters go through the rule's own schema
+ * (so strings as AWS Config sends them work). Exemption and annotation clamping are the engine's, not here.
+ */
+export function runRule<S extends ParameterSchema>(
+  rule: Rule<S>,
+  inventory: Inventory,
+  params: Readonly<Record<string, unknown>> = {},
+  now: Date = FIXTURE_NOW,
+): Finding[] {
+  return rule.evaluate({ inventory, params: parseParameters(rule.metadata.id, rule.metadata.parameters, params), now });
+}
+
+/** The single finding for `resourceId`; throws when there is none or more than one. */
+export function findingFor(findings: readonly Finding[], resourceId: string): Finding {
+  const matches = findings.filter((f) => f.resourceId === resourceId);
+  if (matches.length !== 1) {
+    throw new Error(`expected one finding for ${resourceId}, got ${matches.length}: ${JSON.stringify(findings, null, 2)}`);
+  }
+  return matches[0] as Finding;
 }
