@@ -51,8 +51,11 @@ export interface ConfigRunOptions {
   clients: ConfigRunClients;
   /** The Lambda's region (`AWS_REGION`): the region that is collected and evaluated. */
   region: string;
-  /** The account that is evaluated (default: the event's `accountId`). */
-  accountId?: string;
+  /**
+   * The account the function runs in (from its ARN). The evaluated account is the event's `accountId`;
+   * the function's credentials can only read its own account, so a different one is refused.
+   */
+  functionAccountId?: string;
   env?: {
     /** `EVALUATIONS_TEST_MODE=true`: `TestMode: true` on `PutEvaluations`, no clean-up of stale results. */
     testMode?: boolean;
@@ -290,8 +293,8 @@ async function runChange(
 /**
  * Runs one AWS Config rule invocation.
  *
- * @throws ConfigEventError | UnknownRuleError | ParameterValidationError for a bad event (before any AWS
- *   call); RuleEvaluationError when the rule could not be evaluated (nothing written); PutEvaluationsError
+ * @throws ConfigEventError | UnknownRuleError | ParameterValidationError for a bad event or an event of
+ *   another account (before any AWS call); RuleEvaluationError when the rule could not be evaluated (nothing written); PutEvaluationsError
  *   listing what was not written; CollectionError when the stale clean-up cannot list previous results.
  * @example
  * ```ts
@@ -306,7 +309,14 @@ async function runChange(
  */
 export async function runConfigRule(options: ConfigRunOptions): Promise<ConfigRunResult> {
   const parsed = parseConfigEvent(options.event, options.registry ?? RULES);
-  const accountId = options.accountId ?? parsed.accountId;
+  const accountId = parsed.accountId;
+  if (options.functionAccountId !== undefined && options.functionAccountId !== accountId) {
+    throw new ConfigEventError(
+      "accountId",
+      `the rule belongs to account ${accountId}, but this function runs in account ${options.functionAccountId} and can only evaluate its own account`,
+      { configRuleName: parsed.configRuleName },
+    );
+  }
   const now = options.now ?? new Date();
   const testMode = options.env?.testMode === true;
   if (parsed.messageType === ConfigMessageTypes.ScheduledNotification) {
