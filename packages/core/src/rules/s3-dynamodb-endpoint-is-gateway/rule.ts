@@ -44,7 +44,7 @@ export function hybridEvidence(inventory: Inventory, vpcId: string): string[] {
   }
   for (const attachment of inventory.index.transitGatewayAttachmentsByVpc.get(vpcId) ?? []) {
     if (attachment.state === "available") {
-      evidence.push(`transit gateway attachment ${attachment.id}${attachment.transitGatewayId ? ` (${attachment.transitGatewayId})` : ""}`);
+      evidence.push(`transit gateway attachment ${attachment.id}`);
     }
   }
   for (const peering of inventory.index.peeringConnectionsByVpc.get(vpcId) ?? []) {
@@ -92,10 +92,10 @@ export const rule = defineRule({
       const evidence = hybridEvidence(inventory, vpcId);
 
       if (evidence.length > 0) {
-        const reason = `Kept for hybrid/transit clients of ${vpcId}: ${listIds(evidence, 2)}.`;
+        const reason = `Needed for hybrid/transit clients of ${vpcId}: ${listIds(evidence, 1)}.`;
         let advice: string;
         if (gateways.length === 0) {
-          advice = ` Add a free ${label} gateway endpoint for in-VPC clients, then set PrivateDnsOnlyForInboundResolverEndpoint on ${id}.`;
+          advice = ` Add a free ${label} gateway endpoint for in-VPC clients, then set PrivateDnsOnlyForInboundResolverEndpoint here.`;
         } else if (endpoint.privateDnsOnlyForInboundResolverEndpoint) {
           advice = ` In-VPC clients use gateway ${listIds(gateways, 1)} (PrivateDnsOnlyForInboundResolverEndpoint set).`;
         } else if (endpoint.privateDnsEnabled) {
