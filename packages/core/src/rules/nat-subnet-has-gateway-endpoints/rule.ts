@@ -69,7 +69,7 @@ function judgeNatSubnet(
 ): Finding {
   const attached: string[] = [];
   const missing: GatewayService[] = [];
-  const unattachedNotes: string[] = [];
+  const unattached: { label: string; id: string }[] = [];
   for (const service of services) {
     const serviceName = awsServiceName(region, service);
     const candidates = endpointsInVpc.filter(
@@ -81,7 +81,7 @@ function judgeNatSubnet(
     } else {
       missing.push(service);
       if (candidates.length > 0) {
-        unattachedNotes.push(`${GATEWAY_SERVICES[service]} gateway endpoint ${listIds(candidates.map((e) => e.id), 1)} exists in ${subnet.vpcId} but is not attached to ${table.id}.`);
+        unattached.push({ label: GATEWAY_SERVICES[service], id: listIds(candidates.map((e) => e.id), 1) });
       }
     }
   }
@@ -95,7 +95,13 @@ function judgeNatSubnet(
   }
   const labels = missing.map((s) => GATEWAY_SERVICES[s]);
   const what = labels.length === 1 ? `${article(labels[0] as string)} ${labels[0]} gateway endpoint` : `${joinAnd(labels)} gateway endpoints`;
-  const parts = [`Reaches ${joinAnd(labels)} only through ${natId}; attach ${table.id} to ${what} (free).`, ...unattachedNotes];
+  const parts = [`Reaches ${joinAnd(labels)} only through ${natId}; attach ${table.id} to ${what} (free).`];
+  const only = unattached[0];
+  if (unattached.length === 1 && only) {
+    parts.push(`${only.label} gateway endpoint ${only.id} exists in ${subnet.vpcId} but is not attached to ${table.id}.`);
+  } else if (unattached.length > 1) {
+    parts.push(`Existing in ${subnet.vpcId}, not attached: ${unattached.map((u) => `${u.id} (${u.label})`).join(", ")}.`);
+  }
   if (attached.length > 0) parts.push(`${joinAnd(attached)} already.`);
   return { resourceId: subnet.id, compliance: Compliance.NON_COMPLIANT, annotation: parts.join(" ") };
 }
