@@ -1,0 +1,70 @@
+/** Plain-text rendering of a digest, for the CLI (`digest --preview --format text`). Pure. */
+import { andMore, formatUsd } from "./blocks";
+import type { Digest } from "./model";
+
+export interface TextRenderOptions {
+  /** Cap on top offender lines (default: all the digest kept). */
+  maxOffenders?: number;
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
+}
+
+/**
+ * Renders a digest as readable plain text: the same content as the Slack message (account, region,
+ * window, totals, per-rule counts with console links, top offenders, rules not evaluated).
+ *
+ * @example
+ * ```ts
+ * process.stdout.write(renderDigestText(buildDigest(digestInputFromScan(scan, "eu-west-1"))));
+ * ```
+ */
+export function renderDigestText(digest: Digest, options: TextRenderOptions = {}): string {
+  const out: string[] = [];
+  const account = digest.accountAlias ? `${digest.accountAlias} (${digest.accountId})` : digest.accountId;
+  out.push(`Endpoint audit: ${account} · ${digest.region}`);
+  out.push(
+    `Window: ${digest.since.slice(0, 10)} → ${digest.until.slice(0, 10)} (UTC)${digest.hasHistory ? "" : " · current state only, no history"}`,
+  );
+  out.push("");
+  if (digest.allClear) {
+    out.push("All clear: no open findings and nothing resolved this week.");
+    return `${out.join("\n")}\n`;
+  }
+  const t = digest.totals;
+  const counts = [plural(t.nonCompliant, "open finding")];
+  if (digest.hasHistory) counts.push(`${t.newThisWeek} new this week`, `${t.resolvedThisWeek} resolved this week`);
+  out.push(counts.join(" · "));
+  if (t.monthlyWasteUsd > 0) out.push(`Estimated waste: ${formatUsd(t.monthlyWasteUsd)}/month`);
+
+  if (digest.rules.length > 0) {
+    out.push("", "Rules");
+    for (const rule of digest.rules) {
+      out.push(`  ${rule.ruleId}${rule.title ? ` — ${rule.title}` : ""}`);
+      const line = [`${rule.nonCompliant} non-compliant`];
+      if (digest.hasHistory) line.push(`${rule.newThisWeek} new`, `${rule.resolvedThisWeek} resolved`);
+      if (rule.monthlyWasteUsd > 0) line.push(`${formatUsd(rule.monthlyWasteUsd)}/month`);
+      out.push(`    ${line.join(" · ")}`);
+      out.push(`    ${rule.consoleUrl}`);
+    }
+  }
+
+  const offenders =
+    options.maxOffenders !== undefined ? digest.topOffenders.slice(0, options.maxOffenders) : digest.topOffenders;
+  const hidden = digest.topOffenders.length - offenders.length + digest.moreOffenders;
+  if (offenders.length > 0 || hidden > 0) {
+    out.push("", "Top offenders by monthly saving");
+    for (const o of offenders) {
+      out.push(`  ${formatUsd(o.monthlySavingsUsd)}/mo  ${o.resourceId} (${o.ruleId})${o.isNew ? " [new]" : ""}`);
+      out.push(`    ${o.annotation}`);
+    }
+    if (hidden > 0) out.push(`  ${andMore(hidden)}`);
+  }
+
+  if (digest.errors.length > 0) {
+    out.push("", "Not evaluated (not counted above)");
+    for (const e of digest.errors) out.push(`  ${e.region}${e.ruleId ? ` ${e.ruleId}` : ""}: ${e.message}`);
+  }
+  return `${out.join("\n")}\n`;
+}
