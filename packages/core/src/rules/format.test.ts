@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { awsServiceName, formatBytes, joinAnd, listIds, plural } from "./format";
+import { awsServiceName, fitSentences, formatBytes, joinAnd, listIds, plural } from "./format";
 
 describe("annotation text helpers", () => {
   it.each([
@@ -38,5 +38,11 @@ describe("annotation text helpers", () => {
   it("Given a region, Then awsServiceName builds the gateway-capable service names", () => {
     expect(awsServiceName("eu-west-1", "s3")).toBe("com.amazonaws.eu-west-1.s3");
     expect(awsServiceName("us-east-1", "dynamodb")).toBe("com.amazonaws.us-east-1.dynamodb");
+  });
+
+  it("Given optional sentences that do not fit, Then fitSentences keeps the required ones and every optional one that fits", () => {
+    expect(fitSentences(["Reason."], ["Fix one.", "Fix two."], 100)).toBe("Reason. Fix one. Fix two.");
+    expect(fitSentences(["Reason."], ["A much longer optional sentence.", "Short."], 20)).toBe("Reason. Short.");
+    expect(fitSentences(["Reason.", ""], [""], 20)).toBe("Reason.");
   });
 });

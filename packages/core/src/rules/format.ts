@@ -62,3 +62,24 @@ export function joinAnd(items: readonly string[]): string {
   if (items.length <= 1) return items.join("");
   return `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
 }
+
+/** AWS Config's annotation limit (the engine clamps too; rules aim to fit so the fix is never cut). */
+export const ANNOTATION_BUDGET = 256;
+
+/**
+ * Joins the required sentences, then adds each optional sentence that still fits the budget.
+ *
+ * @example
+ * ```ts
+ * fitSentences(["No flow log on vpc-1."], ["Fix: create one."], 30); // "No flow log on vpc-1."
+ * ```
+ */
+export function fitSentences(required: readonly string[], optional: readonly string[], max = ANNOTATION_BUDGET): string {
+  let text = required.filter((s) => s.length > 0).join(" ");
+  for (const sentence of optional) {
+    if (sentence.length === 0) continue;
+    const next = text.length > 0 ? `${text} ${sentence}` : sentence;
+    if (next.length <= max) text = next;
+  }
+  return text;
+}

@@ -25,7 +25,7 @@
 import { Compliance, type Finding } from "../../evaluation";
 import type { FlowLog } from "../../inventory/model";
 import { defineRule } from "../../rule";
-import { listIds } from "../format";
+import { ANNOTATION_BUDGET, fitSentences, listIds } from "../format";
 import { metadata } from "./metadata";
 
 export const rule = defineRule({
@@ -80,27 +80,33 @@ export const rule = defineRule({
       const allLogs = [...vpcLogs, ...subnets.flatMap((s) => logsOf(s.id))];
       const failing = allLogs.filter((f) => isActive(f) && typeMatches(f) && isFailing(f));
       const otherType = allLogs.filter((f) => isActive(f) && !typeMatches(f));
-      const parts: string[] = [];
       const covered = subnets.length - uncovered.length;
-      if (subnets.length === 0) {
-        parts.push(`No ${typeText}flow log records ${vpc.id}, and it has no subnets to cover.`);
-      } else if (covered > 0) {
-        parts.push(`Only ${covered} of ${subnets.length} subnets of ${vpc.id} have a flow log and the VPC has none; uncovered: ${listIds(uncovered, 3)}.`);
-      } else {
-        parts.push(`No ${typeText}flow log records ${vpc.id} or its subnets.`);
-      }
+      const reason = (maxIds: number): string => {
+        if (subnets.length === 0) return `No ${typeText}flow log records ${vpc.id}, and it has no subnets to cover.`;
+        if (covered > 0) {
+          return `Only ${covered} of ${subnets.length} subnets of ${vpc.id} have a flow log and the VPC has none; uncovered: ${listIds(uncovered, maxIds)}.`;
+        }
+        return `No ${typeText}flow log records ${vpc.id} or its subnets.`;
+      };
       const firstFailing = failing[0];
-      if (firstFailing) {
-        const message = firstFailing.deliverLogsErrorMessage ?? "no error message given";
-        const more = failing.length > 1 ? ` (+${failing.length - 1} more failing)` : "";
-        parts.push(`${firstFailing.id} on ${firstFailing.resourceId} fails to deliver: "${message}"${more}.`);
-      }
+      const failingText = firstFailing
+        ? `${firstFailing.id} on ${firstFailing.resourceId} fails to deliver: "${firstFailing.deliverLogsErrorMessage ?? "no error message given"}"` +
+          `${failing.length > 1 ? ` (+${failing.length - 1} more failing)` : ""}.`
+        : "";
       const firstOther = otherType[0];
-      if (firstOther && wanted) {
-        parts.push(`${firstOther.id} records ${firstOther.trafficType ?? "another type"} only; ${wanted} or ALL is required.`);
+      const otherText = firstOther && wanted ? `${firstOther.id} records ${firstOther.trafficType ?? "another type"} only; ${wanted} or ALL is required.` : "";
+      const fix = `Fix: create a VPC flow log (${wanted ?? "ALL"}).`;
+      // Name fewer uncovered subnets before dropping the quoted delivery error.
+      let required = [reason(3), failingText];
+      for (const maxIds of [2, 1]) {
+        if (required.join(" ").length <= ANNOTATION_BUDGET) break;
+        required = [reason(maxIds), failingText];
       }
-      parts.push(`Fix: create a VPC flow log (${wanted ?? "ALL"}).`);
-      findings.push({ resourceId: vpc.id, compliance: Compliance.NON_COMPLIANT, annotation: parts.join(" ") });
+      findings.push({
+        resourceId: vpc.id,
+        compliance: Compliance.NON_COMPLIANT,
+        annotation: fitSentences(required, [otherText, fix]),
+      });
     }
     return findings;
   },
