@@ -1,0 +1,2 @@
+// Slack delivery: re-exports only.
+export * from "./webhook";
