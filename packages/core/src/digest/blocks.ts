@@ -59,10 +59,10 @@ const USD = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" 
  *
  * @example
  * ```ts
- * formatUsd(1234.5); // "$1,234.50"
+ * formatDollars(1234.5); // "$1,234.50"
  * ```
  */
-export function formatUsd(value: number): string {
+export function formatDollars(value: number): string {
   return USD.format(value);
 }
 
@@ -84,10 +84,10 @@ export function escapeMrkdwn(text: string): string {
  *
  * @example
  * ```ts
- * truncate("abcdef", 4); // "abc…"
+ * clampText("abcdef", 4); // "abc…"
  * ```
  */
-export function truncate(text: string, max: number): string {
+export function clampText(text: string, max: number): string {
   if (text.length <= max) return text;
   return `${text.slice(0, Math.max(0, max - 1)).trimEnd()}…`;
 }
@@ -122,7 +122,7 @@ export function fitLines(head: string, lines: readonly string[], max: number, hi
   }
   const remaining = lines.length - shown + hidden;
   if (remaining > 0) parts.push(andMore(remaining));
-  return truncate(parts.join("\n"), max);
+  return clampText(parts.join("\n"), max);
 }
 
 function accountLabel(digest: Digest): string {
@@ -142,14 +142,14 @@ function ruleLine(rule: RuleDigest, hasHistory: boolean): string {
   const title = rule.title ? ` — ${escapeMrkdwn(rule.title)}` : "";
   const counts = [`${rule.nonCompliant} non-compliant`];
   if (hasHistory) counts.push(`${rule.newThisWeek} new`, `${rule.resolvedThisWeek} resolved`);
-  if (rule.monthlyWasteUsd > 0) counts.push(`${formatUsd(rule.monthlyWasteUsd)}/month`);
-  return truncate(`${name}${title}\n${counts.join(" · ")}`, SLACK_LIMITS.sectionText);
+  if (rule.monthlyWasteUsd > 0) counts.push(`${formatDollars(rule.monthlyWasteUsd)}/month`);
+  return clampText(`${name}${title}\n${counts.join(" · ")}`, SLACK_LIMITS.sectionText);
 }
 
 function offenderLine(o: Offender): string {
   const isNew = o.isNew ? " :new:" : "";
-  const line = `• *${formatUsd(o.monthlySavingsUsd)}/mo* \`${escapeMrkdwn(o.resourceId)}\` (${escapeMrkdwn(o.ruleId)})${isNew} — ${escapeMrkdwn(o.annotation)}`;
-  return truncate(line, 600);
+  const line = `• *${formatDollars(o.monthlySavingsUsd)}/mo* \`${escapeMrkdwn(o.resourceId)}\` (${escapeMrkdwn(o.ruleId)})${isNew} — ${escapeMrkdwn(o.annotation)}`;
+  return clampText(line, 600);
 }
 
 function summaryText(digest: Digest): string {
@@ -160,7 +160,7 @@ function summaryText(digest: Digest): string {
   const first = [`*${plural(t.nonCompliant, "open finding")}*`];
   if (digest.hasHistory) first.push(`${t.newThisWeek} new this week`, `${t.resolvedThisWeek} resolved this week`);
   const lines = [first.join(" · ")];
-  if (t.monthlyWasteUsd > 0) lines.push(`*${formatUsd(t.monthlyWasteUsd)}/month* estimated waste`);
+  if (t.monthlyWasteUsd > 0) lines.push(`*${formatDollars(t.monthlyWasteUsd)}/month* estimated waste`);
   return lines.join("\n");
 }
 
@@ -180,11 +180,11 @@ export function fallbackText(digest: Digest): string {
     text = `${where}: all clear, no open findings.`;
   } else {
     const changes = digest.hasHistory ? ` (${t.newThisWeek} new, ${t.resolvedThisWeek} resolved this week)` : "";
-    const waste = t.monthlyWasteUsd > 0 ? `, ${formatUsd(t.monthlyWasteUsd)}/month estimated waste` : "";
+    const waste = t.monthlyWasteUsd > 0 ? `, ${formatDollars(t.monthlyWasteUsd)}/month estimated waste` : "";
     const errors = digest.errors.length > 0 ? `, ${plural(digest.errors.length, "rule")} not evaluated` : "";
     text = `${where}: ${plural(t.nonCompliant, "open finding")}${changes}${waste}${errors}.`;
   }
-  return truncate(escapeMrkdwn(text), SLACK_LIMITS.fallbackText);
+  return clampText(escapeMrkdwn(text), SLACK_LIMITS.fallbackText);
 }
 
 /**
@@ -206,7 +206,7 @@ export function renderSlackMessage(digest: Digest, options: RenderOptions = {}):
     type: "header",
     text: {
       type: "plain_text",
-      text: truncate(`Endpoint audit: ${accountLabel(digest)} · ${digest.region}`, SLACK_LIMITS.headerText),
+      text: clampText(`Endpoint audit: ${accountLabel(digest)} · ${digest.region}`, SLACK_LIMITS.headerText),
       emoji: true,
     },
   };
@@ -231,7 +231,7 @@ export function renderSlackMessage(digest: Digest, options: RenderOptions = {}):
   const head: SlackBlock[] = [
     header,
     windowBlock,
-    { type: "section", text: { type: "mrkdwn", text: truncate(summaryText(digest), SLACK_LIMITS.sectionText) } },
+    { type: "section", text: { type: "mrkdwn", text: clampText(summaryText(digest), SLACK_LIMITS.sectionText) } },
   ];
   const tail: SlackBlock[] = [];
   const offenders = options.maxOffenders !== undefined ? digest.topOffenders.slice(0, options.maxOffenders) : digest.topOffenders;
@@ -250,7 +250,7 @@ export function renderSlackMessage(digest: Digest, options: RenderOptions = {}):
     const maxErrors = options.maxErrors ?? 10;
     const lines = digest.errors
       .slice(0, maxErrors)
-      .map((e) => truncate(`• ${escapeMrkdwn(e.region)}${e.ruleId ? ` ${escapeMrkdwn(e.ruleId)}` : ""}: ${escapeMrkdwn(e.message)}`, 500));
+      .map((e) => clampText(`• ${escapeMrkdwn(e.region)}${e.ruleId ? ` ${escapeMrkdwn(e.ruleId)}` : ""}: ${escapeMrkdwn(e.message)}`, 500));
     tail.push({
       type: "section",
       text: {

@@ -1,5 +1,5 @@
 /** Plain-text rendering of a digest, for the CLI (`digest --preview --format text`). Pure. */
-import { andMore, formatUsd } from "./blocks";
+import { andMore, formatDollars } from "./blocks";
 import type { Digest } from "./model";
 
 export interface TextRenderOptions {
@@ -36,7 +36,7 @@ export function renderDigestText(digest: Digest, options: TextRenderOptions = {}
   const counts = [plural(t.nonCompliant, "open finding")];
   if (digest.hasHistory) counts.push(`${t.newThisWeek} new this week`, `${t.resolvedThisWeek} resolved this week`);
   out.push(counts.join(" · "));
-  if (t.monthlyWasteUsd > 0) out.push(`Estimated waste: ${formatUsd(t.monthlyWasteUsd)}/month`);
+  if (t.monthlyWasteUsd > 0) out.push(`Estimated waste: ${formatDollars(t.monthlyWasteUsd)}/month`);
 
   if (digest.rules.length > 0) {
     out.push("", "Rules");
@@ -44,7 +44,7 @@ export function renderDigestText(digest: Digest, options: TextRenderOptions = {}
       out.push(`  ${rule.ruleId}${rule.title ? ` — ${rule.title}` : ""}`);
       const line = [`${rule.nonCompliant} non-compliant`];
       if (digest.hasHistory) line.push(`${rule.newThisWeek} new`, `${rule.resolvedThisWeek} resolved`);
-      if (rule.monthlyWasteUsd > 0) line.push(`${formatUsd(rule.monthlyWasteUsd)}/month`);
+      if (rule.monthlyWasteUsd > 0) line.push(`${formatDollars(rule.monthlyWasteUsd)}/month`);
       out.push(`    ${line.join(" · ")}`);
       out.push(`    ${rule.consoleUrl}`);
     }
@@ -56,7 +56,7 @@ export function renderDigestText(digest: Digest, options: TextRenderOptions = {}
   if (offenders.length > 0 || hidden > 0) {
     out.push("", "Top offenders by monthly saving");
     for (const o of offenders) {
-      out.push(`  ${formatUsd(o.monthlySavingsUsd)}/mo  ${o.resourceId} (${o.ruleId})${o.isNew ? " [new]" : ""}`);
+      out.push(`  ${formatDollars(o.monthlySavingsUsd)}/mo  ${o.resourceId} (${o.ruleId})${o.isNew ? " [new]" : ""}`);
       out.push(`    ${o.annotation}`);
     }
     if (hidden > 0) out.push(`  ${andMore(hidden)}`);
