@@ -4,7 +4,7 @@
  * packages/cli/dist/endpoint-auditor.mjs. bin/endpoint-auditor.mjs loads it. Run from anywhere:
  * `node packages/cli/scripts/build.mjs` (the root `prepare`, `build` and `start` scripts do).
  */
-import { stat } from "node:fs/promises";
+import { mkdir, rename, writeFile } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -22,7 +22,7 @@ const outfile = join(packageDir, "dist", "endpoint-auditor.mjs");
  * ```
  */
 export async function buildCli({ quiet = false } = {}) {
-  await build({
+  const result = await build({
     entryPoints: [join(packageDir, "src", "main.ts")],
     outfile,
     bundle: true,
@@ -36,10 +36,17 @@ export async function buildCli({ quiet = false } = {}) {
     banner: { js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);' },
     legalComments: "none",
     logLevel: "warning",
+    write: false,
   });
+  const [output] = result.outputFiles;
+  if (!output) throw new Error("esbuild produced no output");
+  // Write then rename: a test run building while another one runs the CLI never sees half a file.
+  await mkdir(dirname(outfile), { recursive: true });
+  const temporary = `${outfile}.${process.pid}.tmp`;
+  await writeFile(temporary, output.contents);
+  await rename(temporary, outfile);
   if (!quiet) {
-    const { size } = await stat(outfile);
-    process.stderr.write(`built ${relative(process.cwd(), outfile) || outfile} (${Math.round(size / 1024)} kB)\n`);
+    process.stderr.write(`built ${relative(process.cwd(), outfile) || outfile} (${Math.round(output.contents.length / 1024)} kB)\n`);
   }
   return outfile;
 }

@@ -48,16 +48,24 @@ export function renderTable(result: ScanResult, options: TableOptions): string {
   const annotationWidth = Math.max(MIN_ANNOTATION_WIDTH, Math.floor(options.width) - fixed);
   const continuation = " ".repeat(fixed);
 
+  const width = Math.max(MIN_ANNOTATION_WIDTH, Math.floor(options.width));
+  /** Free text (headings, counts, the summary) wrapped to the width, continuation lines indented. */
+  const paragraph = (text: string, indent: string, style?: Style): string[] =>
+    wrap(text, width - indent.length).map((line) => indent + (style ? paint(style, line) : line));
+
   const lines: string[] = [];
   lines.push(
-    `Account ${result.accountId} · ${result.regions.length === 1 ? "region" : "regions"} ${result.regions.join(", ") || "(none)"} · evaluated at ${result.scannedAt}`,
+    ...paragraph(
+      `Account ${result.accountId} · ${result.regions.length === 1 ? "region" : "regions"} ${result.regions.join(", ") || "(none)"} · evaluated at ${result.scannedAt}`,
+      "",
+    ),
   );
   for (const group of groups) {
     lines.push("");
-    lines.push(paint("bold", `${group.title} (${group.ruleId})`));
+    lines.push(...paragraph(`${group.title} (${group.ruleId})`, "", "bold"));
     const savings = group.monthlySavingsUsd > 0 ? ` · potential savings ${formatUsd(group.monthlySavingsUsd)}/month` : "";
     const failed = group.errors.length > 0 ? ` · not evaluated in ${[...new Set(group.errors.map((e) => e.region))].join(", ")} (see Errors)` : "";
-    lines.push(`${INDENT}${describeCounts(group.counts)}${savings}${failed}`);
+    lines.push(...paragraph(`${describeCounts(group.counts)}${savings}${failed}`, INDENT));
     if (group.evaluations.length === 0) continue;
     lines.push(
       paint(
@@ -91,12 +99,12 @@ export function renderTable(result: ScanResult, options: TableOptions): string {
     for (const e of result.errors) {
       const where = e.ruleId ? `${e.region} ${e.ruleId}` : e.region;
       const prefix = `${INDENT}${where}: `;
-      const [first = "", ...rest] = wrap(e.message, Math.max(MIN_ANNOTATION_WIDTH, Math.floor(options.width) - prefix.length));
+      const [first = "", ...rest] = wrap(e.message, Math.max(MIN_ANNOTATION_WIDTH, width - prefix.length));
       lines.push(prefix + first);
       for (const line of rest) lines.push(" ".repeat(prefix.length) + line);
     }
   }
   lines.push("");
-  lines.push(paint("bold", summaryLine(result)));
+  lines.push(...paragraph(summaryLine(result), "", "bold"));
   return `${lines.map((l) => l.trimEnd()).join("\n")}\n`;
 }

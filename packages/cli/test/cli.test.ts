@@ -1,0 +1,458 @@
+/**
+ * The CLI as a user runs it: `node bin/endpoint-auditor.mjs …` as a child process (the bundle built by
+ * test/global-setup.ts), on the built-in demo snapshot and on variants of it.
+ */
+import { access, chmod, copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
+import { constants } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { RULES, evaluateSnapshot, parseSnapshot, permissionsFor, type Snapshot } from "@endpoint-auditor/core";
+import packageJson from "../package.json";
+import {
+  BIN,
+  DEMO,
+  EVALUATION_KEYS,
+  RESULT_KEYS,
+  runCli,
+  sealedEnv,
+  tempDir,
+  type CliRun,
+  type JsonResult,
+} from "./support";
+
+const RULE_IDS = RULES.map((r) => r.metadata.id);
+const STATUSES = ["COMPLIANT", "NON_COMPLIANT", "NOT_APPLICABLE"] as const;
+
+let home: { path: string; cleanup: () => Promise<void> };
+let env: Record<string, string>;
+let demo: Snapshot;
+
+beforeAll(async () => {
+  home = await tempDir();
+  env = sealedEnv(home.path, { COLUMNS: "120" });
+  demo = parseSnapshot(await readFile(DEMO, "utf8"));
+});
+afterAll(async () => {
+  await home.cleanup();
+});
+
+const cli = (args: readonly string[], extraEnv: Record<string, string | undefined> = {}): Promise<CliRun> =>
+  runCli(args, { env: sealedEnv(home.path, { COLUMNS: "120", ...extraEnv }) });
+
+async function writeSnapshot(name: string, snapshot: unknown): Promise<string> {
+  const path = join(home.path, name);
+  await writeFile(path, JSON.stringify(snapshot, null, 2));
+  return path;
+}
+
+function formatUsd(value: number): string {
+  return `$${value.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+}
+
+describe("evaluate --snapshot demo --format json", () => {
+  let run: CliRun;
+  let result: JsonResult;
+  beforeAll(async () => {
+    run = await runCli(["evaluate", "--snapshot", DEMO, "--format", "json"], { env });
+    result = JSON.parse(run.stdout) as JsonResult;
+  });
+
+  it("Given the demo snapshot, Then it exits 0 and stderr stays empty (not a terminal: no progress)", () => {
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe("");
+  });
+
+  it("Then the JSON has exactly the documented keys, in order", () => {
+    expect(Object.keys(result)).toEqual([...RESULT_KEYS]);
+    expect(result.evaluations.length).toBeGreaterThan(0);
+    for (const e of result.evaluations) {
+      const expected: string[] = [...EVALUATION_KEYS];
+      if (e.monthlySavingsUsd !== undefined) expected.push("monthlySavingsUsd");
+      expect(Object.keys(e)).toEqual(expected);
+      expect(STATUSES).toContain(e.compliance);
+      expect(e.accountId).toBe("123456789012");
+      expect(e.annotation.length).toBeGreaterThan(0);
+      expect(e.annotation.length).toBeLessThanOrEqual(256);
+    }
+  });
+
+  it("Then it refers to the snapshot's account, capture time and both regions, with no errors", () => {
+    expect(result.accountId).toBe(demo.accountId);
+    expect(result.scannedAt).toBe(new Date(demo.capturedAt).toISOString());
+    expect(result.regions).toEqual(["us-east-1", "eu-west-1"]);
+    expect(result.errors).toEqual([]);
+  });
+
+  it("Then every rule has COMPLIANT, NON_COMPLIANT and NOT_APPLICABLE resources", () => {
+    for (const ruleId of RULE_IDS) {
+      const statuses = new Set(result.evaluations.filter((e) => e.ruleId === ruleId).map((e) => e.compliance));
+      expect([ruleId, [...statuses].sort()]).toEqual([ruleId, [...STATUSES].sort()]);
+    }
+  });
+
+  it("Then the resource tagged endpoint-auditor:exempt is NOT_APPLICABLE with its tag value in every rule that sees it", () => {
+    const exempt = result.evaluations.filter((e) => e.annotation.startsWith("Exempt: "));
+    expect(exempt.length).toBeGreaterThan(0);
+    expect(new Set(exempt.map((e) => e.resourceId)).size).toBe(1);
+    for (const e of exempt) {
+      expect(e.compliance).toBe("NOT_APPLICABLE");
+      expect(e.annotation).toBe("Exempt: Used by the on-prem migration test (MIG-311); remove after 2027-01-31");
+    }
+  });
+
+  it("Then monthlySavingsUsd appears only on NON_COMPLIANT evaluations, as a positive amount in cents", () => {
+    const withSavings = result.evaluations.filter((e) => e.monthlySavingsUsd !== undefined);
+    expect(withSavings.length).toBeGreaterThan(0);
+    for (const e of withSavings) {
+      expect(e.compliance).toBe("NON_COMPLIANT");
+      expect(e.monthlySavingsUsd).toBeGreaterThan(0);
+      expect(Math.round((e.monthlySavingsUsd ?? 0) * 100) / 100).toBe(e.monthlySavingsUsd);
+    }
+  });
+
+  it("Then it prints exactly what the core evaluates for the snapshot (nothing dropped or invented)", () => {
+    const expected = evaluateSnapshot(demo);
+    expect(result.evaluations).toEqual(expected.evaluations.map((e) => ({ ...e })));
+    expect(result.errors).toEqual(expected.errors);
+  });
+});
+
+describe("evaluate --snapshot demo (table, the default)", () => {
+  let run: CliRun;
+  let json: JsonResult;
+  beforeAll(async () => {
+    [run, json] = await Promise.all([
+      runCli(["evaluate", "--snapshot", DEMO], { env }),
+      runCli(["evaluate", "--snapshot", DEMO, "--format", "json"], { env }).then((r) => JSON.parse(r.stdout) as JsonResult),
+    ]);
+  });
+
+  it("Given no --format, Then it prints a plain table (no ANSI colour when stdout is not a terminal)", () => {
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe("");
+    expect(run.stdout).not.toMatch(/\u001b\[/);
+    expect(run.stdout.split("\n")[0]).toBe("Account 123456789012 · regions us-east-1, eu-west-1 · evaluated at 2026-11-23T06:00:00.000Z");
+  });
+
+  it("Then each rule is a section (title and id) with its counts, in registry order", () => {
+    let last = -1;
+    for (const rule of RULES) {
+      const heading = `${rule.metadata.title} (${rule.metadata.id})`;
+      const at = run.stdout.indexOf(`\n${heading}\n`);
+      expect(at, heading).toBeGreaterThan(last);
+      last = at;
+      const evaluations = json.evaluations.filter((e) => e.ruleId === rule.metadata.id);
+      const count = (c: string): number => evaluations.filter((e) => e.compliance === c).length;
+      const counts = run.stdout.slice(at + heading.length + 2).split("\n")[0] ?? "";
+      expect(counts).toContain(`${count("NON_COMPLIANT")} non-compliant, ${count("COMPLIANT")} compliant, ${count("NOT_APPLICABLE")} not applicable`);
+    }
+  });
+
+  it("Then within each rule NON_COMPLIANT rows come first, then COMPLIANT, then NOT_APPLICABLE, one row per evaluation", () => {
+    const sections = run.stdout.split(/\n(?=\S.* \((?:[a-z0-9-]+)\)\n)/);
+    for (const ruleId of RULE_IDS) {
+      const section = sections.find((s) => s.split("\n")[0]?.endsWith(`(${ruleId})`));
+      expect(section, ruleId).toBeDefined();
+      const statuses = (section ?? "")
+        .split("\n")
+        .map((line) => /^ {2}\S+\s+\S+\s+(NON_COMPLIANT|COMPLIANT|NOT_APPLICABLE)\b/.exec(line)?.[1])
+        .filter((s): s is string => s !== undefined);
+      expect(statuses.length).toBe(json.evaluations.filter((e) => e.ruleId === ruleId).length);
+      const rank = statuses.map((s) => ["NON_COMPLIANT", "COMPLIANT", "NOT_APPLICABLE"].indexOf(s));
+      expect(rank).toEqual([...rank].sort((a, b) => a - b));
+    }
+  });
+
+  it("Then every line fits the width from COLUMNS (annotations wrap)", () => {
+    for (const line of run.stdout.split("\n")) expect(line.length, line).toBeLessThanOrEqual(120);
+  });
+
+  it("Then the last line is the total monthly savings of all NON_COMPLIANT evaluations", () => {
+    const total = json.evaluations.reduce((sum, e) => sum + Math.round((e.monthlySavingsUsd ?? 0) * 100), 0) / 100;
+    expect(total).toBeGreaterThan(0);
+    const lines = run.stdout.trimEnd().split("\n");
+    expect(lines[lines.length - 1]).toMatch(new RegExp(`^Total potential savings: ${formatUsd(total).replace("$", "\\$")}/month \\(`));
+  });
+
+  it("Given a terminal width of 60, Then annotations wrap into a 24-column annotation column and lose no word", async () => {
+    const args = ["evaluate", "--snapshot", DEMO, "--rules", "vpc-flow-logs-enabled"];
+    const [narrow, jsonRun] = await Promise.all([cli(args, { COLUMNS: "60" }), cli([...args, "--format", "json"])]);
+    expect(narrow.code).toBe(0);
+    const target = (JSON.parse(jsonRun.stdout) as JsonResult).evaluations.find((e) => e.compliance === "NON_COMPLIANT");
+    expect(target).toBeDefined();
+    const lines = narrow.stdout.split("\n");
+    const start = lines.findIndex((l) => l.startsWith(`  ${target?.resourceId} `));
+    expect(start).toBeGreaterThan(0);
+    const column = (lines[start] ?? "").indexOf(target?.annotation.split(" ")[0] ?? "?");
+    const pieces = [(lines[start] ?? "").slice(column)];
+    for (let i = start + 1; i < lines.length && /^\s+\S/.test(lines[i] ?? "") && (lines[i] ?? "").slice(0, column).trim() === ""; i++) {
+      pieces.push((lines[i] ?? "").slice(column));
+    }
+    expect(pieces.length).toBeGreaterThan(1);
+    for (const piece of pieces) expect(piece.length, piece).toBeLessThanOrEqual(24);
+    // Words longer than the column are split, so compare without whitespace: no character is lost.
+    expect(pieces.join("").replace(/\s+/g, "")).toBe(target?.annotation.replace(/\s+/g, ""));
+  });
+});
+
+describe("evaluate --snapshot demo --format markdown", () => {
+  it("Given --format markdown, Then each rule is a section with a GFM table row per evaluation and the total last", async () => {
+    const [run, jsonRun] = await Promise.all([
+      runCli(["evaluate", "--snapshot", DEMO, "--format", "markdown"], { env }),
+      runCli(["evaluate", "--snapshot", DEMO, "--format", "json"], { env }),
+    ]);
+    const json = JSON.parse(jsonRun.stdout) as JsonResult;
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe("");
+    expect(run.stdout.startsWith("# endpoint-auditor report\n")).toBe(true);
+    for (const rule of RULES) expect(run.stdout).toContain(`## ${rule.metadata.title} (\`${rule.metadata.id}\`)`);
+    const rows = run.stdout.split("\n").filter((l) => /^\| `(vpce|subnet|vpc)-/.test(l));
+    expect(rows.length).toBe(json.evaluations.length);
+    for (const row of rows) {
+      // Exactly six cell separators: any | inside a cell is escaped.
+      expect(row.replace(/\\\|/g, "").split("|").length - 1, row).toBe(6);
+    }
+    expect(run.stdout.split("\n").filter((l) => l === "| Resource | Region | Status | $/month | Annotation |").length).toBe(RULES.length);
+    expect(run.stdout.trimEnd().split("\n").pop()).toMatch(/^\*\*Total potential savings: \$[\d,]+\.\d{2}\/month \(.*\)\*\*$/);
+  });
+});
+
+describe("selection and time", () => {
+  it("Given --rules, Then only those rules are evaluated and shown", async () => {
+    const run = await cli(["evaluate", "--snapshot", DEMO, "--rules", "vpc-flow-logs-enabled,nat-subnet-has-gateway-endpoints", "--format", "json"]);
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout) as JsonResult;
+    expect(new Set(result.evaluations.map((e) => e.ruleId))).toEqual(new Set(["vpc-flow-logs-enabled", "nat-subnet-has-gateway-endpoints"]));
+  });
+
+  it("Given --param interface-endpoint-in-use.lookbackDays=60, Then the endpoint idle for 30 days but used 35–60 days ago becomes COMPLIANT", async () => {
+    const args = ["evaluate", "--snapshot", DEMO, "--rules", "interface-endpoint-in-use", "--format", "json"];
+    const [base, longer] = await Promise.all([cli(args), cli([...args, "--param", "interface-endpoint-in-use.lookbackDays=60"])]);
+    const athena = (r: CliRun) => (JSON.parse(r.stdout) as JsonResult).evaluations.find((e) => e.annotation.includes("com.amazonaws.us-east-1.athena"));
+    expect(athena(base)?.compliance).toBe("NON_COMPLIANT");
+    expect(athena(longer)?.compliance).toBe("COMPLIANT");
+    expect(athena(longer)?.annotation).toContain("in the last 60 days");
+  });
+
+  it("Given --param vpc-flow-logs-enabled.trafficType=ALL, Then the VPC logging only REJECT traffic becomes NON_COMPLIANT", async () => {
+    const args = ["evaluate", "--snapshot", DEMO, "--rules", "vpc-flow-logs-enabled", "--format", "json"];
+    const [base, all] = await Promise.all([cli(args), cli([...args, "--param", "vpc-flow-logs-enabled.trafficType=ALL"])]);
+    const eu = (r: CliRun) => (JSON.parse(r.stdout) as JsonResult).evaluations.filter((e) => e.region === "eu-west-1");
+    expect(eu(base).map((e) => e.compliance)).toEqual(["COMPLIANT"]);
+    expect(eu(all).map((e) => e.compliance)).toEqual(["NON_COMPLIANT"]);
+  });
+
+  it("Given --now, Then the evaluation refers to that time instead of the capture time", async () => {
+    const run = await cli(["evaluate", "--snapshot", DEMO, "--now", "2026-11-24T06:00:00Z", "--rules", "interface-endpoint-in-use", "--format", "json"]);
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout) as JsonResult;
+    expect(result.scannedAt).toBe("2026-11-24T06:00:00.000Z");
+    // The endpoint created 2.9 days before the capture is now 3 days old.
+    expect(result.evaluations.some((e) => e.annotation.startsWith("Too new to judge") && e.annotation.includes("created 3 days ago"))).toBe(true);
+  });
+});
+
+describe("exit codes", () => {
+  it("Given --fail-on-noncompliant and NON_COMPLIANT resources, Then it exits 3 and still prints the whole result", async () => {
+    const run = await cli(["evaluate", "--snapshot", DEMO, "--fail-on-noncompliant", "--format", "json"]);
+    expect(run.code).toBe(3);
+    const result = JSON.parse(run.stdout) as JsonResult;
+    expect(result.evaluations.some((e) => e.compliance === "NON_COMPLIANT")).toBe(true);
+    expect(run.stderr).toBe("");
+  });
+
+  it("Given --fail-on-noncompliant and nothing NON_COMPLIANT, Then it exits 0", async () => {
+    const euOnly = await writeSnapshot("eu-only.json", { ...demo, regions: demo.regions.filter((r) => r.region === "eu-west-1") });
+    const run = await cli(["evaluate", "--snapshot", euOnly, "--rules", "vpc-flow-logs-enabled", "--fail-on-noncompliant", "--format", "json"]);
+    const result = JSON.parse(run.stdout) as JsonResult;
+    expect(result.evaluations.map((e) => e.compliance)).toEqual(["COMPLIANT"]);
+    expect(run.code).toBe(0);
+  });
+
+  describe("Given a snapshot in which DescribeFlowLogs failed in us-east-1", () => {
+    let path: string;
+    beforeAll(async () => {
+      const regions = demo.regions.map((r) => {
+        if (r.region !== "us-east-1") return r;
+        const { flowLogs: _dropped, ...rest } = r;
+        return {
+          ...rest,
+          errors: [
+            {
+              part: "flowLogs",
+              call: "ec2:DescribeFlowLogs",
+              message: "You are not authorized to perform this operation.",
+              code: "UnauthorizedOperation",
+            },
+          ],
+        };
+      });
+      path = await writeSnapshot("failed-list.json", { ...demo, regions });
+    });
+
+    it("Then it exits 1, lists the error for that rule and region, and still prints everything else", async () => {
+      const run = await cli(["evaluate", "--snapshot", path, "--format", "json"]);
+      expect(run.code).toBe(1);
+      const result = JSON.parse(run.stdout) as JsonResult;
+      expect(result.errors).toHaveLength(1);
+      expect(Object.keys(result.errors[0] ?? {})).toEqual(["region", "ruleId", "message"]);
+      expect(result.errors[0]).toMatchObject({ region: "us-east-1", ruleId: "vpc-flow-logs-enabled" });
+      expect(result.errors[0]?.message).toContain("ec2:DescribeFlowLogs");
+      expect(result.errors[0]?.message).toContain("not authorized");
+      // No flow-log verdict for us-east-1 (never a guess), but eu-west-1 and the other rules are there.
+      expect(result.evaluations.filter((e) => e.ruleId === "vpc-flow-logs-enabled").map((e) => e.region)).toEqual(["eu-west-1"]);
+      for (const ruleId of RULE_IDS.filter((id) => id !== "vpc-flow-logs-enabled")) {
+        expect(result.evaluations.some((e) => e.ruleId === ruleId && e.region === "us-east-1")).toBe(true);
+      }
+    });
+
+    it("Then the table shows the rule as not evaluated in us-east-1 and an Errors section", async () => {
+      const run = await cli(["evaluate", "--snapshot", path]);
+      expect(run.code).toBe(1);
+      expect(run.stdout).toContain("not evaluated in us-east-1 (see Errors)");
+      expect(run.stdout).toMatch(/\nErrors \(1\)\n {2}us-east-1 vpc-flow-logs-enabled: not evaluated: ec2:DescribeFlowLogs failed: You are not authorized/);
+      expect(run.stdout.trimEnd().split("\n").pop()).toMatch(/; 1 error\)$/);
+    });
+
+    it("Then exit code 1 wins over 3 with --fail-on-noncompliant", async () => {
+      const run = await cli(["evaluate", "--snapshot", path, "--fail-on-noncompliant", "--format", "json"]);
+      expect((JSON.parse(run.stdout) as JsonResult).evaluations.some((e) => e.compliance === "NON_COMPLIANT")).toBe(true);
+      expect(run.code).toBe(1);
+    });
+  });
+
+  const usageCases: { name: string; args: (string | (() => string))[]; names: string[] }[] = [
+    { name: "no command", args: [], names: ["Usage:"] },
+    { name: "an unknown command", args: ["audit"], names: ["unknown command 'audit'"] },
+    { name: "an unknown flag", args: ["evaluate", "--snapshot", DEMO, "--colour"], names: ["unknown option '--colour'", "evaluate --help"] },
+    { name: "a flag without its value", args: ["evaluate", "--snapshot"], names: ["'--snapshot' needs a value"] },
+    { name: "a positional argument", args: ["rules", "extra"], names: ["unexpected argument 'extra'"] },
+    { name: "a --param without RULE.KEY=VALUE", args: ["evaluate", "--snapshot", DEMO, "--param", "lookbackDays=60"], names: ["bad --param 'lookbackDays=60'", "RULE.KEY=VALUE"] },
+    { name: "an unknown rule in --rules", args: ["evaluate", "--snapshot", DEMO, "--rules", "idle-endpoints"], names: ["unknown rule 'idle-endpoints'", "endpoint-auditor rules"] },
+    { name: "an unknown rule in --param", args: ["evaluate", "--snapshot", DEMO, "--param", "idle.lookbackDays=3"], names: ["unknown rule 'idle'"] },
+    {
+      name: "a parameter value out of bounds",
+      args: ["evaluate", "--snapshot", DEMO, "--param", "interface-endpoint-in-use.lookbackDays=999"],
+      names: ['"lookbackDays"', "interface-endpoint-in-use", "from 1 to 455"],
+    },
+    {
+      name: "an unknown parameter",
+      args: ["evaluate", "--snapshot", DEMO, "--param", "nat-subnet-has-gateway-endpoints.service=s3"],
+      names: ['"service"', "known: services"],
+    },
+    { name: "a missing snapshot file", args: ["evaluate", "--snapshot", "no-such-snapshot.json"], names: ["no-such-snapshot.json", "no such file"] },
+    { name: "a file that is not a snapshot", args: ["evaluate", "--snapshot", "package.json"], names: ["'package.json' is not a valid snapshot"] },
+    { name: "evaluate without --snapshot", args: ["evaluate"], names: ["needs --snapshot FILE"] },
+    { name: "an unknown format", args: ["evaluate", "--snapshot", DEMO, "--format", "yaml"], names: ["--format 'yaml'", "table, json, markdown"] },
+    { name: "a --now that is not a date", args: ["evaluate", "--snapshot", DEMO, "--now", "yesterday"], names: ["--now 'yesterday'"] },
+    { name: "a region that is not a region name", args: ["scan", "--region", "useast1"], names: ["'useast1' is not a region name"] },
+  ];
+  for (const c of usageCases) {
+    it(`Given ${c.name}, Then it exits 2 with one line on stderr naming the problem and a hint, and nothing on stdout`, async () => {
+      const run = await cli(c.args.map((a) => (typeof a === "string" ? a : a())));
+      expect(run.code).toBe(2);
+      expect(run.stdout).toBe("");
+      for (const name of c.names) expect(run.stderr).toContain(name);
+      if (c.args.length > 0) {
+        expect(run.stderr.endsWith("\n")).toBe(true);
+        expect(run.stderr.trimEnd().split("\n")).toHaveLength(1);
+        expect(run.stderr).toMatch(/^endpoint-auditor: .+ \(.+\)$/m);
+      }
+    });
+  }
+});
+
+describe("rules", () => {
+  it("Given `rules`, Then each rule is listed with title, resource type, severity, parameters with defaults, and IAM actions", async () => {
+    const run = await cli(["rules"]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe("");
+    for (const { metadata } of RULES) {
+      expect(run.stdout).toContain(`${metadata.id} — ${metadata.title}`);
+      const block = run.stdout.slice(run.stdout.indexOf(`${metadata.id} — `)).split("\n\n")[0] ?? "";
+      expect(block).toContain(`resource type  ${metadata.resourceType}`);
+      expect(block).toContain(`severity       ${metadata.severity}`);
+      for (const name of Object.keys(metadata.parameters)) expect(block.replace(/\s+/g, " ")).toContain(`${name}: `);
+      for (const action of permissionsFor(metadata.requires)) expect(block.replace(/\s+/g, " ")).toContain(action);
+    }
+    expect(run.stdout.replace(/\s+/g, " ")).toContain("lookbackDays: an integer from 1 to 455; default 30.");
+  });
+
+  it("Given `rules --format json`, Then it is the registry: ids, parameters with allowed values and defaults, permissions", async () => {
+    const run = await cli(["rules", "--format", "json"]);
+    expect(run.code).toBe(0);
+    const rules = JSON.parse(run.stdout) as {
+      id: string;
+      title: string;
+      resourceType: string;
+      severity: string;
+      parameters: { name: string; type: string; allowed: string; default?: string; values?: string[] }[];
+      permissions: string[];
+    }[];
+    expect(rules.map((r) => r.id)).toEqual(RULE_IDS);
+    for (const rule of rules) {
+      const { metadata } = RULES.find((r) => r.metadata.id === rule.id) ?? { metadata: undefined };
+      expect(metadata).toBeDefined();
+      expect(rule.title).toBe(metadata?.title);
+      expect(rule.resourceType).toBe(metadata?.resourceType);
+      expect(rule.permissions).toEqual(permissionsFor(metadata?.requires ?? []));
+      expect(rule.parameters.map((p) => p.name)).toEqual(Object.keys(metadata?.parameters ?? {}));
+    }
+    const services = rules.find((r) => r.id === "nat-subnet-has-gateway-endpoints")?.parameters.find((p) => p.name === "services");
+    expect(services).toMatchObject({ type: "enumList", values: ["s3", "dynamodb"], default: "s3" });
+    const trafficType = rules.find((r) => r.id === "vpc-flow-logs-enabled")?.parameters.find((p) => p.name === "trafficType");
+    expect(trafficType).toBeDefined();
+    expect(trafficType?.default).toBeUndefined();
+  });
+
+  it("Given `rules --format markdown`, Then each rule is a section with a parameter table", async () => {
+    const run = await cli(["rules", "--format", "markdown"]);
+    expect(run.code).toBe(0);
+    for (const { metadata } of RULES) expect(run.stdout).toContain(`## \`${metadata.id}\``);
+    expect(run.stdout).toContain("| `lookbackDays` | an integer from 1 to 455 | 30 |");
+  });
+});
+
+describe("help, version and the bin", () => {
+  it("Given --help, Then it documents the commands and exit codes (1 wins over 3) on stdout and exits 0", async () => {
+    const run = await cli(["--help"]);
+    expect(run.code).toBe(0);
+    for (const text of ["endpoint-auditor scan", "endpoint-auditor evaluate", "endpoint-auditor rules", "Exit codes:", "1 wins over 3"]) {
+      expect(run.stdout).toContain(text);
+    }
+  });
+
+  it("Given `scan --help` and `evaluate -h`, Then each command documents its flags", async () => {
+    const [scan, evaluate] = await Promise.all([cli(["scan", "--help"]), cli(["evaluate", "-h"])]);
+    expect(scan.code).toBe(0);
+    for (const flag of ["--region", "--profile", "--rules", "--param", "--format", "--save-snapshot", "--fail-on-noncompliant"]) {
+      expect(scan.stdout).toContain(flag);
+    }
+    expect(evaluate.code).toBe(0);
+    for (const flag of ["--snapshot", "--now", "--rules", "--param", "--format", "--fail-on-noncompliant"]) expect(evaluate.stdout).toContain(flag);
+  });
+
+  it("Given --version, Then it prints the package version", async () => {
+    const run = await cli(["--version"]);
+    expect(run).toEqual({ code: 0, stdout: `${packageJson.version}\n`, stderr: "" });
+  });
+
+  it("Given the bin is executed directly, Then its shebang and mode make it runnable (what npx and node_modules/.bin use)", async () => {
+    await access(BIN, constants.X_OK);
+    expect((await readFile(BIN, "utf8")).startsWith("#!/usr/bin/env node\n")).toBe(true);
+    expect(packageJson.bin).toEqual({ "endpoint-auditor": "./bin/endpoint-auditor.mjs" });
+  });
+
+  it("Given the bundle was never built, Then the bin says to run npm run build", async () => {
+    const dir = join(home.path, "unbuilt");
+    await mkdir(join(dir, "bin"), { recursive: true });
+    const bin = join(dir, "bin", "endpoint-auditor.mjs");
+    await copyFile(BIN, bin);
+    await chmod(bin, 0o755);
+    const run = await runCli(["rules"], { env, bin });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toContain("dist/endpoint-auditor.mjs is missing");
+    expect(run.stderr).toContain("npm run build");
+  });
+});
