@@ -130,7 +130,7 @@ describe("evaluate --snapshot demo (table, the default)", () => {
   it("Given no --format, Then it prints a plain table (no ANSI colour when stdout is not a terminal)", () => {
     expect(run.code).toBe(0);
     expect(run.stderr).toBe("");
-    expect(run.stdout).not.toMatch(/\u001b\[/);
+    expect(run.stdout.includes("\u001b[")).toBe(false);
     expect(run.stdout.split("\n")[0]).toBe("Account 123456789012 · regions us-east-1, eu-west-1 · evaluated at 2026-11-23T06:00:00.000Z");
   });
 
