@@ -1,0 +1,341 @@
+import { describe, expect, it } from "vitest";
+import { evaluateInventory, metricWindowDays, partsFor, prepareRules } from "./engine";
+import { ParameterValidationError, RuleEvaluationError, UnknownRuleError } from "./errors";
+import { Compliance, EXEMPT_TAG, ResourceTypes, type Finding, type ResourceType } from "./evaluation";
+import type { InventoryPart } from "./inventory/parts";
+import { defineRule, type AnyRule } from "./rule";
+import { RULES } from "./rules/index";
+import { FIXTURE_NOW, InventoryBuilder, routeTo } from "./testing/inventory-fixtures";
+
+/** A test rule that returns fixed findings for whatever resource type it claims. */
+function fixedRule(
+  id: string,
+  findings: (ids: { vpc: string; subnet: string; endpoint: string }) => Finding[],
+  options: { resourceType?: ResourceType; requires?: InventoryPart[]; throws?: unknown } = {},
+): { rule: AnyRule; ids: { vpc: string; subnet: string; endpoint: string }; builder: InventoryBuilder } {
+  const builder = new InventoryBuilder();
+  const vpc = builder.vpc({ tags: { team: "payments" } });
+  const subnet = builder.subnet({ vpcId: vpc });
+  const endpoint = builder.interfaceEndpoint({ vpcId: vpc, service: "ssm", subnetIds: [subnet] });
+  const ids = { vpc, subnet, endpoint };
+  const rule = defineRule({
+    metadata: {
+      id,
+      title: "test rule",
+      resourceType: options.resourceType ?? ResourceTypes.Vpc,
+      severity: "low",
+      description: "A rule used to test the engine.",
+      risk: "None.",
+      parameters: {},
+      requires: options.requires ?? ["vpcs"],
+      remediation: { text: "n/a", cli: "aws ec2 describe-vpcs", terraform: 'resource "aws_vpc" "x" {}' },
+    },
+    evaluate: () => {
+      if (options.throws !== undefined) throw options.throws;
+      return findings(ids);
+    },
+  }) as AnyRule;
+  return { rule, ids, builder };
+}
+
+describe("prepareRules", () => {
+  it("Given no selections, Then every registered rule runs with its defaults", () => {
+    const prepared = prepareRules();
+    expect(prepared.map((p) => p.rule.metadata.id)).toEqual(RULES.map((r) => r.metadata.id));
+    expect(prepared[0]?.params).toEqual({ lookbackDays: 30, minAgeDays: 7, maxBytes: 0 });
+    expect(prepared[2]?.params).toEqual({ services: ["s3"] });
+    expect(prepared[3]?.params).toEqual({ trafficType: undefined });
+  });
+
+  it("Given selections with string parameters as AWS Config sends them, Then they are validated and typed", () => {
+    const [p] = prepareRules([{ ruleId: "interface-endpoint-in-use", params: { lookbackDays: "90", maxBytes: "1048576" } }]);
+    expect(p?.params).toEqual({ lookbackDays: 90, minAgeDays: 7, maxBytes: 1_048_576 });
+  });
+
+  it("Given an unknown rule id, Then UnknownRuleError naming the known rules", () => {
+    expect(() => prepareRules([{ ruleId: "vpc-flow-logs" }])).toThrow(UnknownRuleError);
+    expect(() => prepareRules([{ ruleId: "vpc-flow-logs" }])).toThrow(/known rules: .*vpc-flow-logs-enabled/);
+  });
+
+  it("Given a parameter out of bounds, Then ParameterValidationError naming rule and parameter", () => {
+    let error: unknown;
+    try {
+      prepareRules([{ ruleId: "interface-endpoint-in-use", params: { lookbackDays: "456" } }]);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ParameterValidationError);
+    expect((error as ParameterValidationError).ruleId).toBe("interface-endpoint-in-use");
+    expect((error as ParameterValidationError).parameter).toBe("lookbackDays");
+  });
+});
+
+describe("partsFor and metricWindowDays", () => {
+  it("Given the flow-log rule only, Then only VPCs, subnets and flow logs are collected and no metrics window", () => {
+    const rules = prepareRules([{ ruleId: "vpc-flow-logs-enabled" }]);
+    expect(partsFor(rules)).toEqual(["vpcs", "subnets", "flowLogs"]);
+    expect(metricWindowDays(rules)).toBe(0);
+  });
+
+  it("Given the idle-endpoint rule with lookbackDays 90, Then endpoints and their metrics over 90 days are collected", () => {
+    const rules = prepareRules([
+      { ruleId: "interface-endpoint-in-use", params: { lookbackDays: "90" } },
+      { ruleId: "s3-dynamodb-endpoint-is-gateway" },
+    ]);
+    expect(partsFor(rules)).toEqual(["vpcEndpoints", "vpnGateways", "transitGatewayAttachments", "vpcPeeringConnections", "endpointMetrics"]);
+    expect(metricWindowDays(rules)).toBe(90);
+  });
+
+  it("Given every rule, Then every part is collected once", () => {
+    const parts = partsFor(prepareRules());
+    expect(new Set(parts).size).toBe(parts.length);
+    expect([...parts].sort()).toEqual(
+      [
+        "vpcs",
+        "subnets",
+        "routeTables",
+        "natGateways",
+        "vpcEndpoints",
+        "flowLogs",
+        "vpnGateways",
+        "transitGatewayAttachments",
+        "vpcPeeringConnections",
+        "endpointMetrics",
+      ].sort(),
+    );
+  });
+});
+
+describe("evaluateInventory", () => {
+  it("Given findings, Then each becomes an evaluation placed in its rule, resource type, region and account", () => {
+    const { rule, ids, builder } = fixedRule("t-place", ({ vpc }) => [
+      { resourceId: vpc, compliance: Compliance.NON_COMPLIANT, annotation: "No flow log.", monthlySavingsUsd: 3.5 },
+    ]);
+
+    const { evaluations, errors } = evaluateInventory(builder.build(), prepareRules([{ ruleId: "t-place" }], [rule]), FIXTURE_NOW);
+
+    expect(errors).toEqual([]);
+    expect(evaluations).toEqual([
+      {
+        ruleId: "t-place",
+        resourceType: "AWS::EC2::VPC",
+        resourceId: ids.vpc,
+        region: "us-east-1",
+        accountId: builder.accountId,
+        compliance: "NON_COMPLIANT",
+        annotation: "No flow log.",
+        monthlySavingsUsd: 3.5,
+      },
+    ]);
+  });
+
+  describe("exemption tag", () => {
+    it.each([
+      [ResourceTypes.Vpc, "vpc"],
+      [ResourceTypes.Subnet, "subnet"],
+      [ResourceTypes.VpcEndpoint, "endpoint"],
+    ] as const)("Given a %s tagged endpoint-auditor:exempt, Then NOT_APPLICABLE 'Exempt: <value>' without savings", (resourceType, which) => {
+      const requires: InventoryPart[] = which === "vpc" ? ["vpcs"] : which === "subnet" ? ["subnets"] : ["vpcEndpoints"];
+      const { rule, ids, builder } = fixedRule(
+        "t-exempt",
+        (all) => [{ resourceId: all[which], compliance: Compliance.NON_COMPLIANT, annotation: "Bad.", monthlySavingsUsd: 14.6 }],
+        { resourceType, requires },
+      );
+      const item =
+        which === "vpc" ? builder.vpcs[0] : which === "subnet" ? builder.subnets[0] : builder.vpcEndpoints[0];
+      item?.Tags?.push({ Key: EXEMPT_TAG, Value: "  shared services VPC, see ADR-12  " });
+
+      const { evaluations } = evaluateInventory(builder.build(), prepareRules([{ ruleId: "t-exempt" }], [rule]), FIXTURE_NOW);
+
+      expect(evaluations).toHaveLength(1);
+      expect(evaluations[0]).toMatchObject({ resourceId: ids[which], compliance: "NOT_APPLICABLE", annotation: "Exempt: shared services VPC, see ADR-12" });
+      expect(evaluations[0]?.monthlySavingsUsd).toBeUndefined();
+    });
+
+    it("Given an exempt tag with an empty value, Then the annotation says no reason was given", () => {
+      const { rule, builder } = fixedRule("t-exempt-empty", ({ vpc }) => [{ resourceId: vpc, compliance: "COMPLIANT", annotation: "Fine." }]);
+      builder.vpcs[0]?.Tags?.push({ Key: EXEMPT_TAG, Value: "" });
+
+      const { evaluations } = evaluateInventory(builder.build(), prepareRules([{ ruleId: "t-exempt-empty" }], [rule]), FIXTURE_NOW);
+
+      expect(evaluations[0]?.annotation).toBe("Exempt: (no reason given)");
+      expect(evaluations[0]?.compliance).toBe("NOT_APPLICABLE");
+    });
+
+    it("Given a tag key that only looks like the exempt tag, Then the finding is kept", () => {
+      const { rule, builder } = fixedRule("t-exempt-near", ({ vpc }) => [{ resourceId: vpc, compliance: "NON_COMPLIANT", annotation: "Bad." }]);
+      builder.vpcs[0]?.Tags?.push({ Key: "Endpoint-Auditor:Exempt", Value: "yes" }, { Key: "endpoint-auditor:exempted", Value: "yes" });
+
+      const { evaluations } = evaluateInventory(builder.build(), prepareRules([{ ruleId: "t-exempt-near" }], [rule]), FIXTURE_NOW);
+
+      expect(evaluations[0]?.compliance).toBe("NON_COMPLIANT");
+    });
+
+    it("Given a real rule and an exempt idle endpoint, Then the engine reports it exempt", () => {
+      const b = new InventoryBuilder();
+      const vpcId = b.vpc();
+      const idle = b.interfaceEndpoint({ vpcId, service: "ssm", subnetIds: [b.subnet({ vpcId })], tags: { [EXEMPT_TAG]: "DR standby" } });
+
+      const { evaluations } = evaluateInventory(b.build(), prepareRules([{ ruleId: "interface-endpoint-in-use" }]), FIXTURE_NOW);
+
+      expect(evaluations).toEqual([
+        {
+          ruleId: "interface-endpoint-in-use",
+          resourceType: "AWS::EC2::VPCEndpoint",
+          resourceId: idle,
+          region: "us-east-1",
+          accountId: b.accountId,
+          compliance: "NOT_APPLICABLE",
+          annotation: "Exempt: DR standby",
+        },
+      ]);
+    });
+  });
+
+  describe("AWS Config limits", () => {
+    it("Given a 1,000-character annotation, Then it is clamped to 256 characters ending with an ellipsis", () => {
+      const long = `Start ${"x".repeat(1000)} end`;
+      const { rule, builder } = fixedRule("t-clamp", ({ vpc }) => [{ resourceId: vpc, compliance: "NON_COMPLIANT", annotation: long }]);
+
+      const { evaluations } = evaluateInventory(builder.build(), prepareRules([{ ruleId: "t-clamp" }], [rule]), FIXTURE_NOW);
+
+      const annotation = evaluations[0]?.annotation ?? "";
+      expect(annotation).toHaveLength(256);
+      expect(annotation.startsWith("Start xxx")).toBe(true);
+      expect(annotation.endsWith("…")).toBe(true);
+    });
+
+    it("Given an empty or whitespace annotation, Then it is replaced (AWS Config refuses empty annotations)", () => {
+      const { rule, ids, builder } = fixedRule("t-empty", ({ vpc, subnet }) => [
+        { resourceId: vpc, compliance: "COMPLIANT", annotation: "" },
+        { resourceId: subnet, compliance: "COMPLIANT", annotation: " \n\t " },
+      ]);
+
+      const { evaluations } = evaluateInventory(builder.build(), prepareRules([{ ruleId: "t-empty" }], [rule]), FIXTURE_NOW);
+
+      expect(evaluations.map((e) => [e.resourceId, e.annotation])).toEqual([
+        [ids.vpc, "No details."],
+        [ids.subnet, "No details."],
+      ]);
+    });
+
+    it("Given savings on COMPLIANT and NOT_APPLICABLE findings, Then they are dropped; on NON_COMPLIANT they are kept in cents", () => {
+      const { rule, ids, builder } = fixedRule("t-savings", ({ vpc, subnet, endpoint }) => [
+        { resourceId: vpc, compliance: "COMPLIANT", annotation: "ok", monthlySavingsUsd: 10 },
+        { resourceId: subnet, compliance: "NOT_APPLICABLE", annotation: "n/a", monthlySavingsUsd: 10 },
+        { resourceId: endpoint, compliance: "NON_COMPLIANT", annotation: "idle", monthlySavingsUsd: 14.6049 },
+      ]);
+
+      const { evaluations } = evaluateInventory(builder.build(), prepareRules([{ ruleId: "t-savings" }], [rule]), FIXTURE_NOW);
+
+      const byId = new Map(evaluations.map((e) => [e.resourceId, e]));
+      expect(byId.get(ids.vpc)).not.toHaveProperty("monthlySavingsUsd");
+      expect(byId.get(ids.subnet)).not.toHaveProperty("monthlySavingsUsd");
+      expect(byId.get(ids.endpoint)?.monthlySavingsUsd).toBe(14.6);
+    });
+
+    it("Given a NON_COMPLIANT finding with a zero or negative saving, Then no saving is reported", () => {
+      const { rule, builder } = fixedRule("t-zero", ({ vpc, subnet }) => [
+        { resourceId: vpc, compliance: "NON_COMPLIANT", annotation: "a", monthlySavingsUsd: 0 },
+        { resourceId: subnet, compliance: "NON_COMPLIANT", annotation: "b", monthlySavingsUsd: -5 },
+      ]);
+
+      const { evaluations } = evaluateInventory(builder.build(), prepareRules([{ ruleId: "t-zero" }], [rule]), FIXTURE_NOW);
+
+      expect(evaluations).toHaveLength(2);
+      for (const e of evaluations) expect(e).not.toHaveProperty("monthlySavingsUsd");
+    });
+
+    it("Given a rule that reports the same resource twice, Then only the first finding becomes an evaluation", () => {
+      const { rule, ids, builder } = fixedRule("t-dup", ({ vpc }) => [
+        { resourceId: vpc, compliance: "NON_COMPLIANT", annotation: "first" },
+        { resourceId: vpc, compliance: "COMPLIANT", annotation: "second" },
+      ]);
+
+      const { evaluations } = evaluateInventory(builder.build(), prepareRules([{ ruleId: "t-dup" }], [rule]), FIXTURE_NOW);
+
+      expect(evaluations).toHaveLength(1);
+      expect(evaluations[0]).toMatchObject({ resourceId: ids.vpc, compliance: "NON_COMPLIANT", annotation: "first" });
+    });
+  });
+
+  describe("missing or failed data", () => {
+    function fullAccount(): InventoryBuilder {
+      const b = new InventoryBuilder();
+      const vpcId = b.vpc();
+      const pub = b.subnet({ vpcId });
+      const priv = b.subnet({ vpcId });
+      b.routeTable({ vpcId, main: true, subnetIds: [pub], routes: [routeTo.internetGateway("igw-0aaaabbbbccccdddd")] });
+      const nat = b.natGateway({ vpcId, subnetId: pub });
+      b.routeTable({ vpcId, subnetIds: [priv], routes: [routeTo.nat(nat)] });
+      b.interfaceEndpoint({ vpcId, service: "s3", subnetIds: [pub, priv] });
+      return b;
+    }
+
+    it("Given DescribeFlowLogs failed, Then the flow-log rule reports an error and no evaluations, and the other rules still evaluate", () => {
+      const b = fullAccount().fail("flowLogs", "ec2:DescribeFlowLogs", "User is not authorized to perform: ec2:DescribeFlowLogs", "UnauthorizedOperation");
+
+      const { evaluations, errors } = evaluateInventory(b.build(), prepareRules(), FIXTURE_NOW);
+
+      expect(errors).toEqual([
+        {
+          region: "us-east-1",
+          ruleId: "vpc-flow-logs-enabled",
+          message: "not evaluated: ec2:DescribeFlowLogs failed: User is not authorized to perform: ec2:DescribeFlowLogs",
+        },
+      ]);
+      expect(evaluations.some((e) => e.ruleId === "vpc-flow-logs-enabled")).toBe(false);
+      expect(new Set(evaluations.map((e) => e.ruleId))).toEqual(
+        new Set(["interface-endpoint-in-use", "s3-dynamodb-endpoint-is-gateway", "nat-subnet-has-gateway-endpoints"]),
+      );
+    });
+
+    it("Given DescribeVpcEndpoints failed, Then both endpoint rules and the NAT-subnet rule report errors, and the flow-log rule evaluates", () => {
+      const b = fullAccount().fail("vpcEndpoints", "ec2:DescribeVpcEndpoints", "Rate exceeded", "RequestLimitExceeded");
+
+      const { evaluations, errors } = evaluateInventory(b.build(), prepareRules(), FIXTURE_NOW);
+
+      expect(errors.map((e) => e.ruleId)).toEqual([
+        "interface-endpoint-in-use",
+        "s3-dynamodb-endpoint-is-gateway",
+        "nat-subnet-has-gateway-endpoints",
+      ]);
+      for (const e of errors) expect(e.message).toContain("ec2:DescribeVpcEndpoints failed: Rate exceeded");
+      expect(new Set(evaluations.map((e) => e.ruleId))).toEqual(new Set(["vpc-flow-logs-enabled"]));
+    });
+
+    it("Given a part that was not collected at all, Then the rule needing it reports what the inventory lacks", () => {
+      const b = fullAccount().omit("natGateways");
+
+      const { evaluations, errors } = evaluateInventory(b.build(), prepareRules([{ ruleId: "nat-subnet-has-gateway-endpoints" }]), FIXTURE_NOW);
+
+      expect(evaluations).toEqual([]);
+      expect(errors).toEqual([{ region: "us-east-1", ruleId: "nat-subnet-has-gateway-endpoints", message: "not evaluated: inventory lacks natGateways" }]);
+    });
+
+    it("Given a rule that throws RuleEvaluationError, Then its message becomes the error and other rules are unaffected", () => {
+      const failing = fixedRule("t-fails", () => [], {
+        throws: new RuleEvaluationError({ ruleId: "t-fails", region: "us-east-1" }, "no data for vpce-1"),
+      });
+      const ok = fixedRule("t-ok", ({ vpc }) => [{ resourceId: vpc, compliance: "COMPLIANT", annotation: "ok" }]);
+
+      const { evaluations, errors } = evaluateInventory(
+        failing.builder.build(),
+        prepareRules([{ ruleId: "t-fails" }, { ruleId: "t-ok" }], [failing.rule, ok.rule]),
+        FIXTURE_NOW,
+      );
+
+      expect(errors).toEqual([{ region: "us-east-1", ruleId: "t-fails", message: "Rule t-fails in us-east-1: no data for vpce-1" }]);
+      expect(evaluations.map((e) => e.ruleId)).toEqual(["t-ok"]);
+    });
+
+    it("Given a rule with a bug (TypeError), Then the region reports 'rule failed' for that rule instead of crashing the scan", () => {
+      const buggy = fixedRule("t-bug", () => [], { throws: new TypeError("Cannot read properties of undefined (reading 'id')") });
+
+      const { evaluations, errors } = evaluateInventory(buggy.builder.build(), prepareRules([{ ruleId: "t-bug" }], [buggy.rule]), FIXTURE_NOW);
+
+      expect(evaluations).toEqual([]);
+      expect(errors).toEqual([{ region: "us-east-1", ruleId: "t-bug", message: "rule failed: Cannot read properties of undefined (reading 'id')" }]);
+    });
+  });
+});
