@@ -1,0 +1,43 @@
+/**
+ * The AWS Config custom-rule Lambda: one function serves the four rules; the rule comes from the rule's
+ * `ruleId` input parameter. Everything it decides lives in core's `runConfigRule`; this file wires the
+ * event, the clients (created once at cold start) and the Powertools middlewares.
+ */
+import { captureLambdaHandler } from "@aws-lambda-powertools/tracer/middleware";
+import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
+import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
+import { runConfigRule, type ConfigRunResult } from "./lib/config-rule";
+import middy from "@middy/core";
+import type { Context } from "aws-lambda";
+import { ApiCallCounter, createConfigRuleClients } from "./lib/clients";
+import { envFlag, functionAccountId, lambdaRegion } from "./lib/lambda";
+import { logger, metrics, tracer } from "./lib/powertools";
+import { recordConfigFailure, recordConfigRun } from "./lib/telemetry";
+
+const region = lambdaRegion();
+const calls = new ApiCallCounter();
+const clients = createConfigRuleClients(region, tracer, calls);
+
+export async function lambdaHandler(event: unknown, context: Context): Promise<ConfigRunResult> {
+  calls.reset();
+  const started = performance.now();
+  try {
+    const result = await runConfigRule({
+      event,
+      clients,
+      region,
+      functionAccountId: functionAccountId(context),
+      env: { testMode: envFlag(process.env.EVALUATIONS_TEST_MODE) },
+    });
+    recordConfigRun(result, calls, performance.now() - started);
+    return result;
+  } catch (error) {
+    recordConfigFailure(error, calls, performance.now() - started, { region });
+    throw error;
+  }
+}
+
+export const handler = middy(lambdaHandler)
+  .use(captureLambdaHandler(tracer))
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logMetrics(metrics, { captureColdStartMetric: true }));

@@ -1,0 +1,80 @@
+/**
+ * What a Config rule invocation reports: one structured log line (rule, account, region, counts) and EMF
+ * metrics in the `EndpointAuditor` namespace with a `rule` dimension — evaluations by compliance type,
+ * stale results cleaned up, API calls, duration; a `Failures` metric when the invocation fails.
+ */
+import { MetricUnit } from "@aws-lambda-powertools/metrics";
+import type { ConfigRunResult } from "./config-rule";
+import type { ApiCallCounter } from "./clients";
+import { logger, metrics } from "./powertools";
+
+/** Metric names, so dashboards and tests spell them once. */
+export const ConfigRuleMetrics = {
+  compliant: "CompliantEvaluations",
+  nonCompliant: "NonCompliantEvaluations",
+  notApplicable: "NotApplicableEvaluations",
+  stale: "StaleEvaluationsCleaned",
+  putEvaluationsCalls: "PutEvaluationsCalls",
+  apiCalls: "ApiCalls",
+  duration: "Duration",
+  failures: "Failures",
+} as const;
+
+/**
+ * Logs and measures a successful invocation.
+ *
+ * @example
+ * ```ts
+ * recordConfigRun(result, counter, performance.now() - started);
+ * ```
+ */
+export function recordConfigRun(result: ConfigRunResult, calls: ApiCallCounter, durationMs: number): void {
+  logger.appendKeys({ rule: result.ruleId, configRuleName: result.configRuleName, account: result.accountId, region: result.region });
+  metrics.addDimension("rule", result.ruleId);
+  metrics.addMetric(ConfigRuleMetrics.compliant, MetricUnit.Count, result.byCompliance.COMPLIANT);
+  metrics.addMetric(ConfigRuleMetrics.nonCompliant, MetricUnit.Count, result.byCompliance.NON_COMPLIANT);
+  metrics.addMetric(ConfigRuleMetrics.notApplicable, MetricUnit.Count, result.byCompliance.NOT_APPLICABLE);
+  metrics.addMetric(ConfigRuleMetrics.stale, MetricUnit.Count, result.stale);
+  metrics.addMetric(ConfigRuleMetrics.putEvaluationsCalls, MetricUnit.Count, result.putEvaluationsCalls);
+  metrics.addMetric(ConfigRuleMetrics.apiCalls, MetricUnit.Count, calls.total());
+  metrics.addMetric(ConfigRuleMetrics.duration, MetricUnit.Milliseconds, Math.round(durationMs));
+  metrics.addMetadata("messageType", result.messageType);
+  metrics.addMetadata("testMode", String(result.testMode));
+  const counts = {
+    messageType: result.messageType,
+    testMode: result.testMode,
+    evaluated: result.evaluated,
+    stale: result.stale,
+    written: result.written,
+    byCompliance: result.byCompliance,
+    putEvaluationsCalls: result.putEvaluationsCalls,
+    apiCalls: calls.byService(),
+    durationMs: Math.round(durationMs),
+    ...(result.staleSkipped ? { staleSkipped: result.staleSkipped } : {}),
+  };
+  if (result.skipped) logger.warn(`Nothing evaluated: ${result.skipped}`, counts);
+  else logger.info("Config rule evaluated", counts);
+}
+
+/**
+ * Logs and measures a failed invocation (the error is rethrown by the handler, so Config shows the
+ * rule as failed).
+ *
+ * @example
+ * ```ts
+ * recordConfigFailure(error, counter, performance.now() - started);
+ * ```
+ */
+export function recordConfigFailure(error: unknown, calls: ApiCallCounter, durationMs: number, context: { region: string }): void {
+  const ruleId = typeof (error as { ruleId?: unknown })?.ruleId === "string" ? (error as { ruleId: string }).ruleId : undefined;
+  logger.appendKeys({ region: context.region, ...(ruleId ? { rule: ruleId } : {}) });
+  metrics.addMetric(ConfigRuleMetrics.failures, MetricUnit.Count, 1);
+  metrics.addMetric(ConfigRuleMetrics.apiCalls, MetricUnit.Count, calls.total());
+  metrics.addMetric(ConfigRuleMetrics.duration, MetricUnit.Milliseconds, Math.round(durationMs));
+  metrics.addMetadata("error", error instanceof Error ? error.name : "unknown");
+  logger.error("Config rule invocation failed; nothing was written for what could not be judged", {
+    error: error instanceof Error ? error : String(error),
+    apiCalls: calls.byService(),
+    durationMs: Math.round(durationMs),
+  });
+}
