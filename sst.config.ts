@@ -1,0 +1,19 @@
+import type { SSTConfig } from "sst";
+import { AUDITOR_STACK_ID, AuditorStack } from "./stacks/AuditorStack";
+
+/**
+ * endpoint-auditor as an SST v2 app: `npx sst deploy --stage prod` deploys the evaluator and the AWS Config
+ * rules into the account and region of the caller's credentials (region: `--region`, else the default below).
+ * Settings per stage: `stacks/settings.ts`. Offline template for StackSets: `npm run synth`.
+ */
+export default {
+  config() {
+    return {
+      name: "endpoint-auditor",
+      region: "us-east-1",
+    };
+  },
+  stacks(app) {
+    app.stack(AuditorStack, { id: AUDITOR_STACK_ID });
+  },
+} satisfies SSTConfig;

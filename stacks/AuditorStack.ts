@@ -1,0 +1,123 @@
+/**
+ * The auditor in one account and region: the evaluator Lambda and one AWS Config custom rule per enabled
+ * registry rule, with an IAM policy holding exactly the actions the rules declare plus the two Config calls.
+ */
+import { RemovalPolicy } from "aws-cdk-lib";
+import { PolicyStatement } from "aws-cdk-lib/aws-iam";
+import { LogGroup } from "aws-cdk-lib/aws-logs";
+import { Function, type StackContext } from "sst/constructs";
+import { clampAnnotation, rulePermissions } from "@endpoint-auditor/core";
+import { ConfigRules } from "./constructs/ConfigRules";
+import { settingsFor, type AuditorSettings } from "./settings";
+
+/** The evaluator's handler, relative to the project root. */
+export const EVALUATOR_HANDLER = "packages/functions/src/evaluate.handler";
+
+/** The stack id; SST names the CloudFormation stack `${stage}-${app}-AuditorStack`. */
+export const AUDITOR_STACK_ID = "AuditorStack";
+
+/** Namespace of the evaluator's custom metrics (Powertools Metrics). */
+export const METRICS_NAMESPACE = "EndpointAuditor";
+
+/**
+ * The IAM actions the evaluator needs to collect what the enabled rules read (sorted, unique). With every
+ * rule enabled this is the registry's `allRulePermissions()`.
+ */
+export function evaluatorCollectionActions(settings: AuditorSettings): string[] {
+  const actions = new Set<string>();
+  for (const r of settings.rules) if (r.enabled) for (const a of rulePermissions(r.rule)) actions.add(a);
+  return [...actions].sort();
+}
+
+export interface AuditorStackOptions {
+  /** Settings to deploy; default: `settingsFor(app.stage)` from `stacks/settings.ts`. */
+  settings?: AuditorSettings;
+}
+
+/**
+ * Returns the SST stack function; `AuditorStack` is this with the settings of `stacks/settings.ts`.
+ *
+ * @example
+ * ```ts
+ * app.stack(createAuditorStack({ settings: settingsFor("prod", mySettingsFile) }));
+ * ```
+ */
+export function createAuditorStack(options: AuditorStackOptions = {}) {
+  // Named so that SST uses "AuditorStack" as the stack id.
+  return function AuditorStack({ app, stack }: StackContext) {
+    const settings = options.settings ?? settingsFor(app.stage);
+    // SST gives every stack a custom-resource Lambda (for its sourcemap uploader, secrets prefetcher, …).
+    // This stack uses none of those, so it goes: the deployed stack has one function and one role for it.
+    stack.node.tryRemoveChild("CustomResourceHandler");
+    const enabled = settings.rules.filter((r) => r.enabled);
+    const namePrefix = `${app.name}-${app.stage}`;
+
+    // An explicit log group (instead of the `logRetention` prop) keeps the template free of CDK's
+    // log-retention custom resource and its extra Lambda and asset.
+    const logGroup = new LogGroup(stack, "EvaluatorLogs", {
+      retention: settings.evaluator.logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    const evaluator = new Function(stack, "Evaluator", {
+      handler: EVALUATOR_HANDLER,
+      description: clampAnnotation(
+        `endpoint-auditor (${app.stage}): evaluates the AWS Config rules ${enabled.map((r) => r.rule.metadata.id).join(", ")}`,
+      ),
+      runtime: "nodejs22.x",
+      architecture: "arm_64",
+      memorySize: settings.evaluator.memorySize,
+      timeout: settings.evaluator.timeout,
+      logGroup,
+      // Tracing off: active X-Ray would add xray:Put* actions to the role, outside the declared set.
+      tracing: "disabled",
+      // No sourcemap: SST would add a second asset and, outside tests, an uploader custom resource.
+      nodejs: { format: "esm", sourcemap: false },
+      // Nothing binds to the evaluator, so no SST binding SSM parameter for its name.
+      _doNotAllowOthersToBind: true,
+      environment: {
+        POWERTOOLS_SERVICE_NAME: "endpoint-auditor",
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        POWERTOOLS_LOG_LEVEL: "INFO",
+        POWERTOOLS_TRACE_ENABLED: "false",
+        ENDPOINT_AUDITOR_STAGE: app.stage,
+        ENDPOINT_AUDITOR_RULE_PREFIX: `${namePrefix}-`,
+      },
+    });
+    const role = evaluator.role;
+    if (!role) throw new Error("The evaluator function has no execution role");
+
+    // Describe* (EC2) and cloudwatch:GetMetricData do not support resource-level permissions, so the
+    // registry's actions are granted on "*". Only actions the enabled rules declare; no wildcard actions.
+    evaluator.attachPermissions([
+      new PolicyStatement({
+        sid: "CollectInventory",
+        actions: evaluatorCollectionActions(settings),
+        resources: ["*"],
+      }),
+    ]);
+
+    const configRules = new ConfigRules(stack, "ConfigRules", {
+      namePrefix,
+      evaluator,
+      evaluatorRole: role,
+      maximumExecutionFrequency: settings.maximumExecutionFrequency,
+      rules: enabled.map((r) => ({
+        id: r.rule.metadata.id,
+        title: r.rule.metadata.title,
+        description: r.rule.metadata.description,
+        resourceType: r.rule.metadata.resourceType,
+        inputParameters: r.inputParameters,
+      })),
+    });
+
+    stack.addOutputs({
+      EvaluatorFunctionName: evaluator.functionName,
+      ConfigRuleNames: configRules.ruleNames.join(","),
+    });
+
+    return { evaluator, configRules, settings };
+  };
+}
+
+export const AuditorStack = createAuditorStack();

@@ -1,0 +1,88 @@
+#!/usr/bin/env node
+// `npm run synth [-- --stage <name>] [-- --out <dir>]`: writes the stand-alone CloudFormation template of
+// the auditor stack, its Lambda code zip and a manifest into dist/cloudformation/, offline.
+//
+// `sst build` cannot do this: it asks STS who the caller is and looks up SST's bootstrap stack, and waits
+// forever without AWS. Instead this bundles stacks/standalone.ts with esbuild (as SST bundles
+// sst.config.ts) and synthesizes through SST's App in-process with NODE_ENV=test, which makes SST skip the
+// bootstrap lookup; the template uses a bootstrap-free synthesizer (see stacks/standalone.ts).
+import { build } from "esbuild";
+import { rmSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+
+const { values } = parseArgs({
+  options: {
+    stage: { type: "string", default: "prod" },
+    out: { type: "string", default: "dist/cloudformation" },
+    help: { type: "boolean", short: "h", default: false },
+  },
+  strict: true,
+});
+if (values.help) {
+  console.log("Usage: npm run synth -- [--stage prod] [--out dist/cloudformation]");
+  process.exit(0);
+}
+if (!/^[A-Za-z][A-Za-z0-9-]*$/.test(values.stage)) {
+  console.error(`Invalid --stage ${JSON.stringify(values.stage)}: letters, digits and hyphens, starting with a letter`);
+  process.exit(2);
+}
+
+process.chdir(root);
+// SST skips its bootstrap lookup (AWS calls) under NODE_ENV=test.
+process.env.NODE_ENV = "test";
+// SST runs `npm install` in the function's build directory (with no dependencies): keep it off the network.
+process.env.npm_config_offline = "true";
+process.env.npm_config_audit = "false";
+process.env.npm_config_fund = "false";
+
+const bundle = join(root, `.sst/synth.${process.pid}.${Date.now()}.mjs`);
+try {
+  await build({
+    entryPoints: [join(root, "stacks/standalone.ts")],
+    outfile: bundle,
+    bundle: true,
+    keepNames: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    logLevel: "warning",
+    banner: {
+      js: "import { createRequire as topLevelCreateRequire } from 'module'; const require = topLevelCreateRequire(import.meta.url);",
+    },
+    plugins: [
+      {
+        // Workspace packages are TypeScript source: bundle them. Everything else (sst, aws-cdk-lib, the
+        // AWS SDK, …) stays a runtime import so that there is one copy of SST's project state.
+        name: "externals",
+        setup(b) {
+          b.onResolve({ filter: /^[^./]/ }, (args) =>
+            args.path.startsWith("@endpoint-auditor/") ? undefined : { path: args.path, external: true },
+          );
+        },
+      },
+    ],
+  });
+  const { writeStandalone } = await import(pathToFileURL(bundle).href);
+  const outDir = resolve(root, values.out);
+  const manifest = await writeStandalone({
+    stage: values.stage,
+    outDir,
+    workDir: join(root, ".sst/standalone", values.stage),
+  });
+  const shown = relative(process.cwd(), outDir) || ".";
+  console.log(`Stack ${manifest.stackName} (stage ${manifest.stage})`);
+  console.log(`  template  ${join(shown, manifest.template)}`);
+  for (const asset of manifest.assets) console.log(`  asset     ${join(shown, asset.file)}`);
+  console.log(`  manifest  ${join(shown, `${manifest.stackName}.manifest.json`)}`);
+  console.log(`Parameters: ${Object.keys(manifest.parameters).join(", ")}; capabilities: ${manifest.capabilities.join(", ")}`);
+  console.log("Upload each asset to s3://<AssetsBucketPrefix>-<region>/<AssetsKeyPrefix><file name> in every target region.");
+} catch (error) {
+  console.error(error instanceof Error ? `${error.name}: ${error.message}` : error);
+  process.exitCode = 1;
+} finally {
+  rmSync(bundle, { force: true });
+}

@@ -1,0 +1,244 @@
+/**
+ * Offline synthesis of a stand-alone CloudFormation template for CloudFormation StackSets (and plain
+ * `aws cloudformation deploy`): no SST or CDK bootstrap stack, no account, no network.
+ *
+ * The template is environment-agnostic (account and region are the `AWS::AccountId` / `AWS::Region` pseudo
+ * parameters) and reads the Lambda code from `s3://${AssetsBucketPrefix}-${AWS::Region}/${AssetsKeyPrefix}<hash>.zip`,
+ * so one template serves every account and region of an organisation.
+ */
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import {
+  Aws,
+  CfnParameter,
+  Fn,
+  StackSynthesizer,
+  type DockerImageAssetLocation,
+  type DockerImageAssetSource,
+  type FileAssetLocation,
+  type FileAssetSource,
+  type ISynthesisSession,
+  type Stack,
+} from "aws-cdk-lib";
+import { App, getStack } from "sst/constructs";
+import { initProject, useProject } from "sst/project.js";
+import { AUDITOR_STACK_ID, createAuditorStack, type AuditorStackOptions } from "./AuditorStack";
+import { settingsFor, type SettingsFile } from "./settings";
+import { zipDirectory } from "./zip";
+
+/** The template's parameters for the Lambda code location. */
+export const AssetParameters = {
+  bucketPrefix: "AssetsBucketPrefix",
+  keyPrefix: "AssetsKeyPrefix",
+} as const;
+
+/** A file asset the template references: a directory to zip and upload as `${keyPrefix}${objectKey}`. */
+export interface StandaloneAsset {
+  sourceHash: string;
+  /** The staged directory (or file), relative to the cloud assembly directory. */
+  fileName: string;
+  packaging: string;
+  /** The object key without the `AssetsKeyPrefix` value, e.g. `3f2a….zip`. */
+  objectKey: string;
+}
+
+/**
+ * A stack synthesizer that needs no bootstrap: file assets are read from a bucket named by a template
+ * parameter, docker image assets are refused, and no `BootstrapVersion` parameter or rule is added.
+ */
+export class StandaloneSynthesizer extends StackSynthesizer {
+  private readonly recorded = new Map<string, StandaloneAsset>();
+  private parametersAdded = false;
+
+  /** Every file asset added to the stack (including ones later removed from the tree). */
+  public get assets(): StandaloneAsset[] {
+    return [...this.recorded.values()];
+  }
+
+  public override addFileAsset(asset: FileAssetSource): FileAssetLocation {
+    if (!asset.fileName) throw new Error("StandaloneSynthesizer: only file-system assets are supported");
+    if (asset.packaging !== "zip" && asset.packaging !== "file" && asset.packaging !== undefined) {
+      throw new Error(`StandaloneSynthesizer: unsupported asset packaging ${asset.packaging}`);
+    }
+    this.addParameters();
+    const extension = asset.packaging === "zip" ? ".zip" : (/\.[A-Za-z0-9]+$/.exec(asset.fileName)?.[0] ?? "");
+    const objectKey = `${asset.sourceHash}${extension}`;
+    this.recorded.set(asset.sourceHash, {
+      sourceHash: asset.sourceHash,
+      fileName: asset.fileName,
+      packaging: asset.packaging ?? "file",
+      objectKey,
+    });
+    const bucketName = Fn.sub(`\${${AssetParameters.bucketPrefix}}-\${AWS::Region}`);
+    const key = Fn.sub(`\${${AssetParameters.keyPrefix}}${objectKey}`);
+    const httpUrl = Fn.sub(
+      `https://\${${AssetParameters.bucketPrefix}}-\${AWS::Region}.s3.\${AWS::Region}.\${AWS::URLSuffix}/\${${AssetParameters.keyPrefix}}${objectKey}`,
+    );
+    return {
+      bucketName,
+      objectKey: key,
+      httpUrl,
+      s3ObjectUrl: Fn.sub(`s3://\${${AssetParameters.bucketPrefix}}-\${AWS::Region}/\${${AssetParameters.keyPrefix}}${objectKey}`),
+    };
+  }
+
+  public override addDockerImageAsset(_asset: DockerImageAssetSource): DockerImageAssetLocation {
+    throw new Error("StandaloneSynthesizer: docker image assets are not supported");
+  }
+
+  public override synthesize(session: ISynthesisSession): void {
+    this.synthesizeStackTemplate(this.boundStack, session);
+    this.emitArtifact(session);
+  }
+
+  private addParameters(): void {
+    if (this.parametersAdded) return;
+    this.parametersAdded = true;
+    const stack: Stack = this.boundStack;
+    new CfnParameter(stack, AssetParameters.bucketPrefix, {
+      type: "String",
+      description:
+        "Prefix of the S3 buckets holding the Lambda code: the stack reads s3://<prefix>-<region>/, a bucket in the stack's own region.",
+      allowedPattern: "^[a-z0-9][a-z0-9.-]*[a-z0-9]$",
+      constraintDescription: "an S3 bucket name prefix (lowercase letters, digits, dots and hyphens)",
+    });
+    new CfnParameter(stack, AssetParameters.keyPrefix, {
+      type: "String",
+      default: "",
+      description: "Key prefix of the Lambda code objects in that bucket, ending in / when not empty.",
+      allowedPattern: "^$|^.*/$",
+      constraintDescription: "empty or ending in /",
+    });
+  }
+}
+
+export interface StandaloneOptions {
+  stage: string;
+  /** Cloud assembly directory (assets are staged here). */
+  outdir: string;
+  /** Settings file to read instead of `stacks/settings.ts`. */
+  settingsFile?: SettingsFile;
+}
+
+export interface StandaloneResult {
+  stackName: string;
+  stage: string;
+  template: Record<string, unknown>;
+  /** The file assets the template references, relative to `outdir`. */
+  assets: StandaloneAsset[];
+}
+
+/**
+ * Synthesizes the auditor stack for `stage` into a stand-alone template, offline. Needs `NODE_ENV=test`
+ * (SST then skips its bootstrap lookup, which needs AWS credentials and the network).
+ *
+ * @example
+ * ```ts
+ * process.env.NODE_ENV = "test";
+ * const { template, assets } = await synthesizeStandalone({ stage: "prod", outdir: ".sst/standalone" });
+ * ```
+ */
+export async function synthesizeStandalone(options: StandaloneOptions): Promise<StandaloneResult> {
+  if (process.env.NODE_ENV !== "test") {
+    throw new Error(
+      "synthesizeStandalone needs NODE_ENV=test so that SST does not look up its bootstrap stack (which needs AWS)",
+    );
+  }
+  await initProject({ stage: options.stage });
+  const project = useProject();
+  const app = new App(
+    {
+      mode: "deploy",
+      stage: options.stage,
+      name: project.config.name,
+      // Environment-agnostic: every account and region reference is a pseudo parameter.
+      account: Aws.ACCOUNT_ID,
+      region: Aws.REGION,
+    },
+    { outdir: options.outdir },
+  );
+  const synthesizer = new StandaloneSynthesizer();
+  const stackOptions: AuditorStackOptions = options.settingsFile
+    ? { settings: settingsFor(options.stage, options.settingsFile) }
+    : {};
+  const stackFn = createAuditorStack(stackOptions);
+  app.stack(stackFn, { id: AUDITOR_STACK_ID, synthesizer });
+  await app.finish();
+  const stack = getStack(stackFn);
+  // SST's construct metadata output is for the SST console; it means nothing outside an SST app.
+  stack.node.tryRemoveChild("SSTStackOutputSSTMetadata");
+  const assembly = app.synth();
+  const artifact = assembly.getStackByName(stack.stackName);
+  const template = artifact.template as Record<string, unknown>;
+  const text = JSON.stringify(template);
+  return {
+    stackName: stack.stackName,
+    stage: options.stage,
+    template,
+    assets: synthesizer.assets.filter((a) => text.includes(a.objectKey)),
+  };
+}
+
+/** What `npm run synth` writes next to the template, for people and scripts that upload and deploy it. */
+export interface StandaloneManifest {
+  stage: string;
+  stackName: string;
+  /** Template file, relative to the manifest. */
+  template: string;
+  capabilities: readonly string[];
+  parameters: Readonly<Record<string, string>>;
+  /** Files to upload to `s3://<AssetsBucketPrefix>-<region>/<AssetsKeyPrefix><key>` in every target region. */
+  assets: readonly { file: string; key: string; sourceHash: string }[];
+}
+
+export interface WriteStandaloneOptions {
+  stage: string;
+  /** Where the template, assets and manifest go, e.g. `dist/cloudformation`. */
+  outDir: string;
+  /** Scratch cloud-assembly directory (emptied first). */
+  workDir: string;
+  settingsFile?: SettingsFile;
+}
+
+/**
+ * Synthesizes the stand-alone template for `stage` and writes `<stackName>.template.json`,
+ * `<stackName>.manifest.json` and `assets/<hash>.zip` into `outDir`.
+ *
+ * @example
+ * ```ts
+ * process.env.NODE_ENV = "test";
+ * const manifest = await writeStandalone({ stage: "prod", outDir: "dist/cloudformation", workDir: ".sst/standalone" });
+ * ```
+ */
+export async function writeStandalone(options: WriteStandaloneOptions): Promise<StandaloneManifest> {
+  rmSync(options.workDir, { recursive: true, force: true });
+  const result = await synthesizeStandalone({
+    stage: options.stage,
+    outdir: options.workDir,
+    ...(options.settingsFile ? { settingsFile: options.settingsFile } : {}),
+  });
+  mkdirSync(join(options.outDir, "assets"), { recursive: true });
+  const templateFile = `${result.stackName}.template.json`;
+  writeFileSync(join(options.outDir, templateFile), `${JSON.stringify(result.template, null, 2)}\n`);
+  const assets = result.assets.map((asset) => {
+    const source = join(options.workDir, asset.fileName);
+    const file = `assets/${asset.objectKey}`;
+    const bytes = asset.packaging === "zip" ? zipDirectory(source) : readFileSync(source);
+    writeFileSync(join(options.outDir, file), bytes);
+    return { file, key: asset.objectKey, sourceHash: asset.sourceHash };
+  });
+  const parameters = (result.template.Parameters ?? {}) as Record<string, { Description?: string }>;
+  const manifest: StandaloneManifest = {
+    stage: result.stage,
+    stackName: result.stackName,
+    template: templateFile,
+    capabilities: ["CAPABILITY_IAM"],
+    parameters: Object.fromEntries(Object.entries(parameters).map(([k, v]) => [k, v.Description ?? ""])),
+    assets,
+  };
+  writeFileSync(
+    join(options.outDir, `${result.stackName}.manifest.json`),
+    `${JSON.stringify(manifest, null, 2)}\n`,
+  );
+  return manifest;
+}
