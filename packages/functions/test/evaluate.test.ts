@@ -20,7 +20,7 @@ import { changeEventFor, eventWith, scheduledEventFor, type RawConfigEvent } fro
 import { NO_LONGER_EXISTS_ANNOTATION, OUT_OF_SCOPE_ANNOTATION } from "../../core/src/config/stale";
 import { InventoryBuilder, routeTo } from "../../core/src/testing/inventory-fixtures";
 import type { ConfigRunResult } from "../src/lib/config-rule";
-import { captureOutput, lambdaContext, type Captured } from "./helpers";
+import { captureOutput, lambdaContext, type Captured, type EmfBlob } from "./helpers";
 
 const REGION = "us-east-1";
 const ACCOUNT = "123456789012";
@@ -90,7 +90,7 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
   throw new Error("expected a rejection");
 }
 
-function metricValues(): Record<string, unknown>[] {
+function metricValues(): EmfBlob[] {
   return output.emf().filter((b) => b._aws.CloudWatchMetrics.some((m) => m.Namespace === "EndpointAuditor"));
 }
 
