@@ -249,7 +249,7 @@ export function createDigestHandler(deps: DigestDependencies) {
       } else {
         metrics.addMetric(result.status === "sent" ? DigestMetrics.sent : DigestMetrics.skipped, MetricUnit.Count, 1);
         metrics.addMetric(DigestMetrics.openFindings, MetricUnit.Count, result.openFindings);
-        metrics.addMetric(DigestMetrics.monthlyWaste, MetricUnit.None, result.monthlyWasteUsd);
+        metrics.addMetric(DigestMetrics.monthlyWaste, MetricUnit.NoUnit, result.monthlyWasteUsd);
         logger.info(result.status === "sent" ? "Digest sent" : "All clear; digest skipped as configured", { ...result });
       }
       return result;

@@ -1,0 +1,353 @@
+/**
+ * The digest Lambda end to end: the real handler (middy + Powertools Logger/Metrics/Tracer + Idempotency),
+ * real history and idempotency tables on dynalite (DynamoDB wire protocol on 127.0.0.1), a local HTTP
+ * server playing the Slack webhook, and for the production wiring a local server answering SSM
+ * GetParameter and IAM ListAccountAliases as the AWS APIs do.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { DynamoDBPersistenceLayer } from "@aws-lambda-powertools/idempotency/dynamodb";
+import { ScanCommand } from "@aws-sdk/lib-dynamodb";
+import type { Context } from "aws-lambda";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import type { Evaluation } from "@endpoint-auditor/core";
+import { recordEvaluations } from "../../core/src/history/index";
+import { createHistoryTable, createIdempotencyTable, startDynalite, type LocalDynamo } from "../../core/src/history/testing/dynalite";
+import type { SlackMessage } from "../../core/src/digest/index";
+import { SlackDeliveryError } from "../../core/src/slack/index";
+import {
+  DigestConfigurationError,
+  createDigestHandler,
+  digestSettingsFromEnv,
+  type DigestDependencies,
+  type DigestRunResult,
+  type DigestSettings,
+} from "../src/digest";
+import { lambdaContext } from "./helpers";
+
+const ACCOUNT = "123456789012";
+const REGION = "eu-west-1";
+const DAY = 86_400_000;
+const TOKEN = "Zk3vQ8LmN2pR7sT1wX4yB9cD";
+const WEBHOOK_PATH = `/services/T0A1B2C3D/B4E5F6G7H/${TOKEN}`;
+const MONDAY = "2024-01-08T09:00:00Z"; // ISO week 2024-W02
+const context: Context = lambdaContext(REGION, ACCOUNT, "endpoint-auditor-digest");
+
+/** The scheduled event EventBridge sends (AWS docs' example, with our account, region and rule). */
+function scheduledEvent(time: string, id = "53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa") {
+  return {
+    version: "0",
+    id,
+    "detail-type": "Scheduled Event",
+    source: "aws.events",
+    account: ACCOUNT,
+    time,
+    region: REGION,
+    resources: [`arn:aws:events:${REGION}:${ACCOUNT}:rule/endpoint-auditor-prod-digest`],
+    detail: {},
+  };
+}
+
+// ---- local Slack webhook -------------------------------------------------------------------------
+type Answer = { status: number; body: string; headers?: Record<string, string> };
+let slack: Server;
+let slackUrl: string;
+let slackScript: Answer[] = [];
+let slackRequests: { body: string; answered: number }[] = [];
+const delivered = (): SlackMessage[] =>
+  slackRequests.filter((r) => r.answered === 200).map((r) => JSON.parse(r.body) as SlackMessage);
+
+// ---- raw output capture (every byte Powertools or anything else writes) ---------------------------
+let output = "";
+function captureRaw(): () => void {
+  const collect = ((chunk: unknown) => {
+    output += String(chunk);
+    return true;
+  }) as typeof process.stdout.write;
+  const out = vi.spyOn(process.stdout, "write").mockImplementation(collect);
+  const err = vi.spyOn(process.stderr, "write").mockImplementation(collect);
+  return () => {
+    out.mockRestore();
+    err.mockRestore();
+  };
+}
+
+let dynamo: LocalDynamo;
+let tables = 0;
+
+function evaluation(ruleId: string, resourceId: string, compliance: Evaluation["compliance"], monthlySavingsUsd?: number): Evaluation {
+  return {
+    accountId: ACCOUNT,
+    region: REGION,
+    ruleId,
+    resourceId,
+    resourceType: ruleId === "vpc-flow-logs-enabled" ? "AWS::EC2::VPC" : "AWS::EC2::VPCEndpoint",
+    compliance,
+    annotation:
+      compliance === "NON_COMPLIANT"
+        ? ruleId === "vpc-flow-logs-enabled"
+          ? "No flow log is attached to this VPC."
+          : "No traffic in the last 30 days (0 B processed); 2 AZs × $0.01/h ≈ $14.60/month."
+        : "OK",
+    ...(monthlySavingsUsd ? { monthlySavingsUsd } : {}),
+  };
+}
+
+/** Two weeks of daily evaluations before MONDAY: a, b open; c new this week; d resolved this week. */
+async function seedHistory(table: string): Promise<void> {
+  const start = Date.parse(MONDAY) - 14 * DAY;
+  for (let day = 0; day < 14; day++) {
+    const at = new Date(start + day * DAY);
+    const thisWeek = day >= 7;
+    await recordEvaluations(
+      dynamo.doc,
+      table,
+      [
+        evaluation("interface-endpoint-in-use", "vpce-0aaaaaaaaaaaaaaaa", "NON_COMPLIANT", 14.6),
+        evaluation("vpc-flow-logs-enabled", "vpc-0bbbbbbbbbbbbbbbb", "NON_COMPLIANT"),
+        evaluation("interface-endpoint-in-use", "vpce-0cccccccccccccccc", day >= 9 ? "NON_COMPLIANT" : "COMPLIANT", 21.9),
+        evaluation("vpc-flow-logs-enabled", "vpc-0dddddddddddddddd", thisWeek && day >= 10 ? "COMPLIANT" : "NON_COMPLIANT"),
+      ],
+      at,
+      { configRuleNames: { "interface-endpoint-in-use": "endpoint-auditor-prod-interface-endpoint-in-use" } },
+    );
+  }
+}
+
+interface Setup {
+  settings: DigestSettings;
+  deps: DigestDependencies;
+  urlReads: number;
+  handler: (event: unknown, context: Context) => Promise<DigestRunResult>;
+}
+
+async function setup(overrides: Partial<DigestSettings> = {}, seed = true, alias: () => Promise<string | undefined> = async () => "payments-prod"): Promise<Setup> {
+  const n = ++tables;
+  const settings: DigestSettings = {
+    historyTableName: `history-${n}`,
+    idempotencyTableName: `idempotency-${n}`,
+    webhookParameterName: "/endpoint-auditor/prod/slack-webhook-url",
+    onAllClear: "send",
+    topOffenders: 10,
+    configRuleNamePrefix: "endpoint-auditor-prod-",
+    webhookCacheSeconds: 300,
+    slackTimeoutMs: 2_000,
+    ...overrides,
+  };
+  await createHistoryTable(dynamo.client, settings.historyTableName);
+  await createIdempotencyTable(dynamo.client, settings.idempotencyTableName);
+  if (seed) await seedHistory(settings.historyTableName);
+  const s: Setup = {
+    settings,
+    urlReads: 0,
+    deps: undefined as unknown as DigestDependencies,
+    handler: undefined as unknown as Setup["handler"],
+  };
+  s.deps = {
+    settings,
+    region: REGION,
+    history: dynamo.doc,
+    persistenceStore: new DynamoDBPersistenceLayer({ tableName: settings.idempotencyTableName, awsSdkV3Client: dynamo.client }),
+    getWebhookUrl: async (name) => {
+      expect(name).toBe(settings.webhookParameterName);
+      s.urlReads += 1;
+      return slackUrl;
+    },
+    getAccountAlias: alias,
+    postOptions: { sleep: async () => undefined },
+  };
+  s.handler = createDigestHandler(s.deps) as unknown as Setup["handler"];
+  return s;
+}
+
+beforeAll(async () => {
+  dynamo = await startDynalite();
+  slack = createServer((req: IncomingMessage, res: ServerResponse) => {
+    let body = "";
+    req.on("data", (c: Buffer) => (body += c.toString("utf8")));
+    req.on("end", () => {
+      const answer = slackScript.shift() ?? { status: 200, body: "ok" };
+      slackRequests.push({ body, answered: answer.status });
+      res.writeHead(answer.status, { "content-type": "text/plain", ...answer.headers });
+      res.end(answer.body);
+    });
+  });
+  await new Promise<void>((resolve) => slack.listen(0, "127.0.0.1", resolve));
+  slackUrl = `http://127.0.0.1:${(slack.address() as AddressInfo).port}${WEBHOOK_PATH}`;
+});
+
+afterAll(async () => {
+  slack.closeAllConnections();
+  await new Promise<void>((resolve) => slack.close(() => resolve()));
+  await dynamo.close();
+});
+
+let restore: () => void = () => undefined;
+beforeEach(() => {
+  slackScript = [];
+  slackRequests = [];
+  output = "";
+  restore = captureRaw();
+});
+afterEach(() => {
+  restore();
+  // Whatever happened in the test, the webhook URL was never written anywhere.
+  expect(output).not.toContain(TOKEN);
+  expect(output).not.toContain(WEBHOOK_PATH);
+});
+
+describe("digest handler", () => {
+  it("Given two weeks of history and Monday's scheduled event, Then one Slack message with the week's counts, waste and console links", async () => {
+    const s = await setup();
+    const result = await s.handler(scheduledEvent(MONDAY), context);
+
+    expect(result).toMatchObject({
+      status: "sent",
+      accountId: ACCOUNT,
+      region: REGION,
+      isoWeek: "2024-W02",
+      openFindings: 3,
+      newThisWeek: 1,
+      resolvedThisWeek: 1,
+      monthlyWasteUsd: 36.5,
+      attempts: 1,
+    });
+    expect(delivered()).toHaveLength(1);
+    const message = delivered()[0] as SlackMessage;
+    const json = JSON.stringify(message);
+    expect(message.text).toBe(
+      "Endpoint audit payments-prod (123456789012) eu-west-1: 3 open findings (1 new, 1 resolved this week), $36.50/month estimated waste.",
+    );
+    expect(message.blocks[0]).toMatchObject({ type: "header", text: { text: "Endpoint audit: payments-prod (123456789012) · eu-west-1" } });
+    expect(json).toContain("2024-01-01 → 2024-01-08 (UTC)");
+    // The stored Config rule name is used when known; otherwise the stack's prefix + rule id.
+    expect(json).toContain("configRuleName=endpoint-auditor-prod-interface-endpoint-in-use|interface-endpoint-in-use");
+    expect(json).toContain("configRuleName=endpoint-auditor-prod-vpc-flow-logs-enabled|vpc-flow-logs-enabled");
+    expect(json).toContain("1 non-compliant · 0 new · 1 resolved");
+    expect(json).toContain("• *$21.90/mo* `vpce-0cccccccccccccccc` (interface-endpoint-in-use) :new: — No traffic in the last 30 days");
+    expect(message.blocks.length).toBeLessThanOrEqual(50);
+
+    const logLines = output.split("\n").filter((l) => l.startsWith("{"));
+    const sentLog = logLines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.message === "Digest sent");
+    expect(sentLog).toMatchObject({ account: ACCOUNT, region: REGION, isoWeek: "2024-W02", openFindings: 3 });
+  });
+
+  it("Given the same event delivered again (a Lambda retry), Then nothing new is sent and the first result is returned", async () => {
+    const s = await setup();
+    const first = await s.handler(scheduledEvent(MONDAY), context);
+    const again = await s.handler(scheduledEvent(MONDAY), context);
+
+    expect(delivered()).toHaveLength(1);
+    expect(slackRequests).toHaveLength(1);
+    expect(again).toEqual({ ...first, duplicate: true });
+    expect(output).toContain("nothing sent");
+    // One idempotency record, keyed by the week, holding the result.
+    const records = await dynamo.doc.send(new ScanCommand({ TableName: s.settings.idempotencyTableName }));
+    expect(records.Items).toHaveLength(1);
+    expect(records.Items?.[0]).toMatchObject({ status: "COMPLETED" });
+    expect(String(records.Items?.[0]?.id)).toMatch(/^endpoint-auditor-digest#/);
+  });
+
+  it("Given a second run later in the same ISO week, Then nothing is sent; Given next week's event, Then one more message", async () => {
+    const s = await setup();
+    await s.handler(scheduledEvent(MONDAY), context);
+    const wednesday = await s.handler(scheduledEvent("2024-01-10T15:00:00Z", "another-event-id"), context);
+    expect(wednesday.duplicate).toBe(true);
+    expect(delivered()).toHaveLength(1);
+
+    const nextWeek = await s.handler(scheduledEvent("2024-01-15T09:00:00Z", "next-week"), context);
+    expect(nextWeek).toMatchObject({ status: "sent", isoWeek: "2024-W03" });
+    expect(delivered()).toHaveLength(2);
+  });
+
+  it("Given Slack answers 400 invalid_blocks, Then the run fails with Slack's error and no URL, and the retry sends exactly one message", async () => {
+    const s = await setup();
+    slackScript = [{ status: 400, body: "invalid_blocks" }];
+    const error = await s.handler(scheduledEvent(MONDAY), context).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SlackDeliveryError);
+    expect(error).toMatchObject({ slackError: "invalid_blocks", status: 400 });
+    const trace = `${String(error)}\n${(error as Error).stack}\n${JSON.stringify(error)}`;
+    expect(trace).not.toContain(TOKEN);
+    expect(output).toContain("invalid_blocks"); // the failure is logged…
+    expect(output).toContain("DigestFailures"); // …and counted
+
+    const retried = await s.handler(scheduledEvent(MONDAY), context);
+    expect(retried.status).toBe("sent");
+    expect(retried.duplicate).toBeUndefined();
+    expect(delivered()).toHaveLength(1);
+    expect(slackRequests).toHaveLength(2);
+  });
+
+  it("Given Slack rate limits once with Retry-After, Then it waits and exactly one message is delivered", async () => {
+    const s = await setup();
+    const delays: number[] = [];
+    s.deps.postOptions = { sleep: async (ms) => void delays.push(ms) };
+    slackScript = [{ status: 429, body: "rate_limited", headers: { "retry-after": "1" } }];
+    const result = await s.handler(scheduledEvent(MONDAY), context);
+    expect(result).toMatchObject({ status: "sent", attempts: 2 });
+    expect(delays).toEqual([1000]);
+    expect(delivered()).toHaveLength(1);
+  });
+
+  it("Given an all-clear week and DIGEST_ON_ALL_CLEAR=skip, Then nothing is sent and the skip holds for the week", async () => {
+    const s = await setup({ onAllClear: "skip" }, false);
+    const result = await s.handler(scheduledEvent(MONDAY), context);
+    expect(result).toMatchObject({ status: "skipped", openFindings: 0, blocks: 0 });
+    expect(s.urlReads).toBe(0);
+    const again = await s.handler(scheduledEvent(MONDAY), context);
+    expect(again.duplicate).toBe(true);
+    expect(slackRequests).toHaveLength(0);
+  });
+
+  it("Given an all-clear week and the default setting, Then a short all-clear message is sent", async () => {
+    const s = await setup({}, false);
+    await s.handler(scheduledEvent(MONDAY), context);
+    expect(delivered()).toHaveLength(1);
+    expect(delivered()[0]?.text).toBe("Endpoint audit payments-prod (123456789012) eu-west-1: all clear, no open findings.");
+  });
+
+  it("Given the alias lookup is denied, Then the digest names the account id only and a warning is logged", async () => {
+    const denied = Object.assign(new Error("User is not authorized to perform: iam:ListAccountAliases"), { name: "AccessDenied" });
+    const s = await setup({}, true, async () => {
+      throw denied;
+    });
+    await s.handler(scheduledEvent(MONDAY), context);
+    expect(delivered()[0]?.blocks[0]).toMatchObject({ text: { text: "Endpoint audit: 123456789012 · eu-west-1" } });
+    expect(output).toContain("Account alias not available");
+  });
+
+  it("Given the webhook parameter has no value, Then a DigestConfigurationError naming the parameter, and nothing is recorded", async () => {
+    const s = await setup();
+    s.deps.getWebhookUrl = async () => undefined;
+    const error = await s.handler(scheduledEvent(MONDAY), context).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DigestConfigurationError);
+    expect((error as Error).message).toContain("/endpoint-auditor/prod/slack-webhook-url");
+    const records = await dynamo.doc.send(new ScanCommand({ TableName: s.settings.idempotencyTableName }));
+    expect(records.Items).toHaveLength(0);
+  });
+});
+
+describe("digest settings", () => {
+  const base = {
+    HISTORY_TABLE_NAME: "history",
+    IDEMPOTENCY_TABLE_NAME: "idempotency",
+    SLACK_WEBHOOK_PARAMETER_NAME: "/endpoint-auditor/prod/slack-webhook-url",
+  };
+  it("Given the required variables only, Then defaults apply", () => {
+    expect(digestSettingsFromEnv(base)).toEqual({
+      historyTableName: "history",
+      idempotencyTableName: "idempotency",
+      webhookParameterName: "/endpoint-auditor/prod/slack-webhook-url",
+      onAllClear: "send",
+      topOffenders: 10,
+      configRuleNamePrefix: "",
+      webhookCacheSeconds: 300,
+      slackTimeoutMs: 10_000,
+    });
+  });
+  it("Given a missing or invalid variable, Then a DigestConfigurationError naming it", () => {
+    expect(() => digestSettingsFromEnv({ ...base, SLACK_WEBHOOK_PARAMETER_NAME: "" })).toThrow(/SLACK_WEBHOOK_PARAMETER_NAME is not set/);
+    expect(() => digestSettingsFromEnv({ ...base, DIGEST_ON_ALL_CLEAR: "never" })).toThrow(/DIGEST_ON_ALL_CLEAR/);
+    expect(() => digestSettingsFromEnv({ ...base, DIGEST_TOP_OFFENDERS: "500" })).toThrow(DigestConfigurationError);
+  });
+});
