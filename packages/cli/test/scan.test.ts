@@ -1,0 +1,252 @@
+/**
+ * `endpoint-auditor scan` against the local fake AWS (test/support/fake-aws): the real bin as a child
+ * process with `AWS_ENDPOINT_URL` pointing at 127.0.0.1 and the fake's static credentials, so the real
+ * SDK stack (credential and region chains, SigV4, EC2 query / STS query / CloudWatch JSON protocols)
+ * runs and nothing leaves the machine. Progress on a terminal is checked in-process with a fake TTY.
+ */
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { RULES, parseSnapshot, type Snapshot } from "@endpoint-auditor/core";
+import { FAKE_CREDENTIALS, clientsFor, startFakeAws, type FakeAws } from "../../../test/support/fake-aws/index";
+import { run } from "../src/main";
+import type { CliIo, OutputStream } from "../src/io";
+import { DEMO, runCli, sealedEnv, tempDir, type JsonResult } from "./support";
+
+const REGIONS = ["us-east-1", "eu-west-1"];
+const EC2_LISTS = [
+  "DescribeVpcs",
+  "DescribeSubnets",
+  "DescribeRouteTables",
+  "DescribeNatGateways",
+  "DescribeVpcEndpoints",
+  "DescribeFlowLogs",
+  "DescribeVpnGateways",
+  "DescribeTransitGatewayVpcAttachments",
+  "DescribeVpcPeeringConnections",
+];
+
+let fake: FakeAws;
+let demo: Snapshot;
+let dir: { path: string; cleanup: () => Promise<void> };
+
+beforeAll(async () => {
+  demo = parseSnapshot(await readFile(DEMO, "utf8"));
+  fake = await startFakeAws({ data: { accountId: demo.accountId, regions: demo.regions } });
+  dir = await tempDir();
+});
+afterAll(async () => {
+  await fake.close();
+  await dir.cleanup();
+});
+beforeEach(() => {
+  fake.setFaults([]);
+  fake.calls.reset();
+});
+
+/** The environment of a user whose credentials are in the environment and whose endpoint is the fake. */
+function awsEnv(extra: Record<string, string | undefined> = {}): Record<string, string> {
+  return sealedEnv(dir.path, {
+    AWS_ENDPOINT_URL: fake.url,
+    AWS_ACCESS_KEY_ID: FAKE_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: FAKE_CREDENTIALS.secretAccessKey,
+    // Keep failing calls quick: the SDK's retries still run, against a server that answers at once.
+    AWS_MAX_ATTEMPTS: "2",
+    ...extra,
+  });
+}
+
+function regionsCalled(): string[] {
+  return [...new Set(fake.calls.log.filter((c) => c.service === "EC2").map((c) => c.region))].sort();
+}
+
+describe("scan against a fake AWS account", () => {
+  let result: JsonResult;
+  let snapshotPath: string;
+  let stderr: string;
+  let code: number | null;
+  let calls: Record<string, number>;
+
+  beforeAll(async () => {
+    fake.calls.reset();
+    snapshotPath = join(dir.path, "scan.json");
+    const scan = await runCli(["scan", "--region", "us-east-1", "--region", "eu-west-1", "--format", "json", "--save-snapshot", snapshotPath], {
+      env: awsEnv(),
+    });
+    calls = fake.calls.counts();
+    code = scan.code;
+    stderr = scan.stderr;
+    result = JSON.parse(scan.stdout) as JsonResult;
+  });
+
+  it("Given AWS_ENDPOINT_URL and credentials in the environment, Then it scans both regions of the account and exits 0 with nothing on stderr", () => {
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    expect(result.accountId).toBe(demo.accountId);
+    expect(result.regions).toEqual(REGIONS);
+    expect(result.errors).toEqual([]);
+    for (const rule of RULES) {
+      for (const region of REGIONS) {
+        // The s3-dynamodb rule has nothing in scope in eu-west-1.
+        if (rule.metadata.id === "s3-dynamodb-endpoint-is-gateway" && region === "eu-west-1") continue;
+        expect(result.evaluations.some((e) => e.ruleId === rule.metadata.id && e.region === region), `${rule.metadata.id} ${region}`).toBe(true);
+      }
+    }
+  });
+
+  it("Then it called STS once for the account id and each EC2 list exactly once per region", () => {
+    expect(calls["STS:GetCallerIdentity"]).toBe(1);
+    for (const action of EC2_LISTS) expect(calls[`EC2:${action}`], action).toBe(REGIONS.length);
+    expect(calls["CloudWatch:GetMetricData"]).toBe(REGIONS.length);
+  });
+
+  it("Then it saved the raw responses, and `evaluate --snapshot` of that file prints the same result", async () => {
+    const saved = parseSnapshot(await readFile(snapshotPath, "utf8"));
+    expect(saved.accountId).toBe(demo.accountId);
+    expect(saved.capturedAt).toBe(result.scannedAt);
+    expect(saved.regions.map((r) => r.region)).toEqual(REGIONS);
+    expect(saved.regions[0]?.vpcs?.map((v) => v.VpcId)).toEqual(demo.regions[0]?.vpcs?.map((v) => v.VpcId));
+    const replay = await runCli(["evaluate", "--snapshot", snapshotPath, "--format", "json"], { env: awsEnv() });
+    expect(replay.code).toBe(0);
+    expect(JSON.parse(replay.stdout)).toEqual(result);
+  });
+});
+
+describe("regions and profiles", () => {
+  it("Given no --region and AWS_REGION=eu-west-1, Then it scans eu-west-1 only", async () => {
+    const scan = await runCli(["scan", "--rules", "vpc-flow-logs-enabled", "--format", "json"], { env: awsEnv({ AWS_REGION: "eu-west-1" }) });
+    expect(scan.stderr).toBe("");
+    expect(scan.code).toBe(0);
+    expect((JSON.parse(scan.stdout) as JsonResult).regions).toEqual(["eu-west-1"]);
+    expect(regionsCalled()).toEqual(["eu-west-1"]);
+  });
+
+  it("Given --profile naming a profile with a region and credentials in ~/.aws, Then it uses that region and those credentials", async () => {
+    const home = join(dir.path, "profile-home");
+    await mkdir(join(home, ".aws"), { recursive: true });
+    await writeFile(join(home, ".aws", "config"), "[profile audit]\nregion = eu-west-1\noutput = json\n");
+    await writeFile(
+      join(home, ".aws", "credentials"),
+      `[audit]\naws_access_key_id = ${FAKE_CREDENTIALS.accessKeyId}\naws_secret_access_key = ${FAKE_CREDENTIALS.secretAccessKey}\n`,
+    );
+    const env = sealedEnv(home, { AWS_ENDPOINT_URL: fake.url, AWS_MAX_ATTEMPTS: "2" });
+    const scan = await runCli(["scan", "--profile", "audit", "--rules", "vpc-flow-logs-enabled", "--format", "json"], { env });
+    expect(scan.stderr).toBe("");
+    expect(scan.code).toBe(0);
+    expect((JSON.parse(scan.stdout) as JsonResult).regions).toEqual(["eu-west-1"]);
+    expect(regionsCalled()).toEqual(["eu-west-1"]);
+  });
+
+  it("Given no --region, no AWS_REGION and no profile region, Then it exits 2 before calling AWS", async () => {
+    const scan = await runCli(["scan"], { env: awsEnv() });
+    expect(scan.code).toBe(2);
+    expect(scan.stdout).toBe("");
+    expect(scan.stderr).toBe(
+      "endpoint-auditor: no region to scan: none given and none configured (pass --region (e.g. --region us-east-1), set AWS_REGION, or set a region in your AWS profile)\n",
+    );
+    expect(fake.calls.count()).toBe(0);
+  });
+
+  it("Given --save-snapshot in a directory that does not exist, Then it exits 2 before calling AWS", async () => {
+    const scan = await runCli(["scan", "--region", "us-east-1", "--save-snapshot", join(dir.path, "missing", "out.json")], { env: awsEnv() });
+    expect(scan.code).toBe(2);
+    expect(scan.stderr).toContain("its directory does not exist");
+    expect(fake.calls.count()).toBe(0);
+  });
+});
+
+describe("failures", () => {
+  it("Given DescribeFlowLogs is denied, Then it exits 1, reports the rule per region, and prints the other rules' results", async () => {
+    fake.setFaults([{ service: "EC2", action: "DescribeFlowLogs", fail: true }]);
+    const scan = await runCli(["scan", "--region", "us-east-1,eu-west-1", "--format", "json", "--fail-on-noncompliant"], { env: awsEnv() });
+    expect(scan.code).toBe(1);
+    expect(scan.stderr).toBe("");
+    const result = JSON.parse(scan.stdout) as JsonResult;
+    expect(result.errors.map((e) => [e.region, e.ruleId])).toEqual([
+      ["us-east-1", "vpc-flow-logs-enabled"],
+      ["eu-west-1", "vpc-flow-logs-enabled"],
+    ]);
+    for (const e of result.errors) {
+      expect(e.message).toContain("ec2:DescribeFlowLogs");
+      expect(e.message).toContain("not authorized");
+    }
+    expect(result.evaluations.some((e) => e.ruleId === "vpc-flow-logs-enabled")).toBe(false);
+    expect(result.evaluations.some((e) => e.ruleId === "interface-endpoint-in-use")).toBe(true);
+    expect(result.evaluations.some((e) => e.ruleId === "nat-subnet-has-gateway-endpoints")).toBe(true);
+  });
+
+  it("Given STS refuses GetCallerIdentity, Then it exits 1 with one line on stderr naming the call, and prints no result", async () => {
+    fake.setFaults([{ service: "STS", action: "GetCallerIdentity", fail: true }]);
+    const scan = await runCli(["scan", "--region", "us-east-1"], { env: awsEnv() });
+    expect(scan.code).toBe(1);
+    expect(scan.stdout).toBe("");
+    expect(scan.stderr.trimEnd().split("\n")).toHaveLength(1);
+    expect(scan.stderr).toMatch(/^endpoint-auditor: scan failed: sts:GetCallerIdentity in us-east-1 failed: .*not authorized/);
+    expect(fake.calls.count("EC2:DescribeVpcs")).toBe(0);
+  });
+});
+
+describe("progress (in-process, with a fake terminal)", () => {
+  class Capture implements OutputStream {
+    text = "";
+    constructor(
+      readonly isTTY: boolean,
+      readonly columns = 120,
+    ) {}
+    write(chunk: string): boolean {
+      this.text += chunk;
+      return true;
+    }
+  }
+
+  function io(stdoutTty: boolean, stderrTty: boolean): CliIo & { stdout: Capture; stderr: Capture } {
+    return {
+      stdout: new Capture(stdoutTty),
+      stderr: new Capture(stderrTty),
+      env: {},
+      createClients: ({ region }) => clientsFor(fake, region, { maxAttempts: 2 }),
+      resolveRegion: async () => undefined,
+    };
+  }
+
+  it("Given stderr is a terminal, Then progress per region and step goes to stderr and stdout carries only the result", async () => {
+    const terminal = io(false, true);
+    const code = await run(["scan", "--region", "us-east-1", "--region", "eu-west-1", "--format", "json"], terminal);
+    expect(code).toBe(0);
+    const result = JSON.parse(terminal.stdout.text) as JsonResult;
+    expect(result.regions).toEqual(REGIONS);
+    const lines = terminal.stderr.text.trimEnd().split("\n");
+    expect(lines[0]).toBe("Scanning us-east-1, eu-west-1…");
+    for (const region of demo.regions) {
+      expect(lines).toContain(`${region.region}  ec2:DescribeVpcs  ${region.vpcs?.length} items (1 call)`);
+      expect(lines).toContain(`${region.region}  ec2:DescribeSubnets  ${region.subnets?.length} items (1 call)`);
+      expect(lines).toContain(`${region.region}  cloudwatch:GetMetricData  ${region.endpointMetrics?.queries.length} endpoints queried (1 call)`);
+    }
+    expect(lines.filter((l) => /^(us-east-1|eu-west-1) {2}/.test(l))).toHaveLength(REGIONS.length * 10);
+  });
+
+  it("Given a failing list on a terminal, Then its progress line says FAILED with the error", async () => {
+    fake.setFaults([{ service: "EC2", action: "DescribeNatGateways", region: "eu-west-1", fail: true }]);
+    const terminal = io(false, true);
+    const code = await run(["scan", "--region", "eu-west-1", "--rules", "nat-subnet-has-gateway-endpoints", "--format", "json"], terminal);
+    expect(code).toBe(1);
+    expect(terminal.stderr.text).toMatch(/\neu-west-1 {2}ec2:DescribeNatGateways {2}FAILED \(\d+ calls?\): .*not authorized/);
+  });
+
+  it("Given neither stream is a terminal, Then stderr stays empty", async () => {
+    const piped = io(false, false);
+    expect(await run(["scan", "--region", "us-east-1", "--format", "json"], piped)).toBe(0);
+    expect(piped.stderr.text).toBe("");
+    expect((JSON.parse(piped.stdout.text) as JsonResult).regions).toEqual(["us-east-1"]);
+  });
+
+  it("Given stdout is a terminal without NO_COLOR, Then the table is coloured; with NO_COLOR it is not", async () => {
+    const coloured = io(true, false);
+    await run(["scan", "--region", "us-east-1", "--rules", "vpc-flow-logs-enabled"], coloured);
+    expect(coloured.stdout.text).toContain("\u001b[31mNON_COMPLIANT");
+    const plain = { ...io(true, false), env: { NO_COLOR: "1" } };
+    await run(["scan", "--region", "us-east-1", "--rules", "vpc-flow-logs-enabled"], plain);
+    expect(plain.stdout.text).toContain("NON_COMPLIANT");
+    expect(plain.stdout.text.includes("\u001b[")).toBe(false);
+  });
+});
