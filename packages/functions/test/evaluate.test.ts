@@ -342,7 +342,12 @@ describe("evaluate handler: test mode and failures", () => {
     expect(ec2.commandCalls(DescribeRouteTablesCommand)).toHaveLength(1);
     expect(config.commandCalls(PutEvaluationsCommand)).toHaveLength(0);
     expect(config.commandCalls(GetComplianceDetailsByConfigRuleCommand)).toHaveLength(0);
-    expect(output.logs().find((l) => l.level === "ERROR")).toMatchObject({ rule: "nat-subnet-has-gateway-endpoints", region: REGION });
+    expect(output.logs().find((l) => l.level === "ERROR")).toMatchObject({
+      rule: "nat-subnet-has-gateway-endpoints",
+      account: ACCOUNT,
+      region: REGION,
+      error: { name: "RuleEvaluationError" },
+    });
     expect(metricValues().find((m) => "Failures" in m)).toMatchObject({ Failures: 1 });
   });
 

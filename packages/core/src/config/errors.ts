@@ -60,7 +60,17 @@ export class PutEvaluationsError extends EndpointAuditorError {
   }
 }
 
-/** An evaluation handed to the writer that AWS Config would refuse (bad compliance type, duplicate). */
+/**
+ * An evaluation handed to the writer that AWS Config would refuse (bad compliance type, missing id, the
+ * same resource twice). Thrown before any call, so nothing of that write is sent.
+ *
+ * @example
+ * ```ts
+ * try { await putEvaluations(config, token, evaluations, options); } catch (e) {
+ *   if (e instanceof InvalidEvaluationError) console.error(e.resourceType, e.resourceId, e.message);
+ * }
+ * ```
+ */
 export class InvalidEvaluationError extends EndpointAuditorError {
   public readonly resourceType: string;
   public readonly resourceId: string;

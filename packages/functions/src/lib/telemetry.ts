@@ -66,8 +66,13 @@ export function recordConfigRun(result: ConfigRunResult, calls: ApiCallCounter, 
  * ```
  */
 export function recordConfigFailure(error: unknown, calls: ApiCallCounter, durationMs: number, context: { region: string }): void {
-  const ruleId = typeof (error as { ruleId?: unknown })?.ruleId === "string" ? (error as { ruleId: string }).ruleId : undefined;
-  logger.appendKeys({ region: context.region, ...(ruleId ? { rule: ruleId } : {}) });
+  const about = (key: string): string | undefined => {
+    const value = (error as Record<string, unknown> | undefined)?.[key];
+    return typeof value === "string" ? value : undefined;
+  };
+  const ruleId = about("ruleId");
+  const account = about("accountId");
+  logger.appendKeys({ region: context.region, ...(ruleId ? { rule: ruleId } : {}), ...(account ? { account } : {}) });
   metrics.addMetric(ConfigRuleMetrics.failures, MetricUnit.Count, 1);
   metrics.addMetric(ConfigRuleMetrics.apiCalls, MetricUnit.Count, calls.total());
   metrics.addMetric(ConfigRuleMetrics.duration, MetricUnit.Milliseconds, Math.round(durationMs));
