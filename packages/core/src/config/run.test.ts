@@ -332,6 +332,18 @@ describe("runConfigRule: change notifications", () => {
     ]);
   });
 
+  it("Given a change for an endpoint the API still lists as deleted, Then NOT_APPLICABLE 'no longer exists'", async () => {
+    const b = new InventoryBuilder({ region: REGION, accountId: ACCOUNT, now: NOW });
+    const vpc = b.vpc();
+    const gone = b.interfaceEndpoint({ vpcId: vpc, service: "ssm", state: "deleted" });
+    serveInventory(ec2, cloudwatch, b);
+    const event = changeEventFor("change", { ruleId: "interface-endpoint-in-use" }, { resourceType: "AWS::EC2::VPCEndpoint", resourceId: gone });
+    await runConfigRule({ event, clients, region: REGION, now: NOW });
+    expect(writtenEvaluations(config).map((e) => [e.ComplianceResourceId, e.ComplianceType, e.Annotation])).toEqual([
+      [gone, "NOT_APPLICABLE", NO_LONGER_EXISTS_ANNOTATION],
+    ]);
+  });
+
   it("Given the documented change example (an EC2 instance) for a VPC rule, Then nothing is written and the result says why", async () => {
     const result = await runConfigRule({ event: eventWith("change", FLOW_LOGS), clients, region: REGION, now: NOW });
     expect(config.calls()).toHaveLength(0);

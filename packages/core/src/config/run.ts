@@ -110,7 +110,8 @@ function existingIds(inventory: Inventory, type: ResourceType): ReadonlySet<stri
   if (!inventory.parts.has(part)) return undefined;
   switch (type) {
     case "AWS::EC2::VPCEndpoint":
-      return new Set(inventory.vpcEndpoints.keys());
+      // DescribeVpcEndpoints keeps listing a deleted endpoint for a while: it is gone all the same.
+      return new Set([...inventory.vpcEndpoints.values()].filter((e) => e.state !== "deleted").map((e) => e.id));
     case "AWS::EC2::Subnet":
       return new Set(inventory.subnets.keys());
     case "AWS::EC2::VPC":
