@@ -311,8 +311,9 @@ export function endpointBytesBetween(traffic: EndpointTraffic, endpointId: strin
   }
   let total = 0;
   for (const d of traffic.datapoints.get(endpointId) ?? []) {
+    // A datapoint stamped t covers [t, t + period): it counts when that overlaps [start, end).
     const t = d.timestamp.getTime();
-    if (t >= start.getTime() - slack && t < end.getTime()) total += d.value;
+    if (t > start.getTime() - slack && t < end.getTime()) total += d.value;
   }
   return total;
 }
