@@ -287,6 +287,8 @@ export function manyVpcs(region: string, vpcCount: number, subnetsPerVpc = 2): R
   const natGateways: NonNullable<RawRegion["natGateways"]> = [];
   const vpcEndpoints: NonNullable<RawRegion["vpcEndpoints"]> = [];
   const flowLogs: NonNullable<RawRegion["flowLogs"]> = [];
+  const transitGatewayAttachments: NonNullable<RawRegion["transitGatewayAttachments"]> = [];
+  const vpcPeeringConnections: NonNullable<RawRegion["vpcPeeringConnections"]> = [];
   for (let v = 0; v < vpcCount; v++) {
     const vpcId = `vpc-${pad(v)}`;
     vpcs.push({ VpcId: vpcId, OwnerId: ACCOUNT, CidrBlock: `10.${v % 256}.0.0/16`, IsDefault: false, State: v % 7 === 0 ? "pending" : "available" });
@@ -306,6 +308,13 @@ export function manyVpcs(region: string, vpcCount: number, subnetsPerVpc = 2): R
       CreationTimestamp: new Date(Date.UTC(2025, 0, 1 + (v % 300))),
     });
     flowLogs.push({ FlowLogId: `fl-${pad(v)}`, ResourceId: vpcId, FlowLogStatus: "ACTIVE", TrafficType: "ALL" });
+    transitGatewayAttachments.push({ TransitGatewayAttachmentId: `tgw-attach-${pad(v)}`, TransitGatewayId: "tgw-hub", VpcId: vpcId, State: v % 5 === 0 ? "deleted" : "available" });
+    vpcPeeringConnections.push({
+      VpcPeeringConnectionId: `pcx-${pad(v)}`,
+      Status: { Code: v % 4 === 0 ? "deleted" : "active" },
+      RequesterVpcInfo: { VpcId: vpcId, OwnerId: ACCOUNT, Region: region },
+      AccepterVpcInfo: { VpcId: `vpc-peer-${pad(v)}`, OwnerId: OTHER_ACCOUNT, Region: v % 2 === 0 ? region : "us-east-1" },
+    });
     for (let s = 0; s < subnetsPerVpc; s++) {
       const subnetId = `subnet-${pad(v)}-${s}`;
       subnets.push({ SubnetId: subnetId, VpcId: vpcId, AvailabilityZone: `${region}${"abc"[s % 3]}`, CidrBlock: `10.${v % 256}.${s}.0/24`, State: "available" });
@@ -317,5 +326,5 @@ export function manyVpcs(region: string, vpcCount: number, subnetsPerVpc = 2): R
       });
     }
   }
-  return { region, vpcs, subnets, routeTables, natGateways, vpcEndpoints, flowLogs, vpnGateways: [], transitGatewayAttachments: [], vpcPeeringConnections: [] };
+  return { region, vpcs, subnets, routeTables, natGateways, vpcEndpoints, flowLogs, vpnGateways: [], transitGatewayAttachments, vpcPeeringConnections };
 }
