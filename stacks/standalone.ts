@@ -6,7 +6,7 @@
  * parameters) and reads the Lambda code from `s3://${AssetsBucketPrefix}-${AWS::Region}/${AssetsKeyPrefix}<hash>.zip`,
  * so one template serves every account and region of an organisation.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   Aws,
@@ -240,5 +240,19 @@ export async function writeStandalone(options: WriteStandaloneOptions): Promise<
     join(options.outDir, `${result.stackName}.manifest.json`),
     `${JSON.stringify(manifest, null, 2)}\n`,
   );
+  pruneAssets(options.outDir);
   return manifest;
+}
+
+/** Deletes zips in `outDir/assets` that no manifest in `outDir` references (left by earlier builds). */
+function pruneAssets(outDir: string): void {
+  const referenced = new Set<string>();
+  for (const name of readdirSync(outDir)) {
+    if (!name.endsWith(".manifest.json")) continue;
+    const manifest = JSON.parse(readFileSync(join(outDir, name), "utf8")) as Partial<StandaloneManifest>;
+    for (const asset of manifest.assets ?? []) referenced.add(asset.file);
+  }
+  for (const name of readdirSync(join(outDir, "assets"))) {
+    if (!referenced.has(`assets/${name}`)) rmSync(join(outDir, "assets", name), { force: true });
+  }
 }

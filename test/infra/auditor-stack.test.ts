@@ -6,7 +6,7 @@
  * All SST syntheses live in this one file: they build the evaluator into the same .sst/artifacts directory,
  * so they must not run in parallel.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inflateRawSync } from "node:zlib";
@@ -276,6 +276,9 @@ describe("npm run synth: the stand-alone template for StackSets", () => {
     process.env.NODE_ENV = "test";
     outDir = mkdtempSync(join(tmpdir(), "auditor-synth-out-"));
     workDir = mkdtempSync(join(tmpdir(), "auditor-synth-work-"));
+    // A zip left by an earlier build, referenced by no manifest.
+    mkdirSync(join(outDir, "assets"));
+    writeFileSync(join(outDir, "assets", `${"0".repeat(64)}.zip`), "stale");
     manifest = await writeStandalone({ stage: "prod", outDir, workDir });
     template = JSON.parse(readFileSync(join(outDir, manifest.template), "utf8")) as Record<string, unknown>;
   });
@@ -295,6 +298,16 @@ describe("npm run synth: the stand-alone template for StackSets", () => {
       expect(text, banned).not.toContain(banned);
     }
     expect(manifest.capabilities).toEqual(["CAPABILITY_IAM"]);
+  });
+
+  test("Then the output holds the template, the manifest and only the zips a manifest references", () => {
+    expect(readdirSync(outDir).sort()).toEqual(
+      ["assets", "prod-endpoint-auditor-AuditorStack.manifest.json", "prod-endpoint-auditor-AuditorStack.template.json"],
+    );
+    expect(readdirSync(join(outDir, "assets"))).toEqual(manifest.assets.map((a) => a.file.replace("assets/", "")));
+    const written = JSON.parse(readFileSync(join(outDir, "prod-endpoint-auditor-AuditorStack.manifest.json"), "utf8"));
+    expect(written).toEqual(manifest);
+    expect(Object.keys(manifest.parameters).sort()).toEqual(["AssetsBucketPrefix", "AssetsKeyPrefix"]);
   });
 
   test("Then the evaluator's code comes from <AssetsBucketPrefix>-<region>/<AssetsKeyPrefix><hash>.zip, and that zip is written with the built handler", () => {
