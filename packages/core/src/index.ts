@@ -14,3 +14,4 @@ export * from "./inventory/parse";
 export * from "./inventory/snapshot";
 export * from "./inventory/collect";
 export { RULES, getRule, ruleIds, rulePermissions, allRulePermissions } from "./rules/index";
+export * from "./config/index";
