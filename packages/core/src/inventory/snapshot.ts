@@ -25,7 +25,7 @@ function checkRegion(value: unknown, i: number): RawRegion {
   const m = value.endpointMetrics;
   if (m !== undefined) {
     if (!isRecord(m)) throw new SnapshotError(`${value.region}: "endpointMetrics" is not an object`);
-    if (typeof m.startTime !== "string" || typeof m.endTime !== "string" || typeof m.period !== "number") {
+    if (typeof m.startTime !== "string" || typeof m.endTime !== "string" || typeof m.period !== "number" || !(m.period > 0)) {
       throw new SnapshotError(`${value.region}: "endpointMetrics" needs startTime, endTime and period`);
     }
     if (!Array.isArray(m.queries) || !m.queries.every((q) => isRecord(q) && typeof q.id === "string" && typeof q.endpointId === "string")) {
@@ -38,7 +38,15 @@ function checkRegion(value: unknown, i: number): RawRegion {
   if (value.errors !== undefined) {
     if (
       !Array.isArray(value.errors) ||
-      !value.errors.every((e) => isRecord(e) && typeof e.part === "string" && ALL_PARTS.includes(e.part as never) && typeof e.message === "string")
+      !value.errors.every(
+        (e) =>
+          isRecord(e) &&
+          typeof e.part === "string" &&
+          ALL_PARTS.includes(e.part as never) &&
+          typeof e.call === "string" &&
+          typeof e.message === "string" &&
+          (e.code === undefined || typeof e.code === "string"),
+      )
     ) {
       throw new SnapshotError(`${value.region}: "errors" must be a list of {part, call, message}`);
     }
