@@ -14,23 +14,28 @@ const REGION = "eu-west-1";
 const DAY = 86_400_000;
 const START = new Date(NOW.getTime() - 30 * DAY);
 
+interface Dim {
+  Name: string;
+  Value: string;
+}
+
+function endpointDimensions(e: VpcEndpoint): Dim[] {
+  return [
+    { Name: "Endpoint Type", Value: e.VpcEndpointType ?? "" },
+    { Name: "Service Name", Value: e.ServiceName ?? "" },
+    { Name: "VPC Endpoint Id", Value: e.VpcEndpointId ?? "" },
+    { Name: "VPC Id", Value: e.VpcId ?? "" },
+  ];
+}
+
 /** The query the collector sends for one endpoint: Sum of BytesProcessed over the full dimension set, daily. */
-function endpointQuery(id: string, e: VpcEndpoint): MetricDataQuery {
+function endpointQuery(id: string, e: VpcEndpoint, options: { dimensions?: Dim[]; stat?: string } = {}): MetricDataQuery {
   return {
     Id: id,
     MetricStat: {
-      Metric: {
-        Namespace: "AWS/PrivateLinkEndpoints",
-        MetricName: "BytesProcessed",
-        Dimensions: [
-          { Name: "Endpoint Type", Value: e.VpcEndpointType },
-          { Name: "Service Name", Value: e.ServiceName },
-          { Name: "VPC Endpoint Id", Value: e.VpcEndpointId },
-          { Name: "VPC Id", Value: e.VpcId },
-        ],
-      },
+      Metric: { Namespace: "AWS/PrivateLinkEndpoints", MetricName: "BytesProcessed", Dimensions: options.dimensions ?? endpointDimensions(e) },
       Period: 86_400,
-      Stat: "Sum",
+      Stat: options.stat ?? "Sum",
     },
     ReturnData: true,
   };
@@ -91,20 +96,12 @@ describe("GetMetricData through the real CloudWatch client", () => {
   it("Given a query that leaves out one dimension of the set, Then no datapoints come back (CloudWatch matches the whole dimension set)", async () => {
     const source = richRegion(REGION);
     const { clients } = await setup({ data: { regions: [source] } });
-    const full = endpointQuery("full", source.vpcEndpoints?.[0] as VpcEndpoint);
-    const partial: MetricDataQuery = {
-      ...full,
-      Id: "partial",
-      MetricStat: { ...full.MetricStat, Metric: { ...full.MetricStat?.Metric, Dimensions: full.MetricStat?.Metric?.Dimensions?.filter((d) => d.Name !== "Endpoint Type") } },
-    };
-    const wrongService: MetricDataQuery = {
-      ...full,
-      Id: "wrong",
-      MetricStat: {
-        ...full.MetricStat,
-        Metric: { ...full.MetricStat?.Metric, Dimensions: full.MetricStat?.Metric?.Dimensions?.map((d) => (d.Name === "Service Name" ? { ...d, Value: "com.amazonaws.eu-west-1.s3-global" } : d)) },
-      },
-    };
+    const endpoint = source.vpcEndpoints?.[0] as VpcEndpoint;
+    const full = endpointQuery("full", endpoint);
+    const partial = endpointQuery("partial", endpoint, { dimensions: endpointDimensions(endpoint).filter((d) => d.Name !== "Endpoint Type") });
+    const wrongService = endpointQuery("wrong", endpoint, {
+      dimensions: endpointDimensions(endpoint).map((d) => (d.Name === "Service Name" ? { ...d, Value: "com.amazonaws.eu-west-1.s3-global" } : d)),
+    });
     const { results } = await getAll(clients.cloudwatch, [full, partial, wrongService]);
     expect(results.find((r) => r.Id === "full")?.Values).toHaveLength(3);
     expect(results.find((r) => r.Id === "partial")?.Values).toEqual([]);
@@ -158,7 +155,7 @@ describe("GetMetricData through the real CloudWatch client", () => {
     const hourly = Array.from({ length: 48 }, (_, h) => ({ timestamp: new Date(day0 + h * 3_600_000), value: h < 24 ? 1 : 2 }));
     const { clients } = await setup({ data: { regions: [region], metrics: { [REGION]: [bytesProcessedSeries(endpoint, hourly)] } } });
     const sum = endpointQuery("sum", endpoint);
-    const avg: MetricDataQuery = { ...sum, Id: "avg", MetricStat: { ...sum.MetricStat, Stat: "Average" } };
+    const avg = endpointQuery("avg", endpoint, { stat: "Average" });
     const out = await clients.cloudwatch.send(new GetMetricDataCommand({ StartTime: START, EndTime: NOW, MetricDataQueries: [sum, avg], ScanBy: "TimestampAscending" }));
     const s = out.MetricDataResults?.find((r) => r.Id === "sum");
     expect(s?.Values).toEqual([24, 48]);
