@@ -1,0 +1,235 @@
+/**
+ * Targets and the printed table of the benchmark. Pure functions over the suites' results.
+ */
+
+/** The targets the README states (issue 6). */
+export const TARGETS = {
+  /** Evaluating the ~100k-resource inventory (parse + all four rules), median. */
+  evaluate100kMs: 500,
+  /** Time growth from ~10k to ~100k resources, relative to the resource growth (1 = linear). */
+  growthOverLinear: 1.5,
+  /** Each handler bundle, KB of 1024 bytes. */
+  bundleKb: 600,
+  /** Cold `await import()` of a handler bundle, median. */
+  coldImportMs: 150,
+};
+
+const KB = 1024;
+const nf = new Intl.NumberFormat("en-US");
+
+/** @param {number} n */
+const int = (n) => nf.format(Math.round(n));
+/** @param {number} ms */
+function ms(ms) {
+  if (ms >= 1000) return `${(ms / 1000).toFixed(2)} s`;
+  if (ms >= 100) return `${Math.round(ms)} ms`;
+  if (ms >= 10) return `${ms.toFixed(1)} ms`;
+  return `${ms.toFixed(2)} ms`;
+}
+/** @param {number} n */
+const kb = (n) => `${(n / KB).toFixed(1)} KB`;
+/** @param {number} n */
+function short(n) {
+  if (n >= 1000 && n % 1000 === 0) return `${n / 1000}k`;
+  return String(n);
+}
+
+/**
+ * @typedef {{ suite: string, case: string, measured: string, target: string, ok: boolean | null }} Row
+ */
+
+/**
+ * Rows of the evaluation-scale suite.
+ *
+ * @param {any[]} results one per size, ascending
+ * @returns {{ rows: Row[], growth: any }}
+ */
+export function scaleRows(results) {
+  /** @type {Row[]} */
+  const rows = [];
+  const largest = results.at(-1);
+  for (const r of results) {
+    if (r.error) {
+      rows.push({ suite: "scale", case: `~${short(r.target)} resources`, measured: `failed: ${r.error}`, target: "runs", ok: false });
+      continue;
+    }
+    const rules = Object.keys(r.byRule).length;
+    const memory = `peak RSS ${int(r.peakRssMb)} MB${r.retainedHeapMb !== undefined ? `, inventory+results ${r.retainedHeapMb.toFixed(1)} MB heap` : ""}`;
+    const is100k = r.target === 100_000;
+    const clean = r.errors.length === 0;
+    rows.push({
+      suite: "scale",
+      case: `${int(r.resources)} resources (${int(r.vpcs)} VPCs)`,
+      measured:
+        `parse ${ms(r.parseMs)} + evaluate ${ms(r.evaluateMs)} = ${ms(r.totalMs)} ` +
+        `(median of ${r.runs}); ${int(r.evaluations)} evaluations, ${rules} rules; ${memory}` +
+        (clean ? "" : `; NOT EVALUATED: ${r.errors.join("; ")}`),
+      target: is100k ? `< ${ms(TARGETS.evaluate100kMs)}, 4 rules` : "4 rules evaluate",
+      ok: clean && rules === 4 && (!is100k || r.totalMs < TARGETS.evaluate100kMs),
+    });
+  }
+  let growth;
+  const ok = results.filter((r) => !r.error);
+  if (ok.length >= 2) {
+    const a = ok.at(-2);
+    const b = ok.at(-1);
+    const timeRatio = b.totalMs / a.totalMs;
+    const resourceRatio = b.resources / a.resources;
+    const overLinear = timeRatio / resourceRatio;
+    growth = { from: a.target, to: b.target, timeRatio, resourceRatio, overLinear };
+    rows.push({
+      suite: "scale",
+      case: `growth ~${short(a.target)} → ~${short(b.target)}`,
+      measured: `time ×${timeRatio.toFixed(1)} for resources ×${resourceRatio.toFixed(1)} (${overLinear.toFixed(2)} × linear)`,
+      target: `≈ ×${resourceRatio.toFixed(0)} (≤ ${TARGETS.growthOverLinear} × linear)`,
+      ok: overLinear <= TARGETS.growthOverLinear,
+    });
+  }
+  if (largest && !largest.error && largest.target !== 100_000) {
+    rows.push({ suite: "scale", case: "(quick mode: no 100k size)", measured: "", target: "", ok: null });
+  }
+  return { rows, growth };
+}
+
+/** @param {Record<string, number>} counts */
+const apiName = (key) => key.replace(/^(EC2|CloudWatch):/, "");
+
+/**
+ * Rows of the AWS-calls suite.
+ *
+ * @param {any[]} results one per account size, ascending
+ * @returns {Row[]}
+ */
+export function callsRows(results) {
+  /** @type {Row[]} */
+  const rows = [];
+  const ok = results.filter((r) => !r.error);
+  for (const r of results) {
+    if (r.error) {
+      rows.push({ suite: "calls", case: `${int(r.vpcs)} VPCs`, measured: `failed: ${r.error}`, target: "runs", ok: false });
+      continue;
+    }
+    const items = Object.values(r.items).reduce((a, b) => a + b, 0);
+    const atFloor = r.totalCalls === r.floor.total && Object.keys({ ...r.floor.byApi, ...r.calls }).every((k) => (r.calls[k] ?? 0) === (r.floor.byApi[k] ?? 0));
+    rows.push({
+      suite: "calls",
+      case: `${int(r.vpcs)} VPCs: ${int(items)} items, ${int(r.meteredEndpoints)} metered endpoints`,
+      measured:
+        `${int(r.totalCalls)} calls (floor ${int(r.floor.total)})` +
+        (r.stableAcrossRuns ? "" : "; calls differ between runs") +
+        (r.complete ? "; every item collected" : `; INCOMPLETE: ${r.problems.slice(0, 3).join("; ")}`),
+      target: "calls = floor",
+      ok: atFloor && r.complete && r.stableAcrossRuns,
+    });
+    const lists = Object.keys(r.items).length;
+    rows.push({
+      suite: "calls",
+      case: `${int(r.vpcs)} VPCs: wall time (${r.latencyMs} ms/call)`,
+      measured:
+        `${ms(r.wallMs)} = ${r.latencyRounds.toFixed(1)} call-times (longest chain ${r.floor.criticalPath}); ` +
+        `one after another: ≥ ${ms(r.sequentialMs)}; ${r.listsInFlight} lists (${r.maxConcurrency} calls) in flight at once; ` +
+        `CPU client ${ms(r.clientCpuMs)}, server ${ms(r.serverCpuMs)}`,
+      target: `${lists} lists at once`,
+      ok: r.listsInFlight >= lists,
+    });
+  }
+  if (ok.length > 0) {
+    const apis = [...new Set(ok.flatMap((r) => [...Object.keys(r.floor.byApi), ...Object.keys(r.calls)]))];
+    for (const api of apis) {
+      const got = ok.map((r) => r.calls[api] ?? 0);
+      const floor = ok.map((r) => r.floor.byApi[api] ?? 0);
+      rows.push({
+        suite: "calls",
+        case: `  ${apiName(api)} (${ok.map((r) => int(r.vpcs)).join(" / ")} VPCs)`,
+        measured: got.map(int).join(" / "),
+        target: `floor ${floor.map(int).join(" / ")}`,
+        ok: got.every((n, i) => n === floor[i]),
+      });
+    }
+  }
+  return rows;
+}
+
+/**
+ * Rows of the Lambda-artifacts suite.
+ *
+ * @param {any} result
+ * @returns {Row[]}
+ */
+export function bundleRows(result) {
+  /** @type {Row[]} */
+  const rows = [];
+  if (result.error && result.bundles.length === 0) {
+    rows.push({ suite: "bundles", case: "npm run bundle", measured: result.error, target: "builds", ok: false });
+    return rows;
+  }
+  if (result.build) {
+    rows.push({
+      suite: "bundles",
+      case: "npm run bundle",
+      measured: `${result.bundles.length} bundle${result.bundles.length === 1 ? "" : "s"} in ${ms(result.build.wallMs)}`,
+      target: "builds",
+      ok: result.build.exitCode === 0,
+    });
+  }
+  const b = result.baseline;
+  if (b?.importMs !== undefined) {
+    rows.push({
+      suite: "bundles",
+      case: "baseline: node importing an empty module",
+      measured: `import ${ms(b.importMs)}; ready ${ms(b.readyMs)} after start; process ${ms(b.processMs)} (median of ${b.ok})`,
+      target: "",
+      ok: null,
+    });
+  }
+  for (const x of result.bundles) {
+    rows.push({
+      suite: "bundles",
+      case: `${x.name}: size`,
+      measured: `${kb(x.bytes)} (gzip ${kb(x.gzipBytes)})${x.stale ? "; STALE: not rebuilt by this run" : ""}`,
+      target: `< ${TARGETS.bundleKb} KB`,
+      ok: x.bytes < TARGETS.bundleKb * KB && !x.stale,
+    });
+    const c = x.cold;
+    if (c.importMs === undefined) {
+      rows.push({ suite: "bundles", case: `${x.name}: cold import`, measured: `failed: ${c.errors.join("; ")}`, target: `< ${TARGETS.coldImportMs} ms`, ok: false });
+      continue;
+    }
+    const problems = [...c.errors];
+    if (c.handlerExport !== "function") problems.push(`export "handler" is ${c.handlerExport}`);
+    if (c.ok < c.runs) problems.push(`${c.runs - c.ok} of ${c.runs} runs failed`);
+    rows.push({
+      suite: "bundles",
+      case: `${x.name}: cold import`,
+      measured:
+        `${ms(c.importMs)} (median of ${c.ok}, ${ms(c.importMinMs)}–${ms(c.importMaxMs)}); ` +
+        `ready ${ms(c.readyMs)} after start; process ${ms(c.processMs)}` +
+        (problems.length > 0 ? `; ${problems.join("; ")}` : ""),
+      target: `< ${TARGETS.coldImportMs} ms`,
+      ok: c.importMs < TARGETS.coldImportMs && problems.length === 0,
+    });
+  }
+  if (result.error) rows.push({ suite: "bundles", case: "error", measured: result.error, target: "", ok: false });
+  return rows;
+}
+
+/**
+ * Aligns rows into a text table.
+ *
+ * @param {Row[]} rows
+ * @returns {string}
+ */
+export function formatTable(rows) {
+  const header = ["Suite", "Case", "Measured", "Target", ""];
+  const cells = rows.map((r) => [r.suite, r.case, r.measured, r.target, r.ok === null ? "" : r.ok ? "✔" : "✘"]);
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
+  const line = (c) => c.map((v, i) => v.padEnd(widths[i])).join("  ").trimEnd();
+  const out = [line(header), widths.map((w) => "─".repeat(w)).join("  ")];
+  let suite;
+  for (const c of cells) {
+    if (suite !== undefined && c[0] !== suite) out.push("");
+    suite = c[0];
+    out.push(line(c));
+  }
+  return out.join("\n");
+}

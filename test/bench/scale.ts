@@ -1,0 +1,167 @@
+/**
+ * Evaluation scale: a synthetic region of about N resources (realistic ratios per VPC) parsed with the
+ * real `parseRegion` and evaluated by the four registered rules through `evaluateInventory`, exactly as
+ * a scan or a snapshot replay does. Runs in its own process (one per size) so the peak memory is the
+ * peak of that size.
+ */
+import { evaluateInventory, prepareRules } from "../../packages/core/src/engine";
+import { parseRegion } from "../../packages/core/src/inventory/parse";
+import { syntheticRegionWithCounts, type SyntheticCounts } from "../../packages/core/src/testing/synthetic";
+import { median } from "./stats";
+
+const ACCOUNT_ID = "123456789012";
+/** The synthetic generator's default "now" (end of its metric window). */
+const NOW = new Date("2025-06-02T00:00:00.000Z");
+const MB = 1024 * 1024;
+
+/** Resources counted: every listed item (not datapoints, not ENIs inside an endpoint). */
+export function resourceCount(c: SyntheticCounts): number {
+  return (
+    c.vpcs +
+    c.subnets +
+    c.routeTables +
+    c.natGateways +
+    c.vpcEndpoints +
+    c.flowLogs +
+    c.vpnGateways +
+    c.transitGatewayAttachments +
+    c.vpcPeeringConnections
+  );
+}
+
+/** VPCs to generate for about `target` resources, from the generator's own ratios (seeded sample). */
+export function vpcsFor(target: number, seed: number): number {
+  const sampleVpcs = 500;
+  const sample = syntheticRegionWithCounts({ seed, vpcs: sampleVpcs, metricDays: 0 });
+  const perVpc = resourceCount(sample.counts) / sampleVpcs;
+  return Math.max(1, Math.round(target / perVpc));
+}
+
+export interface ScaleOptions {
+  target: number;
+  runs: number;
+  warmup: number;
+  seed: number;
+}
+
+export interface ScaleResult {
+  target: number;
+  vpcs: number;
+  resources: number;
+  counts: SyntheticCounts;
+  runs: number;
+  /** Medians over the measured runs, milliseconds. */
+  parseMs: number;
+  evaluateMs: number;
+  totalMs: number;
+  /** Fastest and slowest total, milliseconds. */
+  totalMinMs: number;
+  totalMaxMs: number;
+  evaluations: number;
+  /** Evaluations per rule. */
+  byRule: Record<string, number>;
+  /** Median time of each rule evaluated alone over one parsed inventory, ms. */
+  byRuleMs: Record<string, number>;
+  /** Rules that could not evaluate (must be none: the inventory is complete). */
+  errors: string[];
+  /** Peak resident set of the whole process (generated raw data included), MB. */
+  peakRssMb: number;
+  /** Resident set after generating the raw data, before any parse (after a GC), MB. */
+  rssAfterGenerateMb: number;
+  /** Heap held by one parsed inventory plus its evaluations (after a GC), MB; undefined without --expose-gc. */
+  retainedHeapMb: number | undefined;
+  generateMs: number;
+}
+
+function gc(): boolean {
+  const collect = (globalThis as { gc?: () => void }).gc;
+  if (!collect) return false;
+  collect();
+  collect();
+  return true;
+}
+
+/**
+ * Generates, then parses and evaluates `warmup + runs` times; medians of the measured runs.
+ *
+ * @example
+ * ```ts
+ * const result = runScale({ target: 10_000, runs: 7, warmup: 2, seed: 1 });
+ * ```
+ */
+export function runScale(options: ScaleOptions): ScaleResult {
+  const vpcs = vpcsFor(options.target, options.seed);
+  const g0 = performance.now();
+  const { raw, counts } = syntheticRegionWithCounts({ seed: options.seed, vpcs, now: NOW });
+  const generateMs = performance.now() - g0;
+  const rules = prepareRules();
+
+  const canGc = gc();
+  const rssAfterGenerate = process.memoryUsage().rss;
+  let retainedHeapMb: number | undefined;
+  if (canGc) {
+    const before = process.memoryUsage().heapUsed;
+    const inventory = parseRegion(raw, ACCOUNT_ID, NOW);
+    const result = evaluateInventory(inventory, rules, NOW);
+    gc();
+    retainedHeapMb = (process.memoryUsage().heapUsed - before) / MB;
+    // Keep both alive until measured.
+    if (result.evaluations.length < 0 || inventory.vpcs.size < 0) throw new Error("unreachable");
+  }
+
+  const parse: number[] = [];
+  const evaluate: number[] = [];
+  const total: number[] = [];
+  let last: ReturnType<typeof evaluateInventory> | undefined;
+  for (let i = 0; i < options.warmup + options.runs; i++) {
+    const t0 = performance.now();
+    const inventory = parseRegion(raw, ACCOUNT_ID, NOW);
+    const t1 = performance.now();
+    const result = evaluateInventory(inventory, rules, NOW);
+    const t2 = performance.now();
+    if (i >= options.warmup) {
+      parse.push(t1 - t0);
+      evaluate.push(t2 - t1);
+      total.push(t2 - t0);
+    }
+    last = result;
+  }
+  if (!last) throw new Error("no run");
+  const byRule: Record<string, number> = {};
+  for (const e of last.evaluations) byRule[e.ruleId] = (byRule[e.ruleId] ?? 0) + 1;
+
+  // Where the evaluation time goes: each rule alone, same inventory.
+  const inventory = parseRegion(raw, ACCOUNT_ID, NOW);
+  const byRuleMs: Record<string, number> = {};
+  for (const prepared of rules) {
+    const times: number[] = [];
+    for (let i = 0; i < options.warmup + options.runs; i++) {
+      const t0 = performance.now();
+      evaluateInventory(inventory, [prepared], NOW);
+      if (i >= options.warmup) times.push(performance.now() - t0);
+    }
+    byRuleMs[prepared.rule.metadata.id] = median(times);
+  }
+
+  return {
+    target: options.target,
+    vpcs,
+    resources: resourceCount(counts),
+    counts,
+    runs: options.runs,
+    parseMs: median(parse),
+    evaluateMs: median(evaluate),
+    totalMs: median(total),
+    totalMinMs: Math.min(...total),
+    totalMaxMs: Math.max(...total),
+    evaluations: last.evaluations.length,
+    byRule,
+    byRuleMs,
+    errors: last.errors.map((e) => `${e.ruleId ?? "?"}: ${e.message}`),
+    // maxRSS is in kilobytes.
+    peakRssMb: (process.resourceUsage().maxRSS * 1024) / MB,
+    rssAfterGenerateMb: rssAfterGenerate / MB,
+    retainedHeapMb,
+    generateMs,
+  };
+}
