@@ -161,10 +161,18 @@ describe("renderTable", () => {
     expect(out.trimEnd().split("\n").pop()).toBe("Total potential savings: $0.00/month (nothing evaluated)");
   });
 
-  it("Given a width narrower than the fixed columns, Then the annotation column keeps 24 characters", () => {
-    const out = renderTable(RESULT, { rules: RULES, width: 40, color: false });
-    const row = out.split("\n").find((l) => l.startsWith("  vpce-0ccc"));
-    expect(row?.slice(row.indexOf("No traffic"))).toBe("No traffic in 30 days;");
+  it("Given a width too narrow for an annotation column, Then each annotation goes under its row, wrapped to the width", () => {
+    const out = renderTable(RESULT, { rules: RULES, width: 50, color: false });
+    const lines = out.split("\n");
+    const row = lines.findIndex((l) => l.startsWith("  vpce-0ccc"));
+    expect(lines[row]).toBe("  vpce-0ccc  us-east-1  NON_COMPLIANT    $14.60");
+    expect(lines.slice(row + 1, row + 4)).toEqual([
+      "      No traffic in 30 days; about $14.60/month",
+      "      for 2 AZs. Delete vpce-0ccc or share it via",
+      "      a hub VPC.",
+    ]);
+    expect(lines).toContain("  RESOURCE   REGION     STATUS          $/MONTH");
+    for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(50);
   });
 });
 

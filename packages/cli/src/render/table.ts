@@ -5,7 +5,10 @@ import { describeCounts, formatUsd, groupByRule, summaryLine, wrap, type RuleInf
 export interface TableOptions {
   /** The selected rules, in the order to show them (titles come from here). */
   rules: readonly RuleInfo[];
-  /** Terminal width in columns; the annotation column wraps to fit. */
+  /**
+   * Terminal width in columns. Annotations wrap in their column; when that column would be narrower
+   * than 32 characters, each annotation goes under its row instead.
+   */
   width: number;
   /** ANSI colours (only for a terminal without `NO_COLOR`). */
   color: boolean;
@@ -14,8 +17,14 @@ export interface TableOptions {
 const ANSI = { bold: "1", dim: "2", red: "31", green: "32", yellow: "33" } as const;
 type Style = keyof typeof ANSI;
 
-/** The annotation column never gets narrower than this, even on a very narrow terminal. */
-const MIN_ANNOTATION_WIDTH = 24;
+/**
+ * Below this many columns for the annotation, the table switches to a stacked layout: the annotation
+ * goes under its row, indented, over the full width.
+ */
+const MIN_ANNOTATION_COLUMN = 32;
+/** Nothing is wrapped narrower than this, however narrow the terminal claims to be. */
+const MIN_TEXT_WIDTH = 24;
+const STACK_INDENT = "      ";
 const INDENT = "  ";
 const GAP = "  ";
 
@@ -45,10 +54,10 @@ export function renderTable(result: ScanResult, options: TableOptions): string {
   const statusWidth = Math.max("STATUS".length, ...all.map((e) => e.compliance.length));
   const moneyWidth = Math.max("$/MONTH".length, ...all.map((e) => money(e.monthlySavingsUsd).length));
   const fixed = INDENT.length + resourceWidth + regionWidth + statusWidth + moneyWidth + GAP.length * 4;
-  const annotationWidth = Math.max(MIN_ANNOTATION_WIDTH, Math.floor(options.width) - fixed);
-  const continuation = " ".repeat(fixed);
-
-  const width = Math.max(MIN_ANNOTATION_WIDTH, Math.floor(options.width));
+  const width = Math.max(MIN_TEXT_WIDTH, Math.floor(options.width));
+  const stacked = width - fixed < MIN_ANNOTATION_COLUMN;
+  const annotationWidth = stacked ? width - STACK_INDENT.length : width - fixed;
+  const continuation = stacked ? STACK_INDENT : " ".repeat(fixed);
   /** Free text (headings, counts, the summary) wrapped to the width, continuation lines indented. */
   const paragraph = (text: string, indent: string, style?: Style): string[] =>
     wrap(text, width - indent.length).map((line) => indent + (style ? paint(style, line) : line));
@@ -75,19 +84,20 @@ export function renderTable(result: ScanResult, options: TableOptions): string {
           "REGION".padEnd(regionWidth),
           "STATUS".padEnd(statusWidth),
           "$/MONTH".padStart(moneyWidth),
-          "ANNOTATION",
+          ...(stacked ? [] : ["ANNOTATION"]),
         ].join(GAP),
       ),
     );
     for (const e of group.evaluations) {
-      const [first = "", ...rest] = wrap(e.annotation, annotationWidth);
+      const annotation = wrap(e.annotation, annotationWidth);
+      const [first = "", ...rest] = stacked ? ["", ...annotation] : annotation;
       lines.push(
         [
           INDENT + e.resourceId.padEnd(resourceWidth),
           e.region.padEnd(regionWidth),
           paint(STATUS_STYLE[e.compliance], e.compliance.padEnd(statusWidth)),
           money(e.monthlySavingsUsd).padStart(moneyWidth),
-          first,
+          ...(stacked ? [] : [first]),
         ].join(GAP),
       );
       for (const line of rest) lines.push(continuation + line);
@@ -99,7 +109,7 @@ export function renderTable(result: ScanResult, options: TableOptions): string {
     for (const e of result.errors) {
       const where = e.ruleId ? `${e.region} ${e.ruleId}` : e.region;
       const prefix = `${INDENT}${where}: `;
-      const [first = "", ...rest] = wrap(e.message, Math.max(MIN_ANNOTATION_WIDTH, width - prefix.length));
+      const [first = "", ...rest] = wrap(e.message, Math.max(MIN_TEXT_WIDTH, width - prefix.length));
       lines.push(prefix + first);
       for (const line of rest) lines.push(" ".repeat(prefix.length) + line);
     }
