@@ -16,6 +16,9 @@ export const EVALUATOR_HANDLER = "packages/functions/src/evaluate.handler";
 /** The stack id; SST names the CloudFormation stack `${stage}-${app}-AuditorStack`. */
 export const AUDITOR_STACK_ID = "AuditorStack";
 
+/** Lambda's limit on a function name. */
+const MAX_FUNCTION_NAME_LENGTH = 64;
+
 /** Namespace of the evaluator's custom metrics (Powertools Metrics). */
 export const METRICS_NAMESPACE = "EndpointAuditor";
 
@@ -52,15 +55,25 @@ export function createAuditorStack(options: AuditorStackOptions = {}) {
     const enabled = settings.rules.filter((r) => r.enabled);
     const namePrefix = `${app.name}-${app.stage}`;
 
+    const functionName = `${namePrefix}-evaluator`;
+    if (functionName.length > MAX_FUNCTION_NAME_LENGTH) {
+      throw new Error(
+        `The evaluator's name ${functionName} is longer than Lambda's ${MAX_FUNCTION_NAME_LENGTH} characters; use a shorter stage name`,
+      );
+    }
+
     // An explicit log group (instead of the `logRetention` prop) keeps the template free of CDK's
-    // log-retention custom resource and its extra Lambda and asset.
+    // log-retention custom resource and its extra Lambda and asset. Lambda's default name, so it is where
+    // people look; deleted with the stack.
     const logGroup = new LogGroup(stack, "EvaluatorLogs", {
+      logGroupName: `/aws/lambda/${functionName}`,
       retention: settings.evaluator.logRetention,
       removalPolicy: RemovalPolicy.DESTROY,
     });
 
     const evaluator = new Function(stack, "Evaluator", {
       handler: EVALUATOR_HANDLER,
+      functionName,
       description: clampAnnotation(
         `endpoint-auditor (${app.stage}): evaluates the AWS Config rules ${enabled.map((r) => r.rule.metadata.id).join(", ")}`,
       ),
@@ -80,8 +93,6 @@ export function createAuditorStack(options: AuditorStackOptions = {}) {
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         POWERTOOLS_LOG_LEVEL: "INFO",
         POWERTOOLS_TRACE_ENABLED: "false",
-        ENDPOINT_AUDITOR_STAGE: app.stage,
-        ENDPOINT_AUDITOR_RULE_PREFIX: `${namePrefix}-`,
       },
     });
     const role = evaluator.role;

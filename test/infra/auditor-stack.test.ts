@@ -17,6 +17,8 @@ import { App, getStack } from "sst/constructs";
 import { initProject, useProject } from "sst/project.js";
 import { load } from "sst/stacks/build.js";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+// The Config event parser the evaluator uses (core's config module is not re-exported by the package index).
+import { parseConfigEvent } from "../../packages/core/src/config/events";
 import { AUDITOR_STACK_ID, EVALUATOR_HANDLER, createAuditorStack } from "../../stacks/AuditorStack";
 import { SettingsError, settingsFor, type SettingsFile } from "../../stacks/settings";
 import { writeStandalone, type StandaloneManifest } from "../../stacks/standalone";
@@ -133,6 +135,7 @@ describe("Given sst.config.ts with the default settings", () => {
     expect(props.MemorySize).toBe(1024);
     expect(props.Timeout).toBe(600);
     expect(props.Handler).toBe(EVALUATOR_HANDLER);
+    expect(props.FunctionName).toBe("endpoint-auditor-test-evaluator");
     // A built asset in S3, not SST's inline placeholder.
     expect(props.Code).toEqual({ S3Bucket: expect.anything(), S3Key: expect.stringMatching(/^[0-9a-f]{64}\.zip$/) });
     expect(props.TracingConfig).toBeUndefined();
@@ -143,7 +146,8 @@ describe("Given sst.config.ts with the default settings", () => {
     });
     const [logGroupId, logGroup] = only(resources(defaults, "AWS::Logs::LogGroup"));
     expect(props.LoggingConfig).toEqual({ LogGroup: { Ref: logGroupId } });
-    expect(logGroup.Properties.RetentionInDays).toBe(30);
+    expect(logGroup.Properties).toMatchObject({ LogGroupName: "/aws/lambda/endpoint-auditor-test-evaluator", RetentionInDays: 30 });
+    expect(logGroup).toMatchObject({ DeletionPolicy: "Delete" });
     // No log-retention, sourcemap or other custom resources, and no SST binding parameter.
     expect(Object.values(defaults.toJSON().Resources as Record<string, Resource>).map((r) => r.Type).sort()).toEqual(
       [
@@ -258,10 +262,49 @@ describe("Given per-stage overrides", () => {
     expect(allRulePermissions()).toContain("cloudwatch:GetMetricData");
   });
 
+  test("Then the evaluator's event parser accepts each rule's InputParameters as Config delivers them and runs that rule with those parameters", () => {
+    for (const [name, [, rule]] of rulesByName(overridden)) {
+      // A ScheduledNotification event as AWS Config sends it (AWS Config Developer Guide, example events).
+      const event = {
+        invokingEvent: JSON.stringify({
+          awsAccountId: "123456789012",
+          notificationCreationTime: "2024-05-06T09:00:00.000Z",
+          messageType: "ScheduledNotification",
+          recordVersion: "1.0",
+        }),
+        ruleParameters: JSON.stringify(rule.Properties.InputParameters),
+        resultToken: "token",
+        eventLeftScope: false,
+        executionRoleArn: "arn:aws:iam::123456789012:role/config-role",
+        configRuleArn: "arn:aws:config:us-east-1:123456789012:config-rule/config-rule-0123456",
+        configRuleName: name,
+        configRuleId: "config-rule-0123456",
+        accountId: "123456789012",
+        version: "1.0",
+      };
+      const parsed = parseConfigEvent(event);
+      const ruleId = name.replace("endpoint-auditor-staging-", "");
+      expect(parsed.rule.rule.metadata.id).toBe(ruleId);
+      if (ruleId === "nat-subnet-has-gateway-endpoints") expect(parsed.rule.params).toEqual({ services: ["s3", "dynamodb"] });
+      if (ruleId === "vpc-flow-logs-enabled") expect(parsed.rule.params).toEqual({ trafficType: "ALL" });
+    }
+  });
+
   test("Then the evaluator's memory, timeout and log retention follow the settings", () => {
     const [, fn] = only(resources(overridden, "AWS::Lambda::Function"));
     expect(fn.Properties).toMatchObject({ MemorySize: 2048, Timeout: 300 });
     expect(only(resources(overridden, "AWS::Logs::LogGroup"))[1].Properties.RetentionInDays).toBe(90);
+  });
+});
+
+describe("Given a stage name too long for the evaluator's Lambda name", () => {
+  test("Then the stack refuses it before building anything", () => {
+    const stage = "s".repeat(40);
+    const app = new App({ mode: "deploy", stage, name: "endpoint-auditor", region: "us-east-1" });
+    const stackFn = createAuditorStack({ settings: settingsFor(stage, { defaults: {}, stages: {} }) });
+    expect(() => app.stack(stackFn, { id: AUDITOR_STACK_ID })).toThrow(
+      /endpoint-auditor-s{40}-evaluator is longer than Lambda's 64 characters; use a shorter stage name/,
+    );
   });
 });
 
