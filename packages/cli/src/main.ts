@@ -76,5 +76,10 @@ export async function main(): Promise<void> {
   // The SDK warns on every run that its 2027 releases will need Node 22; the CLI supports Node 20
   // (package engines), so the notice is noise on stderr. Set the variable to "false" to see it.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+  // `endpoint-auditor … | head`: the reader went away; stop quietly instead of crashing on EPIPE.
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+    process.exit(process.exitCode ?? 0);
+  });
   process.exitCode = await run(process.argv.slice(2));
 }

@@ -2,6 +2,7 @@
  * The CLI as a user runs it: `node bin/endpoint-auditor.mjs …` as a child process (the bundle built by
  * test/global-setup.ts), on the built-in demo snapshot and on variants of it.
  */
+import { spawn } from "node:child_process";
 import { access, chmod, copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
 import { constants } from "node:fs";
 import { join } from "node:path";
@@ -438,6 +439,21 @@ describe("help, version and the bin", () => {
     await access(BIN, constants.X_OK);
     expect((await readFile(BIN, "utf8")).startsWith("#!/usr/bin/env node\n")).toBe(true);
     expect(packageJson.bin).toEqual({ "endpoint-auditor": "./bin/endpoint-auditor.mjs" });
+  });
+
+  it("Given the reader of stdout goes away (as with `| head`), Then it stops quietly instead of crashing on EPIPE", async () => {
+    const child = spawn(process.execPath, [BIN, "evaluate", "--snapshot", DEMO, "--format", "markdown"], {
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    child.stdout.destroy();
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const code = await new Promise<number | null>((resolve) => child.on("close", (c) => resolve(c)));
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
   });
 
   it("Given the bundle was never built, Then the bin says to run npm run build", async () => {
