@@ -1,0 +1,229 @@
+/**
+ * The weekly Slack digest's infrastructure, as one construct to add to the auditor's SST stack:
+ *
+ * - the findings history table (on-demand, point-in-time recovery, TTL on `ttl`, the sparse status index
+ *   the digest queries) — the evaluator writes it (see {@link Digest.grantHistoryWrite});
+ * - the Powertools Idempotency table (TTL on `expiration`) that makes the digest send one message per
+ *   account, region and ISO week;
+ * - the digest Lambda (nodejs22.x, arm64) and its log group;
+ * - an EventBridge schedule (default Mondays 09:00 UTC);
+ * - IAM: `ssm:GetParameter` on exactly the webhook parameter, `dynamodb:Query` on the history table's status
+ *   index, item read/write on the idempotency table, `iam:ListAccountAliases`.
+ *
+ * The webhook URL itself is never in the template: only the SSM parameter's NAME is (an environment
+ * variable). By default that is the SST secret `SLACK_WEBHOOK_URL` of the app and stage, set with
+ * `npx sst secrets set SLACK_WEBHOOK_URL <url> --stage <stage>` (SST stores it as a SecureString encrypted
+ * with the AWS-managed key `aws/ssm`, whose key policy already lets principals of the account decrypt
+ * through SSM, so no `kms:Decrypt` statement is needed). A parameter encrypted with a customer-managed key
+ * needs `webhookKmsKeyArn`, which adds `kms:Decrypt` on that key, via SSM only.
+ */
+import { Aws, Duration, RemovalPolicy } from "aws-cdk-lib";
+import { AttributeType, BillingMode, ProjectionType, Table } from "aws-cdk-lib/aws-dynamodb";
+import { Rule, Schedule } from "aws-cdk-lib/aws-events";
+import { LambdaFunction } from "aws-cdk-lib/aws-events-targets";
+import { PolicyStatement, type IGrantable } from "aws-cdk-lib/aws-iam";
+import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
+import { Construct } from "constructs";
+import { Function as SstFunction, App as SstApp } from "sst/constructs";
+import { HISTORY_TABLE } from "../../packages/core/src/history/schema";
+
+/** The digest handler, relative to the project root. */
+export const DIGEST_HANDLER = "packages/functions/src/digest.handler";
+
+/** Mondays 09:00 UTC. */
+export const DEFAULT_DIGEST_SCHEDULE = "cron(0 9 ? * MON *)";
+
+/** The SST secret holding the webhook URL (`npx sst secrets set SLACK_WEBHOOK_URL <url>`). */
+export const WEBHOOK_SECRET_NAME = "SLACK_WEBHOOK_URL";
+
+/** Attribute names of the Powertools Idempotency table (the library's defaults). */
+export const IDEMPOTENCY_TABLE = { partitionKey: "id", ttlAttribute: "expiration" } as const;
+
+/** Items the idempotency layer reads and writes (Powertools' DynamoDB persistence layer). */
+const IDEMPOTENCY_ACTIONS = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"];
+
+export interface DigestProps {
+  /** EventBridge schedule expression (`cron(...)` with 6 fields, or `rate(...)`). Default {@link DEFAULT_DIGEST_SCHEDULE}. */
+  schedule?: string;
+  /**
+   * Name of the SSM SecureString parameter holding the webhook URL. Default: the SST secret
+   * {@link WEBHOOK_SECRET_NAME} of this app and stage, `/sst/<app>/<stage>/Secret/SLACK_WEBHOOK_URL/value`.
+   */
+  webhookParameterName?: string;
+  /** ARN of the customer-managed KMS key of the parameter; leave unset for the AWS-managed `aws/ssm` key. */
+  webhookKmsKeyArn?: string;
+  /** Prefix of the AWS Config rule names, for console links (the auditor stack uses `<app>-<stage>-`). */
+  configRuleNamePrefix: string;
+  /** What an all-clear week does: send a short all-clear message (default) or nothing. */
+  onAllClear?: "send" | "skip";
+  /** Top offenders listed per message (1–50, default 10). */
+  topOffenders?: number;
+  /** The handler, relative to the project root (default {@link DIGEST_HANDLER}). */
+  handler?: string;
+  memorySize?: number;
+  /** Seconds (default 300: Slack retries with `Retry-After` can take minutes). */
+  timeout?: number;
+  logRetention?: RetentionDays;
+  /** X-Ray tracing (adds `xray:PutTraceSegments`/`PutTelemetryRecords` on "*"). Default false. */
+  tracing?: boolean;
+  /** What happens to the history table when the stack is deleted (default RETAIN). */
+  historyRemovalPolicy?: RemovalPolicy;
+}
+
+/** An EventBridge schedule expression: `rate(...)`, or `cron(...)` with its 6 fields. */
+export function checkScheduleExpression(expression: string): string {
+  const cron = /^cron\((.+)\)$/.exec(expression.trim());
+  if (cron) {
+    const fields = (cron[1] ?? "").trim().split(/\s+/);
+    if (fields.length !== 6) {
+      throw new Error(`Digest: schedule ${expression} has ${fields.length} fields; EventBridge cron needs 6 (minutes hours day-of-month month day-of-week year)`);
+    }
+    if (fields[2] !== "?" && fields[4] !== "?") {
+      throw new Error(`Digest: schedule ${expression} must use "?" in day-of-month or day-of-week`);
+    }
+    return expression.trim();
+  }
+  if (/^rate\(\d+ (minute|minutes|hour|hours|day|days)\)$/.test(expression.trim())) return expression.trim();
+  throw new Error(`Digest: schedule "${expression}" is not an EventBridge cron(...) or rate(...) expression`);
+}
+
+/** The default webhook parameter name of an SST app and stage. */
+export function sstSecretParameterName(appName: string, stage: string, secret = WEBHOOK_SECRET_NAME): string {
+  return `/sst/${appName}/${stage}/Secret/${secret}/value`;
+}
+
+export class Digest extends Construct {
+  public readonly historyTable: Table;
+  public readonly idempotencyTable: Table;
+  public readonly function: SstFunction;
+  public readonly schedule: Rule;
+  /** The SSM parameter NAME the function reads (never its value). */
+  public readonly webhookParameterName: string;
+  public readonly webhookParameterArn: string;
+
+  public constructor(scope: Construct, id: string, props: DigestProps) {
+    super(scope, id);
+    const schedule = checkScheduleExpression(props.schedule ?? DEFAULT_DIGEST_SCHEDULE);
+    const topOffenders = props.topOffenders ?? 10;
+    if (!Number.isInteger(topOffenders) || topOffenders < 1 || topOffenders > 50) {
+      throw new Error(`Digest: topOffenders must be an integer from 1 to 50, got ${topOffenders}`);
+    }
+
+    const root = this.node.root;
+    const parameterName =
+      props.webhookParameterName ??
+      (root instanceof SstApp
+        ? sstSecretParameterName(root.name, root.stage)
+        : (() => {
+            throw new Error("Digest: webhookParameterName is required outside an SST app");
+          })());
+    if (/^https?:\/\//i.test(parameterName)) {
+      throw new Error("Digest: webhookParameterName must be the NAME of an SSM parameter, not the webhook URL");
+    }
+    this.webhookParameterName = parameterName;
+    // Pseudo parameters, not the synth-time account/region: the template stays environment-agnostic
+    // (StackSets), like the auditor stack's Config rules.
+    this.webhookParameterArn = `arn:${Aws.PARTITION}:ssm:${Aws.REGION}:${Aws.ACCOUNT_ID}:parameter/${parameterName.replace(/^\//, "")}`;
+
+    // Keys and index: packages/core/src/history/schema.ts explains the access patterns.
+    this.historyTable = new Table(this, "History", {
+      partitionKey: { name: HISTORY_TABLE.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: HISTORY_TABLE.sortKey, type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      timeToLiveAttribute: HISTORY_TABLE.ttlAttribute,
+      removalPolicy: props.historyRemovalPolicy ?? RemovalPolicy.RETAIN,
+    });
+    this.historyTable.addGlobalSecondaryIndex({
+      indexName: HISTORY_TABLE.statusIndex,
+      partitionKey: { name: HISTORY_TABLE.statusPartitionKey, type: AttributeType.STRING },
+      sortKey: { name: HISTORY_TABLE.statusSortKey, type: AttributeType.STRING },
+      projectionType: ProjectionType.ALL,
+    });
+
+    this.idempotencyTable = new Table(this, "Idempotency", {
+      partitionKey: { name: IDEMPOTENCY_TABLE.partitionKey, type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      timeToLiveAttribute: IDEMPOTENCY_TABLE.ttlAttribute,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    const logGroup = new LogGroup(this, "Logs", {
+      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    this.function = new SstFunction(this, "Function", {
+      handler: props.handler ?? DIGEST_HANDLER,
+      description: "endpoint-auditor: weekly Slack digest of the findings history",
+      runtime: "nodejs22.x",
+      architecture: "arm_64",
+      memorySize: props.memorySize ?? 256,
+      timeout: props.timeout ?? 300,
+      logGroup,
+      tracing: props.tracing ? "active" : "disabled",
+      nodejs: { format: "esm", sourcemap: false },
+      _doNotAllowOthersToBind: true,
+      environment: {
+        HISTORY_TABLE_NAME: this.historyTable.tableName,
+        IDEMPOTENCY_TABLE_NAME: this.idempotencyTable.tableName,
+        SLACK_WEBHOOK_PARAMETER_NAME: parameterName,
+        DIGEST_ON_ALL_CLEAR: props.onAllClear ?? "send",
+        DIGEST_TOP_OFFENDERS: String(topOffenders),
+        CONFIG_RULE_NAME_PREFIX: props.configRuleNamePrefix,
+        POWERTOOLS_SERVICE_NAME: "endpoint-auditor-digest",
+        POWERTOOLS_METRICS_NAMESPACE: "EndpointAuditor",
+        POWERTOOLS_LOG_LEVEL: "INFO",
+        POWERTOOLS_TRACE_ENABLED: props.tracing ? "true" : "false",
+      },
+    });
+
+    const statements = [
+      new PolicyStatement({ sid: "ReadWebhookParameter", actions: ["ssm:GetParameter"], resources: [this.webhookParameterArn] }),
+      new PolicyStatement({
+        sid: "QueryHistory",
+        actions: ["dynamodb:Query"],
+        resources: [`${this.historyTable.tableArn}/index/${HISTORY_TABLE.statusIndex}`],
+      }),
+      new PolicyStatement({ sid: "Idempotency", actions: IDEMPOTENCY_ACTIONS, resources: [this.idempotencyTable.tableArn] }),
+      // ListAccountAliases has no resource-level permissions.
+      new PolicyStatement({ sid: "AccountAlias", actions: ["iam:ListAccountAliases"], resources: ["*"] }),
+    ];
+    if (props.webhookKmsKeyArn) {
+      statements.push(
+        new PolicyStatement({
+          sid: "DecryptWebhookParameter",
+          actions: ["kms:Decrypt"],
+          resources: [props.webhookKmsKeyArn],
+          conditions: { StringEquals: { "kms:ViaService": `ssm.${Aws.REGION}.amazonaws.com` } },
+        }),
+      );
+    }
+    this.function.attachPermissions(statements);
+
+    this.schedule = new Rule(this, "Schedule", {
+      description: "endpoint-auditor: weekly Slack digest",
+      schedule: Schedule.expression(schedule),
+      targets: [new LambdaFunction(this.function, { retryAttempts: 2, maxEventAge: Duration.hours(6) })],
+    });
+  }
+
+  /**
+   * Lets the evaluator record evaluations: `BatchGetItem` and `BatchWriteItem` on the history table (its
+   * key items only; no scan, no delete, no index access).
+   */
+  public grantHistoryWrite(grantee: IGrantable): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: "RecordFindingsHistory",
+        actions: ["dynamodb:BatchGetItem", "dynamodb:BatchWriteItem"],
+        resources: [this.historyTable.tableArn],
+      }),
+    );
+  }
+
+  /** The environment variable the evaluator needs to record history. */
+  public get historyEnvironment(): Record<string, string> {
+    return { HISTORY_TABLE_NAME: this.historyTable.tableName };
+  }
+}

@@ -1,0 +1,266 @@
+/**
+ * CDK assertions on the digest construct inside a synthesized SST stack, offline (`initProject` +
+ * `App` + `app.finish()`, NODE_ENV=test so SST skips its bootstrap lookup). The SST project root is a
+ * temporary directory with its own sst.config.mjs, so this file's build artifacts never meet those of the
+ * auditor stack tests; the handler path is resolved from the repository (the working directory).
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { App as CdkApp, Stack } from "aws-cdk-lib";
+import { Template } from "aws-cdk-lib/assertions";
+import { Function as SstFunction, App, getStack, type StackContext } from "sst/constructs";
+import { initProject } from "sst/project.js";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { DEFAULT_DIGEST_SCHEDULE, Digest, checkScheduleExpression, type DigestProps } from "../../stacks/digest/Digest";
+
+type Resource = { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string; UpdateReplacePolicy?: string };
+type Statement = { Sid?: string; Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
+
+const FAKE_WEBHOOK = "https://hooks.slack.com/services/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";
+const PARAMETER = "/sst/endpoint-auditor/test/Secret/SLACK_WEBHOOK_URL/value";
+
+function resources(template: Template, type: string): Array<[string, Resource]> {
+  return Object.entries(template.findResources(type)) as Array<[string, Resource]>;
+}
+
+function only<T>(items: T[]): T {
+  expect(items).toHaveLength(1);
+  return items[0] as T;
+}
+
+function statementsOfRole(template: Template, roleId: string): Statement[] {
+  return resources(template, "AWS::IAM::Policy")
+    .filter(([, p]) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: roleId }]))
+    .flatMap(([, p]) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+}
+
+function actions(statement: Statement): string[] {
+  return Array.isArray(statement.Action) ? statement.Action : [statement.Action];
+}
+
+let root: string;
+let defaults: Template;
+let custom: Template;
+
+async function synth(name: string, build: (ctx: StackContext) => void): Promise<Template> {
+  const app = new App({ mode: "deploy", stage: "test", name: "endpoint-auditor", region: "us-east-1" });
+  const fn = { [name]: (ctx: StackContext) => build(ctx) }[name] as (ctx: StackContext) => void;
+  app.stack(fn);
+  await app.finish();
+  return Template.fromStack(getStack(fn));
+}
+
+beforeAll(async () => {
+  process.env.npm_config_offline = "true";
+  process.env.npm_config_audit = "false";
+  // A webhook URL in the environment at synth time must not leak into the template.
+  process.env.SLACK_WEBHOOK_URL = FAKE_WEBHOOK;
+  root = mkdtempSync(join(tmpdir(), "digest-infra-"));
+  writeFileSync(join(root, "package.json"), '{ "name": "digest-infra-test", "private": true, "type": "module" }\n');
+  writeFileSync(
+    join(root, "sst.config.mjs"),
+    'export default { config() { return { name: "endpoint-auditor", region: "us-east-1" }; }, stacks() {} };\n',
+  );
+  await initProject({ stage: "test", root });
+  defaults = await synth("DigestDefaults", ({ stack }) => {
+    new Digest(stack, "Digest", { configRuleNamePrefix: "endpoint-auditor-test-" });
+  });
+  custom = await synth("DigestCustom", ({ stack }) => {
+    const digest = new Digest(stack, "Digest", {
+      configRuleNamePrefix: "endpoint-auditor-test-",
+      schedule: "cron(30 7 ? * FRI *)",
+      webhookParameterName: "/endpoint-auditor/slack-webhook-url",
+      webhookKmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+      onAllClear: "skip",
+      topOffenders: 5,
+    } satisfies DigestProps);
+    // Stands in for the evaluator: the lead calls grantHistoryWrite on it.
+    const evaluator = new SstFunction(stack, "Evaluator", {
+      handler: "packages/functions/src/digest.handler",
+      runtime: "nodejs22.x",
+      nodejs: { format: "esm", sourcemap: false },
+      environment: digest.historyEnvironment,
+    });
+    digest.grantHistoryWrite(evaluator);
+  });
+}, 240_000);
+
+afterAll(() => {
+  delete process.env.SLACK_WEBHOOK_URL;
+  rmSync(root, { recursive: true, force: true });
+});
+
+function historyTable(template: Template): [string, Resource] {
+  return only(resources(template, "AWS::DynamoDB::Table").filter(([id]) => id.includes("History")));
+}
+
+function digestFunction(template: Template): [string, Resource] {
+  return only(
+    resources(template, "AWS::Lambda::Function").filter(
+      ([, f]) => (f.Properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables?.SLACK_WEBHOOK_PARAMETER_NAME !== undefined,
+    ),
+  );
+}
+
+function digestRoleId(template: Template): string {
+  const [, fn] = digestFunction(template);
+  return ((fn.Properties.Role as { "Fn::GetAtt": string[] })["Fn::GetAtt"][0]) as string;
+}
+
+describe("Given the digest construct with its defaults", () => {
+  test("Then the history table is on-demand, has point-in-time recovery, TTL on ttl, keys pk/sk, the sparse byStatus index, and is retained", () => {
+    const [, table] = historyTable(defaults);
+    expect(table.Properties).toMatchObject({
+      BillingMode: "PAY_PER_REQUEST",
+      KeySchema: [
+        { AttributeName: "pk", KeyType: "HASH" },
+        { AttributeName: "sk", KeyType: "RANGE" },
+      ],
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      TimeToLiveSpecification: { AttributeName: "ttl", Enabled: true },
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: "byStatus",
+          KeySchema: [
+            { AttributeName: "statusPk", KeyType: "HASH" },
+            { AttributeName: "statusSk", KeyType: "RANGE" },
+          ],
+          Projection: { ProjectionType: "ALL" },
+        },
+      ],
+    });
+    expect(table.DeletionPolicy).toBe("Retain");
+  });
+
+  test("Then the idempotency table is keyed by id with TTL on expiration", () => {
+    const [, table] = only(resources(defaults, "AWS::DynamoDB::Table").filter(([id]) => id.includes("Idempotency")));
+    expect(table.Properties).toMatchObject({
+      BillingMode: "PAY_PER_REQUEST",
+      KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
+      TimeToLiveSpecification: { AttributeName: "expiration", Enabled: true },
+    });
+  });
+
+  test("Then the function is nodejs22.x on arm64 and gets the parameter NAME, the table names and the settings in its environment", () => {
+    const [, fn] = digestFunction(defaults);
+    expect(fn.Properties).toMatchObject({ Runtime: "nodejs22.x", Architectures: ["arm64"], Timeout: 300, MemorySize: 256 });
+    const env = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(env).toMatchObject({
+      SLACK_WEBHOOK_PARAMETER_NAME: PARAMETER,
+      DIGEST_ON_ALL_CLEAR: "send",
+      DIGEST_TOP_OFFENDERS: "10",
+      CONFIG_RULE_NAME_PREFIX: "endpoint-auditor-test-",
+    });
+    const [historyId] = historyTable(defaults);
+    expect(env.HISTORY_TABLE_NAME).toEqual({ Ref: historyId });
+    expect(JSON.stringify(env.IDEMPOTENCY_TABLE_NAME)).toContain("Idempotency");
+  });
+
+  test("Then an EventBridge rule runs it Mondays 09:00 UTC, and only that rule may invoke it", () => {
+    const [ruleId, rule] = only(resources(defaults, "AWS::Events::Rule"));
+    const [fnId] = digestFunction(defaults);
+    expect(rule.Properties.ScheduleExpression).toBe(DEFAULT_DIGEST_SCHEDULE);
+    expect(rule.Properties.State).toBe("ENABLED");
+    const target = only(rule.Properties.Targets as Array<Record<string, unknown>>);
+    expect(target.Arn).toEqual({ "Fn::GetAtt": [fnId, "Arn"] });
+    expect(target.RetryPolicy).toEqual({ MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 21_600 });
+    const permission = only(
+      resources(defaults, "AWS::Lambda::Permission").filter(([, p]) => p.Properties.Principal === "events.amazonaws.com"),
+    )[1];
+    expect(permission.Properties.SourceArn).toEqual({ "Fn::GetAtt": [ruleId, "Arn"] });
+  });
+
+  test("Then its role may read exactly the webhook parameter, query the status index, use the idempotency table and list account aliases — nothing else", () => {
+    const statements = statementsOfRole(defaults, digestRoleId(defaults));
+    const bySid = new Map(statements.map((s) => [s.Sid, s]));
+    expect([...bySid.keys()].sort()).toEqual(["AccountAlias", "Idempotency", "QueryHistory", "ReadWebhookParameter"]);
+    expect(statements.every((s) => s.Effect === "Allow")).toBe(true);
+
+    const ssm = bySid.get("ReadWebhookParameter") as Statement;
+    expect(actions(ssm)).toEqual(["ssm:GetParameter"]);
+    expect(ssm.Resource).toEqual({
+      "Fn::Join": [
+        "",
+        ["arn:", { Ref: "AWS::Partition" }, ":ssm:", { Ref: "AWS::Region" }, ":", { Ref: "AWS::AccountId" }, `:parameter${PARAMETER}`],
+      ],
+    });
+    // No other statement touches SSM or KMS (no ssm:GetParameters on a path, no wildcard).
+    const otherActions = statements.filter((s) => s !== ssm).flatMap(actions);
+    expect(otherActions.filter((a) => a.startsWith("ssm:") || a.startsWith("kms:"))).toEqual([]);
+
+    const [historyId] = historyTable(defaults);
+    const query = bySid.get("QueryHistory") as Statement;
+    expect(actions(query)).toEqual(["dynamodb:Query"]);
+    expect(query.Resource).toEqual({ "Fn::Join": ["", [{ "Fn::GetAtt": [historyId, "Arn"] }, "/index/byStatus"]] });
+
+    const idem = bySid.get("Idempotency") as Statement;
+    expect(actions(idem).sort()).toEqual(["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]);
+    expect(JSON.stringify(idem.Resource)).toContain("Idempotency");
+
+    expect(actions(bySid.get("AccountAlias") as Statement)).toEqual(["iam:ListAccountAliases"]);
+    expect(statements.flatMap(actions)).not.toContain("dynamodb:Scan");
+
+    const [, role] = only(resources(defaults, "AWS::IAM::Role").filter(([id]) => id === digestRoleId(defaults)));
+    expect(JSON.stringify(role.Properties.ManagedPolicyArns)).toContain("service-role/AWSLambdaBasicExecutionRole");
+  });
+
+  test("Then the webhook URL is nowhere in the template (only the parameter name is)", () => {
+    const text = JSON.stringify(defaults.toJSON());
+    expect(text).not.toContain(FAKE_WEBHOOK);
+    expect(text).not.toContain("hooks.slack.com");
+    expect(text).toContain(PARAMETER);
+  });
+});
+
+describe("Given the digest construct with custom settings", () => {
+  test("Then the schedule, all-clear mode, top offenders and parameter name follow the props", () => {
+    expect(only(resources(custom, "AWS::Events::Rule"))[1].Properties.ScheduleExpression).toBe("cron(30 7 ? * FRI *)");
+    const env = (digestFunction(custom)[1].Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(env).toMatchObject({
+      SLACK_WEBHOOK_PARAMETER_NAME: "/endpoint-auditor/slack-webhook-url",
+      DIGEST_ON_ALL_CLEAR: "skip",
+      DIGEST_TOP_OFFENDERS: "5",
+    });
+  });
+
+  test("Then a customer-managed key adds kms:Decrypt on that key only, through SSM only", () => {
+    const decrypt = only(statementsOfRole(custom, digestRoleId(custom)).filter((s) => s.Sid === "DecryptWebhookParameter"));
+    expect(actions(decrypt)).toEqual(["kms:Decrypt"]);
+    expect(decrypt.Resource).toBe("arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab");
+    expect(decrypt.Condition).toEqual({
+      StringEquals: { "kms:ViaService": { "Fn::Join": ["", ["ssm.", { Ref: "AWS::Region" }, ".amazonaws.com"]] } },
+    });
+  });
+
+  test("Then grantHistoryWrite gives the evaluator BatchGetItem and BatchWriteItem on the history table only", () => {
+    const envOf = (f: Resource) => (f.Properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
+    const evaluatorRoleId = only(
+      resources(custom, "AWS::Lambda::Function").filter(
+        ([, f]) => envOf(f).HISTORY_TABLE_NAME !== undefined && envOf(f).SLACK_WEBHOOK_PARAMETER_NAME === undefined,
+      ),
+    )[1].Properties.Role as { "Fn::GetAtt": string[] };
+    const record = only(statementsOfRole(custom, evaluatorRoleId["Fn::GetAtt"][0] as string).filter((s) => s.Sid === "RecordFindingsHistory"));
+    const [historyId] = historyTable(custom);
+    expect(actions(record).sort()).toEqual(["dynamodb:BatchGetItem", "dynamodb:BatchWriteItem"]);
+    expect(record.Resource).toEqual({ "Fn::GetAtt": [historyId, "Arn"] });
+  });
+});
+
+describe("Given invalid digest props", () => {
+  test("Then schedules EventBridge would refuse are rejected at synth time", () => {
+    expect(checkScheduleExpression("cron(0 9 ? * MON *)")).toBe("cron(0 9 ? * MON *)");
+    expect(checkScheduleExpression("rate(7 days)")).toBe("rate(7 days)");
+    expect(() => checkScheduleExpression("cron(0 9 * * MON)")).toThrow(/needs 6/);
+    expect(() => checkScheduleExpression("cron(0 9 * * MON *)")).toThrow(/"\?"/);
+    expect(() => checkScheduleExpression("every monday")).toThrow(/not an EventBridge/);
+  });
+
+  test("Then a webhook URL given as the parameter name, or no parameter name outside SST, is refused", () => {
+    const stack = new Stack(new CdkApp(), "Bare");
+    expect(() => new Digest(stack, "Digest", { configRuleNamePrefix: "x-" })).toThrow(/webhookParameterName is required/);
+    expect(() => new Digest(stack, "Digest2", { configRuleNamePrefix: "x-", webhookParameterName: FAKE_WEBHOOK })).toThrow(
+      /NAME of an SSM parameter, not the webhook URL/,
+    );
+  });
+});
