@@ -5,7 +5,7 @@
 import { RemovalPolicy } from "aws-cdk-lib";
 import { PolicyStatement } from "aws-cdk-lib/aws-iam";
 import { LogGroup } from "aws-cdk-lib/aws-logs";
-import { Function, type StackContext } from "sst/constructs";
+import { Function as SstFunction, type StackContext } from "sst/constructs";
 import { clampAnnotation, rulePermissions } from "@endpoint-auditor/core";
 import { ConfigRules } from "./constructs/ConfigRules";
 import { settingsFor, type AuditorSettings } from "./settings";
@@ -71,7 +71,7 @@ export function createAuditorStack(options: AuditorStackOptions = {}) {
       removalPolicy: RemovalPolicy.DESTROY,
     });
 
-    const evaluator = new Function(stack, "Evaluator", {
+    const evaluator = new SstFunction(stack, "Evaluator", {
       handler: EVALUATOR_HANDLER,
       functionName,
       description: clampAnnotation(
