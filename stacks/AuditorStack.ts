@@ -93,6 +93,7 @@ export function createAuditorStack(options: AuditorStackOptions = {}) {
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         POWERTOOLS_LOG_LEVEL: "INFO",
         POWERTOOLS_TRACE_ENABLED: "false",
+        POWERTOOLS_METRICS_DISABLED: settings.evaluator.metrics ? "false" : "true",
       },
     });
     const role = evaluator.role;

@@ -60,6 +60,11 @@ export interface EvaluatorSettings {
   timeout: number;
   /** CloudWatch Logs retention of the evaluator's log group, in days. */
   logRetention: LogRetentionDays;
+  /**
+   * Publish the evaluator's custom metrics (Powertools EMF: ~7 metrics per rule plus cold starts, billed as
+   * CloudWatch custom metrics per account and region). `false` sets `POWERTOOLS_METRICS_DISABLED=true`.
+   */
+  metrics: boolean;
 }
 
 /** Settings of the weekly Slack digest (read by the digest stack; not deployed by the auditor stack). */
@@ -113,7 +118,7 @@ export interface AuditorSettings {
  */
 export const BUILT_IN_DEFAULTS = {
   maximumExecutionFrequency: "TwentyFour_Hours",
-  evaluator: { memorySize: 1024, timeout: 600, logRetention: 30 },
+  evaluator: { memorySize: 1024, timeout: 600, logRetention: 30, metrics: true },
   digest: { enabled: false, schedule: "cron(0 9 ? * MON *)" },
 } as const satisfies {
   maximumExecutionFrequency: MaximumExecutionFrequency;
@@ -233,7 +238,11 @@ export function settingsFor(
       EvaluatorLimits.maxTimeout,
     ),
     logRetention: merged.evaluator.logRetention as LogRetentionDays,
+    metrics: merged.evaluator.metrics as boolean,
   };
+  if (typeof evaluator.metrics !== "boolean") {
+    throw new SettingsError(stage, `evaluator.metrics must be true or false; got ${JSON.stringify(evaluator.metrics)}`);
+  }
   if (!(LogRetentionDays as readonly number[]).includes(evaluator.logRetention)) {
     throw new SettingsError(
       stage,

@@ -143,6 +143,7 @@ describe("Given sst.config.ts with the default settings", () => {
       POWERTOOLS_SERVICE_NAME: "endpoint-auditor",
       POWERTOOLS_METRICS_NAMESPACE: "EndpointAuditor",
       POWERTOOLS_TRACE_ENABLED: "false",
+      POWERTOOLS_METRICS_DISABLED: "false",
     });
     const [logGroupId, logGroup] = only(resources(defaults, "AWS::Logs::LogGroup"));
     expect(props.LoggingConfig).toEqual({ LogGroup: { Ref: logGroupId } });
@@ -214,7 +215,7 @@ describe("Given per-stage overrides", () => {
           "nat-subnet-has-gateway-endpoints": { parameters: { services: "s3,dynamodb" } },
           "vpc-flow-logs-enabled": { parameters: { trafficType: "ALL" } },
         },
-        evaluator: { memorySize: 2048, timeout: 300, logRetention: 90 },
+        evaluator: { memorySize: 2048, timeout: 300, logRetention: 90, metrics: false },
       },
     },
   };
@@ -290,9 +291,13 @@ describe("Given per-stage overrides", () => {
     }
   });
 
-  test("Then the evaluator's memory, timeout and log retention follow the settings", () => {
+  test("Then the evaluator's memory, timeout, metrics switch and log retention follow the settings", () => {
     const [, fn] = only(resources(overridden, "AWS::Lambda::Function"));
-    expect(fn.Properties).toMatchObject({ MemorySize: 2048, Timeout: 300 });
+    expect(fn.Properties).toMatchObject({
+      MemorySize: 2048,
+      Timeout: 300,
+      Environment: { Variables: { POWERTOOLS_METRICS_DISABLED: "true" } },
+    });
     expect(only(resources(overridden, "AWS::Logs::LogGroup"))[1].Properties.RetentionInDays).toBe(90);
   });
 });

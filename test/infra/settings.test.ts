@@ -81,7 +81,7 @@ describe("settingsFor: per-stage overrides", () => {
           "nat-subnet-has-gateway-endpoints": { parameters: { services: ["dynamodb", "s3"] } },
           "vpc-flow-logs-enabled": { enabled: false, parameters: { trafficType: "reject" } },
         },
-        evaluator: { timeout: 900, logRetention: 365 },
+        evaluator: { timeout: 900, logRetention: 365, metrics: false },
         digest: { enabled: true },
       },
     },
@@ -90,7 +90,7 @@ describe("settingsFor: per-stage overrides", () => {
   test("Given a stage without overrides, Then the file's defaults apply over the built-in ones", () => {
     const dev = settingsFor("dev", file);
     expect(dev.maximumExecutionFrequency).toBe("Twelve_Hours");
-    expect(dev.evaluator).toEqual({ memorySize: 2048, timeout: 600, logRetention: 30 });
+    expect(dev.evaluator).toEqual({ memorySize: 2048, timeout: 600, logRetention: 30, metrics: true });
     expect(dev.rules.find((r) => r.rule.metadata.id === "interface-endpoint-in-use")?.inputParameters).toEqual({
       ruleId: "interface-endpoint-in-use",
       lookbackDays: "60",
@@ -103,7 +103,7 @@ describe("settingsFor: per-stage overrides", () => {
   test("Given prod overrides, Then they merge field by field over the defaults (parameters of one rule included)", () => {
     const prod = settingsFor("prod", file);
     expect(prod.maximumExecutionFrequency).toBe("Six_Hours");
-    expect(prod.evaluator).toEqual({ memorySize: 2048, timeout: 900, logRetention: 365 });
+    expect(prod.evaluator).toEqual({ memorySize: 2048, timeout: 900, logRetention: 365, metrics: false });
     const byId = new Map(prod.rules.map((r) => [r.rule.metadata.id, r]));
     expect(byId.get("interface-endpoint-in-use")?.inputParameters).toEqual({
       ruleId: "interface-endpoint-in-use",
@@ -176,6 +176,7 @@ describe("settingsFor: invalid settings are refused with a clear error", () => {
     [{ memorySize: 1024.5 }, /evaluator.memorySize must be an integer/],
     [{ timeout: 901 }, /evaluator.timeout must be an integer from 1 to 900; got 901/],
     [{ logRetention: 10 }, /evaluator.logRetention must be one of 1, 3, 5, 7, 14, 30.*got 10/],
+    [{ metrics: "off" }, /evaluator.metrics must be true or false; got "off"/],
   ])("Given evaluator settings %j, Then they are refused", (evaluator, message) => {
     const file = { defaults: { evaluator }, stages: {} } as unknown as SettingsFile;
     expect(() => settingsFor("dev", file)).toThrow(message);
