@@ -27,6 +27,7 @@ Usage:
   endpoint-auditor scan [--region R]... [--profile P] [options]   scan live AWS regions
   endpoint-auditor evaluate --snapshot FILE [--now ISO] [options]  replay a saved snapshot
   endpoint-auditor rules [--format FORMAT]                         list the rules and their parameters
+  endpoint-auditor digest [--preview | --send] [source options]     the weekly Slack digest, now
   endpoint-auditor <command> --help                                help for one command
   endpoint-auditor --version
 

@@ -1,9 +1,10 @@
 /**
- * The `endpoint-auditor` command: `scan`, `evaluate`, `rules`. Bundled by scripts/build.mjs into
+ * The `endpoint-auditor` command: `scan`, `evaluate`, `rules`, `digest`. Bundled by scripts/build.mjs into
  * dist/endpoint-auditor.mjs, which bin/endpoint-auditor.mjs loads and runs.
  */
 import packageJson from "../package.json";
 import { UsageError } from "./args";
+import { digestCommand } from "./commands/digest";
 import { evaluateCommand } from "./commands/evaluate";
 import { rulesCommand } from "./commands/rules";
 import { scanCommand } from "./commands/scan";
@@ -20,6 +21,7 @@ const COMMANDS: Readonly<Record<string, (args: readonly string[], io: CliIo) => 
   scan: scanCommand,
   evaluate: evaluateCommand,
   rules: rulesCommand,
+  digest: digestCommand,
 };
 
 function usage(io: CliIo, error: UsageError): ExitCode {

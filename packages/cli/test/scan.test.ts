@@ -155,6 +155,16 @@ describe("regions and profiles", () => {
   });
 });
 
+describe("digest from a live scan", () => {
+  it("Given --region and no --snapshot, Then `digest` scans live (same path as scan) and previews that region", async () => {
+    const run = await runCli(["digest", "--region", "eu-west-1", "--format", "text"], { env: awsEnv() });
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("Endpoint audit: 123456789012 · eu-west-1");
+    expect(regionsCalled()).toEqual(["eu-west-1"]);
+  });
+});
+
 describe("failures", () => {
   it("Given DescribeFlowLogs is denied, Then it exits 1, reports the rule per region, and prints the other rules' results", async () => {
     fake.setFaults([{ service: "EC2", action: "DescribeFlowLogs", fail: true }]);

@@ -2,7 +2,15 @@
 import { constants } from "node:fs";
 import { access, stat, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
-import { errorMessage, scanAccount, serializeSnapshot, type AwsClients, type ProgressEvent } from "@endpoint-auditor/core";
+import {
+  errorMessage,
+  scanAccount,
+  serializeSnapshot,
+  type AwsClients,
+  type ProgressEvent,
+  type RuleSelection,
+  type ScanOutput,
+} from "@endpoint-auditor/core";
 import { UsageError, parseFlags, parseRegions, stringList, stringValue } from "../args";
 import { ExitCode } from "../exit-codes";
 import { SCAN_HELP } from "../help";
@@ -36,18 +44,23 @@ async function checkWritable(path: string): Promise<void> {
   }
 }
 
-export async function scanCommand(args: readonly string[], io: CliIo): Promise<ExitCode> {
-  const values = parseFlags("scan", args, OPTIONS);
-  if (values.help === true) {
-    io.stdout.write(SCAN_HELP);
-    return ExitCode.OK;
-  }
-  const settings = outputSettings("scan", values);
-  let regions = parseRegions(stringList(values.region));
-  const profile = stringValue(values.profile);
+/** Where and how to scan live. */
+export interface LiveScanRequest {
+  /** `--region` values (may be empty: the SDK's configured region is used). */
+  regionFlags: readonly string[];
+  profile?: string;
+  selections: readonly RuleSelection[];
+}
+
+/**
+ * Resolves the regions, scans them with progress on a terminal's stderr, and closes the clients.
+ * Usage problems throw {@link UsageError}; a scan that cannot start (no credentials, the account id
+ * unreadable) prints one line on stderr and returns exit code 1 instead of a result.
+ */
+export async function liveScan(io: CliIo, request: LiveScanRequest): Promise<ScanOutput | ExitCode> {
+  let regions = parseRegions(request.regionFlags);
+  const { profile } = request;
   if (profile !== undefined && profile.trim() === "") throw new UsageError("--profile is empty", "pass a profile name from ~/.aws/config");
-  const savePath = stringValue(values["save-snapshot"]);
-  if (savePath !== undefined) await checkWritable(savePath);
   if (regions.length === 0) {
     const region = await io.resolveRegion(profile);
     if (region === undefined) {
@@ -77,9 +90,8 @@ export async function scanCommand(args: readonly string[], io: CliIo): Promise<E
     : undefined;
   if (progress) io.stderr.write(`Scanning ${regions.join(", ")}…\n`);
 
-  let output;
   try {
-    output = await scanAccount({ regions, selections: settings.selections, clientsFor, ...(onProgress ? { onProgress } : {}) });
+    return await scanAccount({ regions, selections: request.selections, clientsFor, ...(onProgress ? { onProgress } : {}) });
   } catch (error) {
     io.stderr.write(
       `endpoint-auditor: scan failed: ${errorMessage(error)} (check credentials and region: AWS_PROFILE / --profile, AWS_REGION / --region)\n`,
@@ -88,12 +100,30 @@ export async function scanCommand(args: readonly string[], io: CliIo): Promise<E
   } finally {
     for (const set of clients.values()) destroyClients(set);
   }
+}
+
+export async function scanCommand(args: readonly string[], io: CliIo): Promise<ExitCode> {
+  const values = parseFlags("scan", args, OPTIONS);
+  if (values.help === true) {
+    io.stdout.write(SCAN_HELP);
+    return ExitCode.OK;
+  }
+  const settings = outputSettings("scan", values);
+  const savePath = stringValue(values["save-snapshot"]);
+  if (savePath !== undefined) await checkWritable(savePath);
+  const profile = stringValue(values.profile);
+  const output = await liveScan(io, {
+    regionFlags: stringList(values.region),
+    ...(profile !== undefined ? { profile } : {}),
+    selections: settings.selections,
+  });
+  if (typeof output === "number") return output;
 
   const code = printResult(io, output, settings);
   if (savePath !== undefined) {
     try {
       await writeFile(savePath, serializeSnapshot(output.snapshot), "utf8");
-      if (progress) io.stderr.write(`Snapshot saved to ${savePath}\n`);
+      if (io.stderr.isTTY === true) io.stderr.write(`Snapshot saved to ${savePath}\n`);
     } catch (error) {
       io.stderr.write(`endpoint-auditor: could not write snapshot '${savePath}': ${errorMessage(error)}\n`);
       return ExitCode.INCOMPLETE;

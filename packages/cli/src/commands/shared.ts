@@ -30,26 +30,35 @@ export interface OutputSettings {
 }
 
 /**
- * Reads `--rules`, `--param`, `--format`, `--fail-on-noncompliant` and validates every parameter
- * against its rule's schema before anything is scanned.
+ * Reads `--rules` and `--param` and validates every parameter against its rule's schema, before
+ * anything is scanned.
+ *
+ * @throws UsageError
  */
-export function outputSettings(command: string, values: Record<string, unknown>): OutputSettings {
-  const format = parseFormat(command, stringValue(values.format));
+export function ruleSettings(values: Record<string, unknown>): { selections: RuleSelection[]; prepared: PreparedRule[] } {
   const selections = parseSelections(
     stringList(values.rules),
     stringList(values.param),
     RULES.map((r) => r.metadata.id),
   );
-  let prepared: PreparedRule[];
   try {
-    prepared = prepareRules(selections);
+    return { selections, prepared: prepareRules(selections) };
   } catch (error) {
     if (error instanceof ParameterValidationError || error instanceof UnknownRuleError) {
       throw new UsageError(error.message, "run 'endpoint-auditor rules' to see each rule's parameters", { cause: error });
     }
     throw error;
   }
-  return { format, failOnNonCompliant: values["fail-on-noncompliant"] === true, selections, prepared };
+}
+
+/**
+ * Reads `--rules`, `--param`, `--format`, `--fail-on-noncompliant`.
+ *
+ * @throws UsageError
+ */
+export function outputSettings(command: string, values: Record<string, unknown>): OutputSettings {
+  const format = parseFormat(command, stringValue(values.format));
+  return { format, failOnNonCompliant: values["fail-on-noncompliant"] === true, ...ruleSettings(values) };
 }
 
 /** Terminal width for wrapping: the terminal's, else `COLUMNS`, else 120. */
