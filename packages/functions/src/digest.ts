@@ -229,7 +229,9 @@ export function createDigestHandler(deps: DigestDependencies) {
         expiresAfterSeconds: 8 * 86_400,
         // No in-memory cache: every invocation asks DynamoDB (the record, not this container, is the truth).
         useLocalCache: false,
-        responseHook: (response) => ({ ...(response as object), duplicate: true }) as never,
+        // Marks a replayed (already handled) week, so the handler can say "nothing sent".
+        responseHook: (response) =>
+          typeof response === "object" && response !== null && !Array.isArray(response) ? { ...response, duplicate: true } : response,
       }),
     },
   );

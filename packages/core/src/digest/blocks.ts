@@ -92,7 +92,14 @@ export function clampText(text: string, max: number): string {
   return `${text.slice(0, Math.max(0, max - 1)).trimEnd()}…`;
 }
 
-/** "…and N more" (with a noun when given). */
+/**
+ * "…and N more", with a noun when given.
+ *
+ * @example
+ * ```ts
+ * andMore(3, "rules"); // "…and 3 more rules"
+ * ```
+ */
 export function andMore(count: number, noun?: string): string {
   return `…and ${count} more${noun ? ` ${noun}` : ""}`;
 }
