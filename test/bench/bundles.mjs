@@ -127,6 +127,33 @@ export function findBundles(root) {
 }
 
 /**
+ * The packages that contribute most to a bundle, from the esbuild metafile the bundle script writes next
+ * to it (`meta.json`), or undefined when there is none.
+ *
+ * @param {string} metafilePath
+ * @param {number} top
+ * @returns {{ package: string, bytes: number }[] | undefined}
+ */
+export function largestInputs(metafilePath, top = 5) {
+  if (!existsSync(metafilePath)) return undefined;
+  const meta = JSON.parse(readFileSync(metafilePath, "utf8"));
+  const byPackage = new Map();
+  for (const output of Object.values(meta.outputs ?? {})) {
+    for (const [input, { bytesInOutput }] of Object.entries(output.inputs ?? {})) {
+      const path = input.replaceAll("\\", "/");
+      // The last node_modules segment names the package (nested copies count as their own package).
+      const match = /.*node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path);
+      const key = match ? match[1] : "(project)";
+      byPackage.set(key, (byPackage.get(key) ?? 0) + bytesInOutput);
+    }
+  }
+  return [...byPackage.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([name, bytes]) => ({ package: name, bytes }));
+}
+
+/**
  * One cold import of `file` in a fresh process.
  *
  * @param {string} file
@@ -225,6 +252,7 @@ export async function runBundles(options) {
       bytes: bytes.length,
       gzipBytes: gzipSync(bytes).length,
       stale,
+      largest: largestInputs(join(dirname(file), "meta.json")),
       cold,
     });
   }

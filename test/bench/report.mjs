@@ -186,7 +186,10 @@ export function bundleRows(result) {
     rows.push({
       suite: "bundles",
       case: `${x.name}: size`,
-      measured: `${kb(x.bytes)} (gzip ${kb(x.gzipBytes)})${x.stale ? "; STALE: not rebuilt by this run" : ""}`,
+      measured:
+        `${kb(x.bytes)} (gzip ${kb(x.gzipBytes)})` +
+        (x.largest ? `; largest: ${x.largest.slice(0, 3).map((l) => `${l.package} ${Math.round(l.bytes / KB)} KB`).join(", ")}` : "") +
+        (x.stale ? "; STALE: not rebuilt by this run" : ""),
       target: `< ${TARGETS.bundleKb} KB`,
       ok: x.bytes < TARGETS.bundleKb * KB && !x.stale,
     });
