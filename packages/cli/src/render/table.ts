@@ -7,7 +7,7 @@ export interface TableOptions {
   rules: readonly RuleInfo[];
   /**
    * Terminal width in columns. Annotations wrap in their column; when that column would be narrower
-   * than 32 characters, each annotation goes under its row instead.
+   * than 40 characters, each annotation goes under its row instead.
    */
   width: number;
   /** ANSI colours (only for a terminal without `NO_COLOR`). */
@@ -21,7 +21,7 @@ type Style = keyof typeof ANSI;
  * Below this many columns for the annotation, the table switches to a stacked layout: the annotation
  * goes under its row, indented, over the full width.
  */
-const MIN_ANNOTATION_COLUMN = 32;
+const MIN_ANNOTATION_COLUMN = 40;
 /** Nothing is wrapped narrower than this, however narrow the terminal claims to be. */
 const MIN_TEXT_WIDTH = 24;
 const STACK_INDENT = "      ";
