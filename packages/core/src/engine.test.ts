@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { evaluateInventory, metricWindowDays, partsFor, prepareRules } from "./engine";
-import { ParameterValidationError, RuleEvaluationError, UnknownRuleError } from "./errors";
+import { DuplicateRuleError, ParameterValidationError, RuleEvaluationError, UnknownRuleError } from "./errors";
 import { Compliance, EXEMPT_TAG, ResourceTypes, type Finding, type ResourceType } from "./evaluation";
 import type { InventoryPart } from "./inventory/parts";
 import { defineRule, type AnyRule } from "./rule";
@@ -337,5 +337,16 @@ describe("evaluateInventory", () => {
       expect(evaluations).toEqual([]);
       expect(errors).toEqual([{ region: "us-east-1", ruleId: "t-bug", message: "rule failed: Cannot read properties of undefined (reading 'id')" }]);
     });
+  });
+});
+
+describe("prepareRules: the same rule twice", () => {
+  it("Given a rule selected twice, Then it is refused with DuplicateRuleError naming the rule", () => {
+    expect(() =>
+      prepareRules([{ ruleId: "vpc-flow-logs-enabled" }, { ruleId: "vpc-flow-logs-enabled", params: { trafficType: "ALL" } }]),
+    ).toThrow(DuplicateRuleError);
+    expect(() => prepareRules([{ ruleId: "vpc-flow-logs-enabled" }, { ruleId: "vpc-flow-logs-enabled" }])).toThrow(
+      /vpc-flow-logs-enabled/,
+    );
   });
 });

@@ -2,7 +2,7 @@
  * Runs rules over an inventory: validates parameters, refuses rules whose data is missing, applies the
  * exemption tag and AWS Config's annotation limits. The one place where findings become evaluations.
  */
-import { RuleEvaluationError, UnknownRuleError, errorMessage } from "./errors";
+import { DuplicateRuleError, RuleEvaluationError, UnknownRuleError, errorMessage } from "./errors";
 import {
   Compliance,
   EXEMPT_TAG,
@@ -32,7 +32,7 @@ export interface PreparedRule {
 /**
  * Looks up and validates each selection. With no selections, every registered rule with its defaults.
  *
- * @throws UnknownRuleError | ParameterValidationError
+ * @throws UnknownRuleError | DuplicateRuleError | ParameterValidationError
  * @example
  * ```ts
  * prepareRules([{ ruleId: "interface-endpoint-in-use", params: { lookbackDays: "60" } }]);
@@ -41,7 +41,10 @@ export interface PreparedRule {
 export function prepareRules(selections?: readonly RuleSelection[], registry: readonly AnyRule[] = RULES): PreparedRule[] {
   const chosen: readonly RuleSelection[] =
     selections && selections.length > 0 ? selections : registry.map((r) => ({ ruleId: r.metadata.id }));
+  const seen = new Set<string>();
   return chosen.map((s) => {
+    if (seen.has(s.ruleId)) throw new DuplicateRuleError(s.ruleId);
+    seen.add(s.ruleId);
     const rule = registry.find((r) => r.metadata.id === s.ruleId);
     if (!rule) throw new UnknownRuleError(s.ruleId, registry.map((r) => r.metadata.id));
     return { rule, params: parseParameters(rule.metadata.id, rule.metadata.parameters, s.params ?? {}) };

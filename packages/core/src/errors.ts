@@ -67,6 +67,15 @@ export class UnknownRuleError extends EndpointAuditorError {
   }
 }
 
+/** The same rule selected twice in one run (its evaluations would be reported twice). */
+export class DuplicateRuleError extends EndpointAuditorError {
+  public readonly ruleId: string;
+  public constructor(ruleId: string) {
+    super(`Rule "${ruleId}" is selected more than once; select each rule once with all its parameters`);
+    this.ruleId = ruleId;
+  }
+}
+
 /** A snapshot file that cannot be read or does not have the snapshot shape. */
 export class SnapshotError extends EndpointAuditorError {}
 
