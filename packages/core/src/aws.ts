@@ -23,7 +23,7 @@ export interface ClientOptions {
   maxAttempts?: number;
   /** Milliseconds to wait for a TCP connection (default 3000). */
   connectionTimeoutMs?: number;
-  /** Milliseconds of socket inactivity before a request is cut (default 15000). */
+  /** Milliseconds before a request that has not completed is cut and retried (default 15000). */
   requestTimeoutMs?: number;
 }
 
@@ -44,6 +44,9 @@ export function clientConfig(options: ClientOptions) {
     requestHandler: new NodeHttpHandler({
       connectionTimeout: options.connectionTimeoutMs ?? 3_000,
       requestTimeout: options.requestTimeoutMs ?? 15_000,
+      // Without this, @smithy/node-http-handler ≥ 4 only logs a warning when requestTimeout passes,
+      // and a hung connection is never cut or retried.
+      throwOnRequestTimeout: true,
     }),
   };
 }
