@@ -1,5 +1,5 @@
 /** What the CLI touches outside itself, injectable so commands can be tested in-process. */
-import { createClients, type AwsClients, type ClientOptions } from "@endpoint-auditor/core";
+import { createClients, resolveRegion, type AwsClients, type ClientOptions } from "@endpoint-auditor/core";
 
 export interface OutputStream {
   write(chunk: string): unknown;
@@ -28,19 +28,6 @@ export function destroyClients(clients: AwsClients): void {
  * The SDK's own region resolution (environment, then the shared config file's profile), done by a
  * client built without a region.
  */
-async function sdkRegion(profile: string | undefined): Promise<string | undefined> {
-  // `region` is deliberately absent so the client falls back to the SDK's region provider chain.
-  const clients = createClients({ region: undefined as unknown as string, ...(profile !== undefined ? { profile } : {}) });
-  try {
-    const region = await clients.ec2.config.region();
-    return typeof region === "string" && region.length > 0 ? region : undefined;
-  } catch {
-    return undefined;
-  } finally {
-    destroyClients(clients);
-  }
-}
-
 /** The real process: stdout, stderr, environment and AWS. */
 export function processIo(): CliIo {
   return {
@@ -48,6 +35,6 @@ export function processIo(): CliIo {
     stderr: process.stderr,
     env: process.env,
     createClients,
-    resolveRegion: sdkRegion,
+    resolveRegion: (profile) => resolveRegion(profile),
   };
 }

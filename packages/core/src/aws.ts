@@ -67,3 +67,24 @@ export function createClients(options: ClientOptions): AwsClients {
     sts: new STSClient(config),
   };
 }
+
+/**
+ * The region the SDK's standard chain resolves (`AWS_REGION`, `AWS_DEFAULT_REGION`, the profile's
+ * `region`), or `undefined` when none is configured.
+ *
+ * @example
+ * ```ts
+ * const region = (await resolveRegion("audit")) ?? "us-east-1";
+ * ```
+ */
+export async function resolveRegion(profile?: string): Promise<string | undefined> {
+  const ec2 = new EC2Client({ ...(profile ? { profile } : {}) });
+  try {
+    const region = await ec2.config.region();
+    return typeof region === "string" && region.length > 0 ? region : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    ec2.destroy();
+  }
+}

@@ -122,7 +122,7 @@ describe("vpc-flow-logs-enabled", () => {
       expect(f).toEqual({
         resourceId: vpcId,
         compliance: "NON_COMPLIANT",
-        annotation: `Only 1 of 3 subnets of ${vpcId} have a flow log and the VPC has none; uncovered: ${a}, ${c}. Fix: create a VPC flow log (ALL).`,
+        annotation: `Flow logs cover only 1 of 3 subnets of ${vpcId} and not the VPC itself; uncovered: ${a}, ${c}. Fix: create a VPC flow log (ALL).`,
       });
     });
 
@@ -135,7 +135,7 @@ describe("vpc-flow-logs-enabled", () => {
       const f = findingFor(runRule(rule, b.build()), vpcId);
 
       expect(f.compliance).toBe("NON_COMPLIANT");
-      expect(f.annotation).toContain(`Only 1 of 12 subnets of ${vpcId} have a flow log`);
+      expect(f.annotation).toContain(`Flow logs cover only 1 of 12 subnets of ${vpcId}`);
       expect(f.annotation).toContain(`uncovered: ${subnetIds[1]}, ${subnetIds[2]} (+9 more).`);
       expect(f.annotation).toContain(`on ${subnetIds[1]} fails to deliver: "Access error".`);
       expect(f.annotation.length).toBeLessThanOrEqual(256);
@@ -149,7 +149,7 @@ describe("vpc-flow-logs-enabled", () => {
       const f = findingFor(runRule(rule, b.build()), vpcId);
 
       expect(f.annotation).toBe(
-        `Only 1 of 6 subnets of ${vpcId} have a flow log and the VPC has none; uncovered: ${subnetIds[1]}, ${subnetIds[2]}, ${subnetIds[3]} (+2 more). ` +
+        `Flow logs cover only 1 of 6 subnets of ${vpcId} and not the VPC itself; uncovered: ${subnetIds[1]}, ${subnetIds[2]}, ${subnetIds[3]} (+2 more). ` +
           "Fix: create a VPC flow log (ALL).",
       );
       expect(f.annotation.length).toBeLessThanOrEqual(256);

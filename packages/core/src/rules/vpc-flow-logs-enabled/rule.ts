@@ -84,7 +84,7 @@ export const rule = defineRule({
       const reason = (maxIds: number): string => {
         if (subnets.length === 0) return `No ${typeText}flow log records ${vpc.id}, and it has no subnets to cover.`;
         if (covered > 0) {
-          return `Only ${covered} of ${subnets.length} subnets of ${vpc.id} have a flow log and the VPC has none; uncovered: ${listIds(uncovered, maxIds)}.`;
+          return `Flow logs cover only ${covered} of ${subnets.length} subnets of ${vpc.id} and not the VPC itself; uncovered: ${listIds(uncovered, maxIds)}.`;
         }
         return `No ${typeText}flow log records ${vpc.id} or its subnets.`;
       };
