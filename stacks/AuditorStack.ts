@@ -8,6 +8,7 @@ import { LogGroup } from "aws-cdk-lib/aws-logs";
 import { Function as SstFunction, type StackContext } from "sst/constructs";
 import { clampAnnotation, rulePermissions } from "@endpoint-auditor/core";
 import { ConfigRules } from "./constructs/ConfigRules";
+import { Digest } from "./digest/Digest";
 import { settingsFor, type AuditorSettings } from "./settings";
 
 /** The evaluator's handler, relative to the project root. */
@@ -128,7 +129,20 @@ export function createAuditorStack(options: AuditorStackOptions = {}) {
       ConfigRuleNames: configRules.ruleNames.join(","),
     });
 
-    return { evaluator, configRules, settings };
+    // The weekly Slack digest and the findings history it reads (the evaluator writes it).
+    let digest: Digest | undefined;
+    if (settings.digest?.enabled) {
+      digest = new Digest(stack, "Digest", { schedule: settings.digest.schedule, configRuleNamePrefix: `${namePrefix}-` });
+      digest.grantHistoryWrite(role);
+      for (const [key, value] of Object.entries(digest.historyEnvironment)) evaluator.addEnvironment(key, value);
+      stack.addOutputs({
+        DigestFunctionName: digest.function.functionName,
+        HistoryTableName: digest.historyTable.tableName,
+        SlackWebhookParameterName: digest.webhookParameterName,
+      });
+    }
+
+    return { evaluator, configRules, settings, digest };
   };
 }
 

@@ -15,3 +15,6 @@ export * from "./inventory/snapshot";
 export * from "./inventory/collect";
 export { RULES, getRule, ruleIds, rulePermissions, allRulePermissions } from "./rules/index";
 export * from "./config/index";
+export * from "./history/index";
+export * from "./digest/index";
+export * from "./slack/index";

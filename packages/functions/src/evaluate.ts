@@ -8,6 +8,9 @@ import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import { runConfigRule, type ConfigRunResult } from "./lib/config-rule";
 import middy from "@middy/core";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { clientConfig, recordEvaluations, type WrittenEvaluations } from "@endpoint-auditor/core";
 import type { Context } from "aws-lambda";
 import { ApiCallCounter, createConfigRuleClients } from "./lib/clients";
 import { envFlag, functionAccountId, lambdaRegion } from "./lib/lambda";
@@ -17,6 +20,19 @@ import { recordConfigFailure, recordConfigRun } from "./lib/telemetry";
 const region = lambdaRegion();
 const calls = new ApiCallCounter();
 const clients = createConfigRuleClients(region, tracer, calls);
+/** The findings history (the digest's data), when the stack created it. */
+const historyTable = process.env.HISTORY_TABLE_NAME;
+const history = historyTable
+  ? DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient(clientConfig({ region, maxAttempts: 5 }))))
+  : undefined;
+
+async function recordHistory(written: WrittenEvaluations): Promise<void> {
+  if (!history || !historyTable) return;
+  const recorded = await recordEvaluations(history, historyTable, written.evaluations, written.orderingTimestamp, {
+    configRuleNames: { [written.ruleId]: written.configRuleName },
+  });
+  logger.info("Findings history recorded", { written: recorded.written, transitions: recorded.transitions });
+}
 
 export async function lambdaHandler(event: unknown, context: Context): Promise<ConfigRunResult> {
   calls.reset();
@@ -28,6 +44,7 @@ export async function lambdaHandler(event: unknown, context: Context): Promise<C
       region,
       functionAccountId: functionAccountId(context),
       env: { testMode: envFlag(process.env.EVALUATIONS_TEST_MODE) },
+      onWritten: recordHistory,
     });
     recordConfigRun(result, calls, performance.now() - started);
     return result;

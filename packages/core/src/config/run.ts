@@ -67,6 +67,21 @@ export interface ConfigRunOptions {
   /** Retry settings of the writer (tests pass a sleep that does not wait). */
   writer?: Pick<PutEvaluationsOptions, "maxRetries" | "backoffMs" | "sleep">;
   onProgress?: (event: ProgressEvent) => void;
+  /**
+   * Called after each `PutEvaluations` that AWS Config accepted (never in test mode), with those
+   * evaluations completed with rule, account and region. The evaluator records them in the findings
+   * history; an error it throws fails the invocation (so Lambda retries it) after Config was written.
+   */
+  onWritten?: (written: WrittenEvaluations) => Promise<void>;
+}
+
+/** What one successful write handed to {@link ConfigRunOptions.onWritten}. */
+export interface WrittenEvaluations {
+  ruleId: string;
+  configRuleName: string;
+  evaluations: Evaluation[];
+  /** The `OrderingTimestamp` the evaluations were written with. */
+  orderingTimestamp: Date;
 }
 
 export interface ConfigRunResult {
@@ -185,6 +200,20 @@ async function write(
   });
   result.written += out.written;
   result.putEvaluationsCalls += out.calls;
+  if (options.onWritten && !result.testMode) {
+    await options.onWritten({
+      ruleId: result.ruleId,
+      configRuleName: result.configRuleName,
+      orderingTimestamp,
+      evaluations: evaluations.map((e) => ({
+        ruleId: result.ruleId,
+        accountId: result.accountId,
+        region: result.region,
+        ...e,
+        resourceType: e.resourceType as ResourceType,
+      })),
+    });
+  }
   for (const type of Object.keys(out.byCompliance) as ComplianceType[]) result.byCompliance[type] += out.byCompliance[type];
 }
 
