@@ -11,9 +11,9 @@
  * The clients are built from the production `clientConfig` (adaptive mode, 8 attempts, timeouts); only the
  * delay between attempts is shortened (support.ts), so the test does not sleep for seconds.
  */
-import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
-import { ConfigServiceClient } from "@aws-sdk/client-config-service";
-import { EC2Client } from "@aws-sdk/client-ec2";
+import type { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import type { ConfigServiceClient } from "@aws-sdk/client-config-service";
+import type { EC2Client } from "@aws-sdk/client-ec2";
 import { MAXIMUM_RETRY_DELAY } from "@smithy/util-retry";
 import { afterEach, describe, expect, it } from "vitest";
 import { clientConfig, createClients } from "../../packages/core/src/aws";
@@ -95,7 +95,7 @@ describe("Given the clients the CLI and the Lambdas build", () => {
     const server = await start();
     const c = clients(server, EU);
     for (const client of [c.ec2, c.cloudwatch, c.config] as (EC2Client | CloudWatchClient | ConfigServiceClient)[]) {
-      const strategy = (await client.config.retryStrategy()) as { mode: string; maxAttemptsProvider(): Promise<number> };
+      const strategy = (await client.config.retryStrategy()) as unknown as { mode: string; maxAttemptsProvider(): Promise<number> };
       expect(strategy.mode).toBe("adaptive");
       expect(await strategy.maxAttemptsProvider()).toBe(8);
     }
