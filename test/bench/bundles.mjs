@@ -95,13 +95,15 @@ export function lambdaEnv(name, taskRoot) {
     AWS_XRAY_CONTEXT_MISSING: "LOG_ERROR",
     LAMBDA_TASK_ROOT: taskRoot,
     _HANDLER: "index.handler",
-    // What the stack configures (stacks/AuditorStack.ts).
+    // What the stacks configure (stacks/AuditorStack.ts, stacks/digest/Digest.ts); a function ignores
+    // the other one's variables.
     POWERTOOLS_SERVICE_NAME: "endpoint-auditor",
     POWERTOOLS_METRICS_NAMESPACE: "EndpointAuditor",
     POWERTOOLS_LOG_LEVEL: "INFO",
     POWERTOOLS_TRACE_ENABLED: "false",
-    ENDPOINT_AUDITOR_STAGE: "bench",
-    ENDPOINT_AUDITOR_RULE_PREFIX: "endpoint-auditor-bench-",
+    HISTORY_TABLE_NAME: "endpoint-auditor-bench-history",
+    IDEMPOTENCY_TABLE_NAME: "endpoint-auditor-bench-idempotency",
+    SLACK_WEBHOOK_PARAMETER_NAME: "/sst/endpoint-auditor/bench/Secret/SLACK_WEBHOOK_URL/value",
     // Anything sent at import time goes nowhere but loopback.
     AWS_ENDPOINT_URL: "http://127.0.0.1:9",
   };
