@@ -54,15 +54,15 @@ export function scaleRows(results) {
       continue;
     }
     const rules = Object.keys(r.byRule).length;
-    const memory = `peak RSS ${int(r.peakRssMb)} MB${r.retainedHeapMb !== undefined ? `, inventory+results ${r.retainedHeapMb.toFixed(1)} MB heap` : ""}`;
+    const heap = r.retainedHeapMb !== undefined ? `, inventory ${r.retainedHeapMb.toFixed(0)} MB` : "";
     const is100k = r.target === 100_000;
     const clean = r.errors.length === 0;
     rows.push({
       suite: "scale",
       case: `${int(r.resources)} resources (${int(r.vpcs)} VPCs)`,
       measured:
-        `parse ${ms(r.parseMs)} + evaluate ${ms(r.evaluateMs)} = ${ms(r.totalMs)} ` +
-        `(median of ${r.runs}); ${int(r.evaluations)} evaluations, ${rules} rules; ${memory}` +
+        `parse ${ms(r.parseMs)} + evaluate ${ms(r.evaluateMs)} = ${ms(r.totalMs)}; ${int(r.evaluations)} evaluations; ` +
+        `RSS peak ${int(r.peakRssMb)} MB (raw data ${int(r.rssAfterGenerateMb)} MB)${heap}` +
         (clean ? "" : `; NOT EVALUATED: ${r.errors.join("; ")}`),
       target: is100k ? `< ${ms(TARGETS.evaluate100kMs)}, 4 rules` : "4 rules evaluate",
       ok: clean && rules === 4 && (!is100k || r.totalMs < TARGETS.evaluate100kMs),
@@ -124,23 +124,23 @@ export function callsRows(results) {
     const lists = Object.keys(r.items).length;
     rows.push({
       suite: "calls",
-      case: `${int(r.vpcs)} VPCs: wall time (${r.latencyMs} ms/call)`,
+      case: `${int(r.vpcs)} VPCs: wall time`,
       measured:
-        `${ms(r.wallMs)} = ${r.latencyRounds.toFixed(1)} call-times (longest chain ${r.floor.criticalPath}); ` +
-        `one after another: ≥ ${ms(r.sequentialMs)}; ${r.listsInFlight} lists (${r.maxConcurrency} calls) in flight at once; ` +
-        `CPU client ${ms(r.clientCpuMs)}, server ${ms(r.serverCpuMs)}`,
+        `${ms(r.wallMs)} = ${r.latencyRounds.toFixed(1)} × ${r.latencyMs} ms (longest chain ${r.floor.criticalPath}; ` +
+        `sequential ≥ ${ms(r.sequentialMs)}); ${r.listsInFlight} lists in flight; CPU client ${ms(r.clientCpuMs)}, server ${ms(r.serverCpuMs)}`,
       target: `${lists} lists at once`,
       ok: r.listsInFlight >= lists,
     });
   }
   if (ok.length > 0) {
+    rows.push({ suite: "calls", case: `by API, for ${ok.map((r) => int(r.vpcs)).join(" / ")} VPCs:`, measured: "", target: "", ok: null });
     const apis = [...new Set(ok.flatMap((r) => [...Object.keys(r.floor.byApi), ...Object.keys(r.calls)]))];
     for (const api of apis) {
       const got = ok.map((r) => r.calls[api] ?? 0);
       const floor = ok.map((r) => r.floor.byApi[api] ?? 0);
       rows.push({
         suite: "calls",
-        case: `  ${apiName(api)} (${ok.map((r) => int(r.vpcs)).join(" / ")} VPCs)`,
+        case: `  ${apiName(api)}`,
         measured: got.map(int).join(" / "),
         target: `floor ${floor.map(int).join(" / ")}`,
         ok: got.every((n, i) => n === floor[i]),
@@ -176,8 +176,8 @@ export function bundleRows(result) {
   if (b?.importMs !== undefined) {
     rows.push({
       suite: "bundles",
-      case: "baseline: node importing an empty module",
-      measured: `import ${ms(b.importMs)}; ready ${ms(b.readyMs)} after start; process ${ms(b.processMs)} (median of ${b.ok})`,
+      case: "baseline: empty module",
+      measured: `import ${ms(b.importMs)}; ready ${ms(b.readyMs)} after node start; process ${ms(b.processMs)}`,
       target: "",
       ok: null,
     });
@@ -188,7 +188,7 @@ export function bundleRows(result) {
       case: `${x.name}: size`,
       measured:
         `${kb(x.bytes)} (gzip ${kb(x.gzipBytes)})` +
-        (x.largest ? `; largest: ${x.largest.slice(0, 3).map((l) => `${l.package} ${Math.round(l.bytes / KB)} KB`).join(", ")}` : "") +
+        (x.largest ? `; top: ${x.largest.slice(0, 3).map((l) => `${l.package} ${Math.round(l.bytes / KB)}`).join(", ")} KB` : "") +
         (x.stale ? "; STALE: not rebuilt by this run" : ""),
       target: `< ${TARGETS.bundleKb} KB`,
       ok: x.bytes < TARGETS.bundleKb * KB && !x.stale,
@@ -203,10 +203,10 @@ export function bundleRows(result) {
     if (c.ok < c.runs) problems.push(`${c.runs - c.ok} of ${c.runs} runs failed`);
     rows.push({
       suite: "bundles",
-      case: `${x.name}: cold import`,
+      case: `${x.name}: cold import (median of ${c.ok})`,
       measured:
-        `${ms(c.importMs)} (median of ${c.ok}, ${ms(c.importMinMs)}–${ms(c.importMaxMs)}); ` +
-        `ready ${ms(c.readyMs)} after start; process ${ms(c.processMs)}` +
+        `${ms(c.importMs)} (${ms(c.importMinMs)}–${ms(c.importMaxMs)}); ` +
+        `ready ${ms(c.readyMs)} after node start; process ${ms(c.processMs)}` +
         (problems.length > 0 ? `; ${problems.join("; ")}` : ""),
       target: `< ${TARGETS.coldImportMs} ms`,
       ok: c.importMs < TARGETS.coldImportMs && problems.length === 0,
