@@ -91,7 +91,7 @@ export function scaleRows(results) {
   return { rows, growth };
 }
 
-/** @param {Record<string, number>} counts */
+/** @param {string} key `Service:Action` */
 const apiName = (key) => key.replace(/^(EC2|CloudWatch):/, "");
 
 /**
