@@ -1,14 +1,17 @@
 /**
  * The auditor in one account and region: the evaluator Lambda and one AWS Config custom rule per enabled
- * registry rule, with an IAM policy holding exactly the actions the rules declare plus the two Config calls.
+ * registry rule, with an IAM policy holding exactly the actions the rules declare plus the two Config calls;
+ * and (unless `digest.enabled` is false) the weekly Slack digest with the findings history the evaluator
+ * writes, for which the evaluator gets exactly `BatchGetItem`/`BatchWriteItem` on the history table.
  */
-import { RemovalPolicy } from "aws-cdk-lib";
+import { CfnParameter, RemovalPolicy } from "aws-cdk-lib";
 import { PolicyStatement } from "aws-cdk-lib/aws-iam";
 import { LogGroup } from "aws-cdk-lib/aws-logs";
 import { Function as SstFunction, type StackContext } from "sst/constructs";
 import { clampAnnotation, rulePermissions } from "@endpoint-auditor/core";
 import { ConfigRules } from "./constructs/ConfigRules";
 import { Digest } from "./digest/Digest";
+import { SsmParameterNameLimits, sstSecretParameterName } from "./digest/validation";
 import { settingsFor, type AuditorSettings } from "./settings";
 
 /** The evaluator's handler, relative to the project root. */
@@ -33,9 +36,22 @@ export function evaluatorCollectionActions(settings: AuditorSettings): string[] 
   return [...actions].sort();
 }
 
+/** The stand-alone template's parameter naming the webhook's SSM parameter (see {@link AuditorStackOptions}). */
+export const WEBHOOK_PARAMETER_NAME_PARAMETER = "SlackWebhookParameterName";
+
 export interface AuditorStackOptions {
   /** Settings to deploy; default: `settingsFor(app.stage)` from `stacks/settings.ts`. */
   settings?: AuditorSettings;
+  /**
+   * Make the webhook's SSM parameter name the CloudFormation parameter
+   * {@link WEBHOOK_PARAMETER_NAME_PARAMETER} (default: `digest.webhookParameterName`, else the SST secret's
+   * path) instead of a fixed string. For the stand-alone template (StackSets): every target account keeps
+   * the webhook URL in its own SecureString parameter — by default at the same name in every account; a
+   * stack set (or one stack instance, with parameter overrides) can name another one. The digest's
+   * `ssm:GetParameter` is granted on `arn:<partition>:ssm:<region>:<account>:parameter<name>` with the
+   * stack's own account and region, so the one template resolves per account.
+   */
+  webhookParameterNameAsTemplateParameter?: boolean;
 }
 
 /**
@@ -131,14 +147,36 @@ export function createAuditorStack(options: AuditorStackOptions = {}) {
 
     // The weekly Slack digest and the findings history it reads (the evaluator writes it).
     let digest: Digest | undefined;
-    if (settings.digest?.enabled) {
-      digest = new Digest(stack, "Digest", { schedule: settings.digest.schedule, configRuleNamePrefix: `${namePrefix}-` });
+    if (settings.digest.enabled) {
+      const { schedule, onAllClear, topOffenders, webhookKmsKeyArn } = settings.digest;
+      let webhookParameterName = settings.digest.webhookParameterName;
+      if (options.webhookParameterNameAsTemplateParameter) {
+        webhookParameterName = new CfnParameter(stack, WEBHOOK_PARAMETER_NAME_PARAMETER, {
+          type: "String",
+          default: webhookParameterName ?? sstSecretParameterName(app.name, app.stage),
+          description:
+            "NAME of the SSM SecureString parameter holding the Slack incoming-webhook URL, in each target account and region (fully qualified: starts with /).",
+          // Fully qualified names only: the digest's IAM resource is `…:parameter<name>`.
+          allowedPattern: "^(/[A-Za-z0-9_.-]+)+$",
+          maxLength: SsmParameterNameLimits.maxLength,
+          constraintDescription: "a fully qualified SSM parameter name such as /endpoint-auditor/slack-webhook-url",
+        }).valueAsString;
+      }
+      digest = new Digest(stack, "Digest", {
+        schedule,
+        onAllClear,
+        topOffenders,
+        configRuleNamePrefix: `${namePrefix}-`,
+        ...(webhookParameterName !== undefined ? { webhookParameterName } : {}),
+        ...(webhookKmsKeyArn !== undefined ? { webhookKmsKeyArn } : {}),
+      });
       digest.grantHistoryWrite(role);
       for (const [key, value] of Object.entries(digest.historyEnvironment)) evaluator.addEnvironment(key, value);
       stack.addOutputs({
         DigestFunctionName: digest.function.functionName,
         HistoryTableName: digest.historyTable.tableName,
-        SlackWebhookParameterName: digest.webhookParameterName,
+        // The stand-alone template shows the name as its parameter (an output may not share its logical id).
+        ...(options.webhookParameterNameAsTemplateParameter ? {} : { SlackWebhookParameterName: digest.webhookParameterName }),
       });
     }
 

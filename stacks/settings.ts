@@ -1,6 +1,7 @@
 /**
  * Deployment settings of endpoint-auditor: one typed place for the Config schedule, which rules are on,
- * their parameters and the evaluator function's sizing, with per-stage overrides.
+ * their parameters, the evaluator function's sizing and the weekly Slack digest (with the findings history),
+ * with per-stage overrides.
  *
  * Edit {@link SETTINGS} below. `defaults` apply to every stage; `stages.<name>` override them for one
  * stage (`npx sst deploy --stage <name>`, `npm run synth -- --stage <name>`). Rules not named here are
@@ -15,6 +16,12 @@ import {
   type AnyRule,
   type ParameterSpec,
 } from "@endpoint-auditor/core";
+import {
+  DEFAULT_DIGEST_SCHEDULE,
+  kmsKeyArnProblem,
+  scheduleExpressionProblem,
+  webhookParameterNameProblem,
+} from "./digest/validation";
 
 /** The periods AWS Config accepts for a periodic custom rule (`MaximumExecutionFrequency`). */
 export const MaximumExecutionFrequencies = [
@@ -67,11 +74,41 @@ export interface EvaluatorSettings {
   metrics: boolean;
 }
 
-/** Settings of the weekly Slack digest (read by the digest stack; not deployed by the auditor stack). */
+/** What the digest does in a week with nothing to report. */
+export const DigestAllClearModes = ["send", "skip"] as const;
+export type DigestAllClearMode = (typeof DigestAllClearModes)[number];
+
+/** Bounds of the digest's top-offenders list (Slack's 50-block limit caps it). */
+export const DigestLimits = { minTopOffenders: 1, maxTopOffenders: 50 } as const;
+
+/**
+ * Settings of the weekly Slack digest and the findings history, deployed by the auditor stack (the
+ * `Digest` construct, `stacks/digest/Digest.ts`): the history table the evaluator writes, the idempotency
+ * table, the digest function and its schedule. `enabled: false` deploys none of them (and the evaluator
+ * then records no history).
+ */
 export interface DigestSettings {
+  /** Deploy the digest and the findings history. Default: true. */
   enabled: boolean;
-  /** EventBridge schedule expression, e.g. `cron(0 9 ? * MON *)`. */
+  /** EventBridge schedule expression, e.g. `cron(0 9 ? * MON *)` (the default: Mondays 09:00 UTC). */
   schedule: string;
+  /** A week with nothing to report: send a short all-clear message (`"send"`, default) or nothing (`"skip"`). */
+  onAllClear: DigestAllClearMode;
+  /** How many top offenders (by monthly saving) the message lists: 1–50, default 10. */
+  topOffenders: number;
+  /**
+   * NAME of the SSM SecureString parameter holding the Slack webhook URL (never the URL itself). Default:
+   * the SST secret of the app and stage, `/sst/<app>/<stage>/Secret/SLACK_WEBHOOK_URL/value`, set with
+   * `npx sst secrets set SLACK_WEBHOOK_URL <url> --stage <stage>`. The stand-alone template
+   * (`npm run synth`) turns it into the template parameter `SlackWebhookParameterName` with this default.
+   */
+  webhookParameterName?: string;
+  /**
+   * ARN of the customer-managed KMS key encrypting that parameter (adds `kms:Decrypt` on that key, via SSM
+   * only). Leave unset for the AWS-managed `aws/ssm` key — and for StackSets, where one key ARN cannot
+   * serve every account.
+   */
+  webhookKmsKeyArn?: string;
 }
 
 /** A settings layer: every field optional, rules keyed by rule id. */
@@ -103,7 +140,7 @@ export interface AuditorSettings {
   /** Every registry rule, in registry order (disabled ones included, with `enabled: false`). */
   rules: readonly ResolvedRule[];
   evaluator: EvaluatorSettings;
-  digest?: DigestSettings;
+  digest: DigestSettings;
 }
 
 /**
@@ -119,7 +156,7 @@ export interface AuditorSettings {
 export const BUILT_IN_DEFAULTS = {
   maximumExecutionFrequency: "TwentyFour_Hours",
   evaluator: { memorySize: 1024, timeout: 600, logRetention: 30, metrics: true },
-  digest: { enabled: false, schedule: "cron(0 9 ? * MON *)" },
+  digest: { enabled: true, schedule: DEFAULT_DIGEST_SCHEDULE, onAllClear: "send", topOffenders: 10 },
 } as const satisfies {
   maximumExecutionFrequency: MaximumExecutionFrequency;
   evaluator: EvaluatorSettings;
@@ -127,7 +164,7 @@ export const BUILT_IN_DEFAULTS = {
 };
 
 /**
- * The project's settings. Example of a per-stage override:
+ * The project's settings. Example of per-stage overrides:
  *
  * ```ts
  * stages: {
@@ -137,7 +174,9 @@ export const BUILT_IN_DEFAULTS = {
  *       "interface-endpoint-in-use": { parameters: { lookbackDays: 60 } },
  *       "vpc-flow-logs-enabled": { enabled: false },
  *     },
+ *     digest: { schedule: "cron(0 7 ? * MON *)", onAllClear: "skip", topOffenders: 20 },
  *   },
+ *   dev: { digest: { enabled: false } },
  * }
  * ```
  */
@@ -145,6 +184,7 @@ export const SETTINGS: SettingsFile = {
   defaults: {
     maximumExecutionFrequency: BUILT_IN_DEFAULTS.maximumExecutionFrequency,
     evaluator: { ...BUILT_IN_DEFAULTS.evaluator },
+    digest: { ...BUILT_IN_DEFAULTS.digest },
     rules: {},
   },
   stages: {},
@@ -159,17 +199,15 @@ export class SettingsError extends EndpointAuditorError {
   }
 }
 
-function mergeLayers(layers: readonly SettingsOverride[]): Required<Omit<SettingsOverride, "digest">> & {
-  digest?: Partial<DigestSettings>;
-} {
+function mergeLayers(layers: readonly SettingsOverride[]): Required<SettingsOverride> {
   const rules: Record<string, { enabled?: boolean; parameters: Record<string, ParameterValue> }> = {};
   let maximumExecutionFrequency: MaximumExecutionFrequency = BUILT_IN_DEFAULTS.maximumExecutionFrequency;
   let evaluator: Partial<EvaluatorSettings> = { ...BUILT_IN_DEFAULTS.evaluator };
-  let digest: Partial<DigestSettings> | undefined;
+  let digest: Partial<DigestSettings> = { ...BUILT_IN_DEFAULTS.digest };
   for (const layer of layers) {
     if (layer.maximumExecutionFrequency !== undefined) maximumExecutionFrequency = layer.maximumExecutionFrequency;
     if (layer.evaluator) evaluator = { ...evaluator, ...layer.evaluator };
-    if (layer.digest) digest = { ...BUILT_IN_DEFAULTS.digest, ...digest, ...layer.digest };
+    if (layer.digest) digest = { ...digest, ...layer.digest };
     for (const [ruleId, override] of Object.entries(layer.rules ?? {})) {
       const current = rules[ruleId] ?? { parameters: {} };
       rules[ruleId] = {
@@ -193,6 +231,51 @@ function checkInteger(stage: string, name: string, value: unknown, min: number, 
     throw new SettingsError(stage, `${name} must be an integer from ${min} to ${max}; got ${JSON.stringify(value)}`);
   }
   return value;
+}
+
+/** Validates the merged digest settings (every field of `merged` comes from user input). */
+function checkDigest(stage: string, merged: Partial<DigestSettings>): DigestSettings {
+  const { enabled, schedule, onAllClear, topOffenders, webhookParameterName, webhookKmsKeyArn } = merged;
+  if (typeof enabled !== "boolean") {
+    throw new SettingsError(stage, `digest.enabled must be true or false; got ${JSON.stringify(enabled)}`);
+  }
+  const scheduleProblem =
+    typeof schedule === "string" ? scheduleExpressionProblem(schedule) : `schedule ${JSON.stringify(schedule)} is not a string`;
+  if (scheduleProblem !== undefined) {
+    throw new SettingsError(
+      stage,
+      `digest.schedule must be an EventBridge schedule expression like "cron(0 9 ? * MON *)" or "rate(7 days)": ${scheduleProblem}`,
+    );
+  }
+  if (!(DigestAllClearModes as readonly unknown[]).includes(onAllClear)) {
+    throw new SettingsError(
+      stage,
+      `digest.onAllClear must be one of ${DigestAllClearModes.map((m) => `"${m}"`).join(", ")}; got ${JSON.stringify(onAllClear)}`,
+    );
+  }
+  const digest: DigestSettings = {
+    enabled,
+    schedule: (schedule as string).trim(),
+    onAllClear: onAllClear as DigestAllClearMode,
+    topOffenders: checkInteger(
+      stage,
+      "digest.topOffenders",
+      topOffenders,
+      DigestLimits.minTopOffenders,
+      DigestLimits.maxTopOffenders,
+    ),
+  };
+  if (webhookParameterName !== undefined) {
+    const problem = webhookParameterNameProblem(webhookParameterName);
+    if (problem !== undefined) throw new SettingsError(stage, `digest.webhookParameterName ${problem}`);
+    digest.webhookParameterName = webhookParameterName;
+  }
+  if (webhookKmsKeyArn !== undefined) {
+    const problem = kmsKeyArnProblem(webhookKmsKeyArn);
+    if (problem !== undefined) throw new SettingsError(stage, `digest.webhookKmsKeyArn ${problem}`);
+    digest.webhookKmsKeyArn = webhookKmsKeyArn;
+  }
+  return digest;
 }
 
 /**
@@ -289,26 +372,13 @@ export function settingsFor(
     throw new SettingsError(stage, "every rule is disabled; enable at least one or do not deploy this stage");
   }
 
-  let digest: DigestSettings | undefined;
-  if (merged.digest) {
-    const d = { ...BUILT_IN_DEFAULTS.digest, ...merged.digest };
-    if (typeof d.enabled !== "boolean") {
-      throw new SettingsError(stage, `digest.enabled must be true or false; got ${JSON.stringify(d.enabled)}`);
-    }
-    if (typeof d.schedule !== "string" || !/^(cron|rate)\(.+\)$/.test(d.schedule.trim())) {
-      throw new SettingsError(
-        stage,
-        `digest.schedule must be an EventBridge schedule expression like "cron(0 9 ? * MON *)"; got ${JSON.stringify(d.schedule)}`,
-      );
-    }
-    digest = d;
-  }
+  const digest = checkDigest(stage, merged.digest);
 
   return {
     stage,
     maximumExecutionFrequency: merged.maximumExecutionFrequency,
     rules,
     evaluator,
-    ...(digest ? { digest } : {}),
+    digest,
   };
 }

@@ -3,12 +3,25 @@
  * `aws cloudformation deploy`): no SST or CDK bootstrap stack, no account, no network.
  *
  * The template is environment-agnostic (account and region are the `AWS::AccountId` / `AWS::Region` pseudo
- * parameters) and reads the Lambda code from `s3://${AssetsBucketPrefix}-${AWS::Region}/${AssetsKeyPrefix}<hash>.zip`,
- * so one template serves every account and region of an organisation.
+ * parameters) and reads the Lambda code (the evaluator's and, with the digest on, the digest's zip) from
+ * `s3://${AssetsBucketPrefix}-${AWS::Region}/${AssetsKeyPrefix}<hash>.zip`, so one template serves every
+ * account and region of an organisation.
+ *
+ * What StackSets users set, per stack set (or per stack instance with parameter overrides):
+ * - `AssetsBucketPrefix` (required) and `AssetsKeyPrefix`: where the zips listed in the manifest were uploaded,
+ *   one bucket `<prefix>-<region>` per target region, readable by the target accounts' Lambda service.
+ * - `SlackWebhookParameterName` (only when the digest is enabled; default: `digest.webhookParameterName`, else
+ *   `/sst/<app>/<stage>/Secret/SLACK_WEBHOOK_URL/value`): the NAME of the SecureString parameter holding the
+ *   webhook URL. The URL is never in the template: each target account and region must hold that parameter
+ *   (e.g. `aws ssm put-parameter --type SecureString --name <name> --value <url>`, encrypted with `aws/ssm`).
+ *   The digest may read exactly `arn:<partition>:ssm:<region>:<account>:parameter<name>` of its own account
+ *   and region, so the same template resolves it per account. A customer-managed key
+ *   (`digest.webhookKmsKeyArn`) is one ARN in one account and does not suit StackSets.
  */
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
+  AssetStaging,
   Aws,
   CfnParameter,
   Fn,
@@ -144,6 +157,9 @@ export async function synthesizeStandalone(options: StandaloneOptions): Promise<
       "synthesizeStandalone needs NODE_ENV=test so that SST does not look up its bootstrap stack (which needs AWS)",
     );
   }
+  // CDK caches staged assets per process by source and output directory; writeStandalone empties that
+  // directory first, so a second synthesis in the same process must stage (copy) the code again.
+  AssetStaging.clearAssetHashCache();
   await initProject({ stage: options.stage });
   const project = useProject();
   const app = new App(
@@ -158,9 +174,10 @@ export async function synthesizeStandalone(options: StandaloneOptions): Promise<
     { outdir: options.outdir },
   );
   const synthesizer = new StandaloneSynthesizer();
-  const stackOptions: AuditorStackOptions = options.settingsFile
-    ? { settings: settingsFor(options.stage, options.settingsFile) }
-    : {};
+  const stackOptions: AuditorStackOptions = {
+    ...(options.settingsFile ? { settings: settingsFor(options.stage, options.settingsFile) } : {}),
+    webhookParameterNameAsTemplateParameter: true,
+  };
   const stackFn = createAuditorStack(stackOptions);
   app.stack(stackFn, { id: AUDITOR_STACK_ID, synthesizer });
   await app.finish();

@@ -17,7 +17,7 @@
  * through SSM, so no `kms:Decrypt` statement is needed). A parameter encrypted with a customer-managed key
  * needs `webhookKmsKeyArn`, which adds `kms:Decrypt` on that key, via SSM only.
  */
-import { Aws, Duration, RemovalPolicy } from "aws-cdk-lib";
+import { Aws, Duration, RemovalPolicy, Token } from "aws-cdk-lib";
 import { AttributeType, BillingMode, ProjectionType, Table } from "aws-cdk-lib/aws-dynamodb";
 import { Rule, Schedule } from "aws-cdk-lib/aws-events";
 import { LambdaFunction } from "aws-cdk-lib/aws-events-targets";
@@ -26,15 +26,21 @@ import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
 import { Function as SstFunction, App as SstApp } from "sst/constructs";
 import { HISTORY_TABLE } from "../../packages/core/src/history/schema";
+import {
+  DEFAULT_DIGEST_SCHEDULE,
+  WEBHOOK_SECRET_NAME,
+  kmsKeyArnProblem,
+  scheduleExpressionProblem,
+  sstSecretParameterName,
+  webhookParameterNameProblem,
+} from "./validation";
+
+export { DEFAULT_DIGEST_SCHEDULE, WEBHOOK_SECRET_NAME, sstSecretParameterName };
 
 /** The digest handler, relative to the project root. */
 export const DIGEST_HANDLER = "packages/functions/src/digest.handler";
 
-/** Mondays 09:00 UTC. */
-export const DEFAULT_DIGEST_SCHEDULE = "cron(0 9 ? * MON *)";
 
-/** The SST secret holding the webhook URL (`npx sst secrets set SLACK_WEBHOOK_URL <url>`). */
-export const WEBHOOK_SECRET_NAME = "SLACK_WEBHOOK_URL";
 
 /** Attribute names of the Powertools Idempotency table (the library's defaults). */
 export const IDEMPOTENCY_TABLE = { partitionKey: "id", ttlAttribute: "expiration" } as const;
@@ -48,6 +54,8 @@ export interface DigestProps {
   /**
    * Name of the SSM SecureString parameter holding the webhook URL. Default: the SST secret
    * {@link WEBHOOK_SECRET_NAME} of this app and stage, `/sst/<app>/<stage>/Secret/SLACK_WEBHOOK_URL/value`.
+   * May be a token (e.g. a CloudFormation parameter's value), which must then be fully qualified (start
+   * with `/`): the construct cannot check it, and builds the parameter's ARN as `…:parameter<name>`.
    */
   webhookParameterName?: string;
   /** ARN of the customer-managed KMS key of the parameter; leave unset for the AWS-managed `aws/ssm` key. */
@@ -70,26 +78,14 @@ export interface DigestProps {
   historyRemovalPolicy?: RemovalPolicy;
 }
 
-/** An EventBridge schedule expression: `rate(...)`, or `cron(...)` with its 6 fields. */
+/**
+ * Returns the trimmed EventBridge schedule expression (`rate(...)`, or `cron(...)` with its 6 fields), or
+ * throws saying why EventBridge would refuse it.
+ */
 export function checkScheduleExpression(expression: string): string {
-  const cron = /^cron\((.+)\)$/.exec(expression.trim());
-  if (cron) {
-    const fields = (cron[1] ?? "").trim().split(/\s+/);
-    if (fields.length !== 6) {
-      throw new Error(`Digest: schedule ${expression} has ${fields.length} fields; EventBridge cron needs 6 (minutes hours day-of-month month day-of-week year)`);
-    }
-    if (fields[2] !== "?" && fields[4] !== "?") {
-      throw new Error(`Digest: schedule ${expression} must use "?" in day-of-month or day-of-week`);
-    }
-    return expression.trim();
-  }
-  if (/^rate\(\d+ (minute|minutes|hour|hours|day|days)\)$/.test(expression.trim())) return expression.trim();
-  throw new Error(`Digest: schedule "${expression}" is not an EventBridge cron(...) or rate(...) expression`);
-}
-
-/** The default webhook parameter name of an SST app and stage. */
-export function sstSecretParameterName(appName: string, stage: string, secret = WEBHOOK_SECRET_NAME): string {
-  return `/sst/${appName}/${stage}/Secret/${secret}/value`;
+  const problem = scheduleExpressionProblem(expression);
+  if (problem) throw new Error(`Digest: ${problem}`);
+  return expression.trim();
 }
 
 export class Digest extends Construct {
@@ -105,6 +101,9 @@ export class Digest extends Construct {
     super(scope, id);
     const schedule = checkScheduleExpression(props.schedule ?? DEFAULT_DIGEST_SCHEDULE);
     const topOffenders = props.topOffenders ?? 10;
+    if (props.onAllClear !== undefined && props.onAllClear !== "send" && props.onAllClear !== "skip") {
+      throw new Error(`Digest: onAllClear must be "send" or "skip", got ${JSON.stringify(props.onAllClear)}`);
+    }
     if (!Number.isInteger(topOffenders) || topOffenders < 1 || topOffenders > 50) {
       throw new Error(`Digest: topOffenders must be an integer from 1 to 50, got ${topOffenders}`);
     }
@@ -117,13 +116,22 @@ export class Digest extends Construct {
         : (() => {
             throw new Error("Digest: webhookParameterName is required outside an SST app");
           })());
-    if (/^https?:\/\//i.test(parameterName)) {
-      throw new Error("Digest: webhookParameterName must be the NAME of an SSM parameter, not the webhook URL");
+    // A token (e.g. a CloudFormation parameter of the stand-alone template) is checked by whoever made it;
+    // it must be fully qualified (start with "/"), as the ARN below assumes.
+    if (!Token.isUnresolved(parameterName)) {
+      const problem = webhookParameterNameProblem(parameterName);
+      if (problem) throw new Error(`Digest: webhookParameterName ${problem}`);
+    }
+    if (props.webhookKmsKeyArn !== undefined && !Token.isUnresolved(props.webhookKmsKeyArn)) {
+      const problem = kmsKeyArnProblem(props.webhookKmsKeyArn);
+      if (problem) throw new Error(`Digest: webhookKmsKeyArn ${problem}`);
     }
     this.webhookParameterName = parameterName;
     // Pseudo parameters, not the synth-time account/region: the template stays environment-agnostic
-    // (StackSets), like the auditor stack's Config rules.
-    this.webhookParameterArn = `arn:${Aws.PARTITION}:ssm:${Aws.REGION}:${Aws.ACCOUNT_ID}:parameter/${parameterName.replace(/^\//, "")}`;
+    // (StackSets), like the auditor stack's Config rules. A parameter's ARN is `…:parameter/<name>` for a
+    // simple name and `…:parameter<name>` for a fully qualified one (`/a/b` → `…:parameter/a/b`).
+    const resourceName = Token.isUnresolved(parameterName) || parameterName.startsWith("/") ? parameterName : `/${parameterName}`;
+    this.webhookParameterArn = `arn:${Aws.PARTITION}:ssm:${Aws.REGION}:${Aws.ACCOUNT_ID}:parameter${resourceName}`;
 
     // Keys and index: packages/core/src/history/schema.ts explains the access patterns.
     this.historyTable = new Table(this, "History", {

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // `npm run synth [-- --stage <name>] [-- --out <dir>]`: writes the stand-alone CloudFormation template of
-// the auditor stack, its Lambda code zip and a manifest into dist/cloudformation/, offline.
+// the auditor stack, its Lambda code zips (the evaluator's and, with the digest on, the digest's) and a
+// manifest into dist/cloudformation/, offline. The template's parameters (AssetsBucketPrefix, AssetsKeyPrefix,
+// SlackWebhookParameterName) are explained in stacks/standalone.ts.
 //
 // `sst build` cannot do this: it asks STS who the caller is and looks up SST's bootstrap stack, and waits
 // forever without AWS. Instead this bundles stacks/standalone.ts with esbuild (as SST bundles

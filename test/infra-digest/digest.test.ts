@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { App as CdkApp, Stack } from "aws-cdk-lib";
+import { App as CdkApp, CfnParameter, Stack } from "aws-cdk-lib";
 import { Template } from "aws-cdk-lib/assertions";
 import { Function as SstFunction, App, getStack, type StackContext } from "sst/constructs";
 import { initProject } from "sst/project.js";
@@ -42,6 +42,7 @@ function actions(statement: Statement): string[] {
 let root: string;
 let defaults: Template;
 let custom: Template;
+let names: Template;
 
 async function synth(name: string, build: (ctx: StackContext) => void): Promise<Template> {
   const app = new App({ mode: "deploy", stage: "test", name: "endpoint-auditor", region: "us-east-1" });
@@ -83,6 +84,13 @@ beforeAll(async () => {
       environment: digest.historyEnvironment,
     });
     digest.grantHistoryWrite(evaluator);
+  });
+  names = await synth("DigestNames", ({ stack }) => {
+    // As the stand-alone template does it: the name is a CloudFormation parameter's value (a token).
+    const name = new CfnParameter(stack, "WebhookName", { type: "String", default: "/org/slack/webhook" });
+    new Digest(stack, "FromParameter", { configRuleNamePrefix: "p-", webhookParameterName: name.valueAsString });
+    // A simple name (no "/"): its ARN is …:parameter/<name>.
+    new Digest(stack, "Simple", { configRuleNamePrefix: "s-", webhookParameterName: "slack-webhook" });
   });
 }, 240_000);
 
@@ -247,13 +255,56 @@ describe("Given the digest construct with custom settings", () => {
   });
 });
 
+describe("Given a webhook parameter name that is a token or a simple name", () => {
+  function ssmResourceOf(prefix: string): unknown {
+    const [, fn] = only(
+      resources(names, "AWS::Lambda::Function").filter(
+        ([, f]) => (f.Properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables?.CONFIG_RULE_NAME_PREFIX === prefix,
+      ),
+    );
+    const roleId = (fn.Properties.Role as { "Fn::GetAtt": string[] })["Fn::GetAtt"][0] as string;
+    return only(statementsOfRole(names, roleId).filter((s) => s.Sid === "ReadWebhookParameter")).Resource;
+  }
+  const head = ["arn:", { Ref: "AWS::Partition" }, ":ssm:", { Ref: "AWS::Region" }, ":", { Ref: "AWS::AccountId" }];
+
+  test("Then a CloudFormation parameter's value becomes …:parameter<name> (a fully qualified name) and the function's environment refers to it", () => {
+    expect(ssmResourceOf("p-")).toEqual({ "Fn::Join": ["", [...head, ":parameter", { Ref: "WebhookName" }]] });
+    const env = only(
+      resources(names, "AWS::Lambda::Function").filter(
+        ([, f]) => (f.Properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables?.CONFIG_RULE_NAME_PREFIX === "p-",
+      ),
+    )[1].Properties.Environment as { Variables: Record<string, unknown> };
+    expect(env.Variables.SLACK_WEBHOOK_PARAMETER_NAME).toEqual({ Ref: "WebhookName" });
+  });
+
+  test("Then a simple name becomes …:parameter/<name>", () => {
+    expect(ssmResourceOf("s-")).toEqual({ "Fn::Join": ["", [...head, ":parameter/slack-webhook"]] });
+  });
+});
+
 describe("Given invalid digest props", () => {
   test("Then schedules EventBridge would refuse are rejected at synth time", () => {
     expect(checkScheduleExpression("cron(0 9 ? * MON *)")).toBe("cron(0 9 ? * MON *)");
     expect(checkScheduleExpression("rate(7 days)")).toBe("rate(7 days)");
+    expect(checkScheduleExpression("rate(1 hour)")).toBe("rate(1 hour)");
     expect(() => checkScheduleExpression("cron(0 9 * * MON)")).toThrow(/needs 6/);
     expect(() => checkScheduleExpression("cron(0 9 * * MON *)")).toThrow(/"\?"/);
     expect(() => checkScheduleExpression("every monday")).toThrow(/not an EventBridge/);
+    expect(() => checkScheduleExpression("rate(1 days)")).toThrow(/singular unit for 1/);
+    expect(() => checkScheduleExpression("rate(5 hour)")).toThrow(/plural one otherwise/);
+    expect(() => checkScheduleExpression("rate(0 days)")).toThrow(/not an EventBridge/);
+  });
+
+  test("Then names Systems Manager would refuse, an alias ARN as the key, and unknown all-clear modes or top-offender counts are refused", () => {
+    const stack = new Stack(new CdkApp(), "Bare");
+    const base = { configRuleNamePrefix: "x-", webhookParameterName: "/org/slack/webhook" };
+    expect(() => new Digest(stack, "A", { ...base, webhookParameterName: "org/slack" })).toThrow(/must start with "\/"/);
+    expect(() => new Digest(stack, "B", { ...base, webhookParameterName: "/org//slack" })).toThrow(/empty level/);
+    expect(() => new Digest(stack, "C", { ...base, webhookKmsKeyArn: "arn:aws:kms:us-east-1:123456789012:alias/slack" })).toThrow(
+      /not an alias ARN/,
+    );
+    expect(() => new Digest(stack, "D", { ...base, onAllClear: "never" as "send" })).toThrow(/onAllClear must be "send" or "skip"/);
+    expect(() => new Digest(stack, "E", { ...base, topOffenders: 51 })).toThrow(/topOffenders must be an integer from 1 to 50/);
   });
 
   test("Then a webhook URL given as the parameter name, or no parameter name outside SST, is refused", () => {

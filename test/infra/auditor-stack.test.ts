@@ -3,8 +3,12 @@
  * loader, synthesized in-process (`initProject` + `App` + `app.finish()`, NODE_ENV=test so SST skips its
  * bootstrap lookup), and the template is checked against the rule registry.
  *
- * All SST syntheses live in this one file: they build the evaluator into the same .sst/artifacts directory,
+ * All SST syntheses live in this one file: they build the functions into the same .sst/artifacts directory,
  * so they must not run in parallel.
+ *
+ * With the default settings the stack includes the weekly digest and the findings history (issue 5); the
+ * evaluator then also holds exactly BatchGetItem/BatchWriteItem on the history table. A stage with
+ * `digest: { enabled: false }` deploys neither, and the evaluator holds nothing on DynamoDB.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -24,10 +28,47 @@ import { SettingsError, settingsFor, type SettingsFile } from "../../stacks/sett
 import { writeStandalone, type StandaloneManifest } from "../../stacks/standalone";
 
 const CONFIG_ACTIONS = ["config:GetComplianceDetailsByConfigRule", "config:PutEvaluations"];
+/** What the evaluator needs to record the findings history (issue 5), on the history table only. */
+const HISTORY_ACTIONS = ["dynamodb:BatchGetItem", "dynamodb:BatchWriteItem"];
 const BASIC_EXECUTION_ROLE = ":iam::aws:policy/service-role/AWSLambdaBasicExecutionRole";
+/** A webhook URL in Slack's format, present in the environment while synthesizing: it must never reach a template. */
+const FAKE_WEBHOOK = "https://hooks.slack.com/services/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";
+const KMS_KEY_ARN = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 
-type Resource = { Type: string; Properties: Record<string, unknown>; DependsOn?: string[] };
-type Statement = { Sid?: string; Effect: string; Action: string | string[]; Resource: unknown };
+type Resource = {
+  Type: string;
+  Properties: Record<string, unknown>;
+  DependsOn?: string[];
+  DeletionPolicy?: string;
+};
+type Statement = { Sid?: string; Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
+
+/** The resource types of a stack without the digest, with `rules` Config rules (sorted). */
+function coreResourceTypes(rules: number): string[] {
+  return [
+    ...Array<string>(rules).fill("AWS::Config::ConfigRule"),
+    // The evaluator's default policy and the ConfigRules construct's compliance-history policy.
+    "AWS::IAM::Policy",
+    "AWS::IAM::Policy",
+    "AWS::IAM::Role",
+    "AWS::Lambda::Function",
+    "AWS::Lambda::Permission",
+    "AWS::Logs::LogGroup",
+  ].sort();
+}
+const CORE_RESOURCE_TYPES = coreResourceTypes(RULES.length);
+
+/** What the digest adds: history + idempotency tables, its function, role, policy, log group, schedule and invoke permission. */
+const DIGEST_RESOURCE_TYPES = [
+  "AWS::DynamoDB::Table",
+  "AWS::DynamoDB::Table",
+  "AWS::Events::Rule",
+  "AWS::IAM::Policy",
+  "AWS::IAM::Role",
+  "AWS::Lambda::Function",
+  "AWS::Lambda::Permission",
+  "AWS::Logs::LogGroup",
+];
 
 function resources(template: Template, type: string): Array<[string, Resource]> {
   return Object.entries(template.findResources(type)) as Array<[string, Resource]>;
@@ -49,6 +90,80 @@ function actionsOf(statements: Statement[]): string[] {
   return [...new Set(statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])))].sort();
 }
 
+function resourceTypes(template: Template | Record<string, unknown>): string[] {
+  const json = template instanceof Template ? template.toJSON() : template;
+  return Object.values(json.Resources as Record<string, Resource>).map((r) => r.Type).sort();
+}
+
+function envOf(fn: Resource): Record<string, unknown> {
+  return (fn.Properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
+}
+
+/** The evaluator function (named `<app>-<stage>-evaluator`). */
+function evaluatorOf(template: Template, stage: string): [string, Resource] {
+  return only(
+    resources(template, "AWS::Lambda::Function").filter(
+      ([, f]) => f.Properties.FunctionName === `endpoint-auditor-${stage}-evaluator`,
+    ),
+  );
+}
+
+/** The digest function: the one that reads the webhook parameter. */
+function digestFunctionOf(template: Template): [string, Resource] {
+  return only(
+    resources(template, "AWS::Lambda::Function").filter(([, f]) => envOf(f).SLACK_WEBHOOK_PARAMETER_NAME !== undefined),
+  );
+}
+
+function roleIdOf(fn: Resource): string {
+  return (fn.Properties.Role as { "Fn::GetAtt": [string, string] })["Fn::GetAtt"][0];
+}
+
+function historyTableOf(template: Template): [string, Resource] {
+  return only(resources(template, "AWS::DynamoDB::Table").filter(([id]) => id.startsWith("DigestHistory")));
+}
+
+/** The SSM parameter ARN the digest may read: the stack's own partition, region and account. */
+function parameterArn(name: unknown): unknown {
+  const parts: unknown[] = ["arn:", { Ref: "AWS::Partition" }, ":ssm:", { Ref: "AWS::Region" }, ":", { Ref: "AWS::AccountId" }];
+  return { "Fn::Join": ["", typeof name === "string" ? [...parts, `:parameter${name}`] : [...parts, ":parameter", name]] };
+}
+
+/** The evaluator's IAM with the digest on: registry + Config actions + exactly the history actions on exactly the history table. */
+function expectEvaluatorIamWithHistory(template: Template, stage: string, registryActions: readonly string[]): void {
+  const [, evaluator] = evaluatorOf(template, stage);
+  const statements = statementsOf(template, roleIdOf(evaluator));
+  expect(actionsOf(statements)).toEqual([...new Set([...registryActions, ...CONFIG_ACTIONS, ...HISTORY_ACTIONS])].sort());
+  const dynamo = statements.filter((s) => actionsOf([s]).some((a) => a.startsWith("dynamodb:")));
+  const history = only(dynamo);
+  expect(actionsOf([history])).toEqual(HISTORY_ACTIONS);
+  expect(history.Resource).toEqual({ "Fn::GetAtt": [historyTableOf(template)[0], "Arn"] });
+  expect(history.Condition).toBeUndefined();
+  expect(envOf(evaluator).HISTORY_TABLE_NAME).toEqual({ Ref: historyTableOf(template)[0] });
+}
+
+/** Finds `name` in a ZIP's central directory and inflates it. */
+function zipEntry(zip: Buffer, name: string): string {
+  const eocd = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  expect(eocd).toBeGreaterThan(0);
+  let at = zip.readUInt32LE(eocd + 16);
+  const count = zip.readUInt16LE(eocd + 10);
+  for (let i = 0; i < count; i++) {
+    expect(zip.readUInt32LE(at)).toBe(0x02014b50);
+    const compressedSize = zip.readUInt32LE(at + 20);
+    const nameLength = zip.readUInt16LE(at + 28);
+    const extraLength = zip.readUInt16LE(at + 30);
+    const commentLength = zip.readUInt16LE(at + 32);
+    const local = zip.readUInt32LE(at + 42);
+    if (zip.subarray(at + 46, at + 46 + nameLength).toString("utf8") === name) {
+      const start = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
+      return inflateRawSync(zip.subarray(start, start + compressedSize)).toString("utf8");
+    }
+    at += 46 + nameLength + extraLength + commentLength;
+  }
+  throw new Error(`${name} is not in the zip`);
+}
+
 function rulesByName(template: Template): Map<string, [string, Resource]> {
   return new Map(
     resources(template, "AWS::Config::ConfigRule").map((entry) => [entry[1].Properties.ConfigRuleName as string, entry]),
@@ -66,10 +181,14 @@ async function synthSst(stage: string, add: (app: App) => Promise<void> | void):
 
 let defaults: Template;
 
+const previousWebhook = process.env.SLACK_WEBHOOK_URL;
+
 beforeAll(async () => {
   // SST runs `npm install` (of nothing) in the function's build directory: keep it off the network.
   process.env.npm_config_offline = "true";
   process.env.npm_config_audit = "false";
+  // Where a careless stack would pick the webhook URL up from (the CLI reads it there).
+  process.env.SLACK_WEBHOOK_URL = FAKE_WEBHOOK;
   await initProject({ stage: "test" });
   // sst.config.ts as `sst deploy` loads it (bundled by SST's esbuild, stacks included).
   const [, config] = await load(useProject().paths.config, false);
@@ -77,12 +196,17 @@ beforeAll(async () => {
   defaults = await synthSst("test", (app) => config.stacks(app));
 });
 
+afterAll(() => {
+  if (previousWebhook === undefined) delete process.env.SLACK_WEBHOOK_URL;
+  else process.env.SLACK_WEBHOOK_URL = previousWebhook;
+});
+
 describe("Given sst.config.ts with the default settings", () => {
   test("Then there is one Config rule per registry rule: CUSTOM_LAMBDA, periodic every 24 h, scoped to the rule's resource type, named app-stage-ruleId", () => {
     const rules = rulesByName(defaults);
     expect(rules.size).toBe(RULES.length);
     expect(RULES).toHaveLength(4);
-    const evaluatorId = only(resources(defaults, "AWS::Lambda::Function"))[0];
+    const [evaluatorId] = evaluatorOf(defaults, "test");
     for (const rule of RULES) {
       const entry = rules.get(`endpoint-auditor-test-${rule.metadata.id}`);
       expect(entry, rule.metadata.id).toBeDefined();
@@ -114,8 +238,10 @@ describe("Given sst.config.ts with the default settings", () => {
   });
 
   test("Then one Lambda permission lets config.amazonaws.com invoke the evaluator for this account only, and every rule depends on it", () => {
-    const [evaluatorId] = only(resources(defaults, "AWS::Lambda::Function"));
-    const [permissionId, permission] = only(resources(defaults, "AWS::Lambda::Permission"));
+    const [evaluatorId] = evaluatorOf(defaults, "test");
+    const [permissionId, permission] = only(
+      resources(defaults, "AWS::Lambda::Permission").filter(([, p]) => p.Properties.Principal === "config.amazonaws.com"),
+    );
     expect(permission.Properties).toEqual({
       Action: "lambda:InvokeFunction",
       FunctionName: { "Fn::GetAtt": [evaluatorId, "Arn"] },
@@ -127,8 +253,8 @@ describe("Given sst.config.ts with the default settings", () => {
     }
   });
 
-  test("Then the only function is the evaluator: nodejs22.x on arm64, sized for large accounts, built code, Powertools settings, own log group with retention", () => {
-    const [, fn] = only(resources(defaults, "AWS::Lambda::Function"));
+  test("Then the evaluator is nodejs22.x on arm64, sized for large accounts, built code, Powertools settings, own log group with retention", () => {
+    const [, fn] = evaluatorOf(defaults, "test");
     const props = fn.Properties;
     expect(props.Runtime).toBe("nodejs22.x");
     expect(props.Architectures).toEqual(["arm64"]);
@@ -145,29 +271,24 @@ describe("Given sst.config.ts with the default settings", () => {
       POWERTOOLS_TRACE_ENABLED: "false",
       POWERTOOLS_METRICS_DISABLED: "false",
     });
-    const [logGroupId, logGroup] = only(resources(defaults, "AWS::Logs::LogGroup"));
-    expect(props.LoggingConfig).toEqual({ LogGroup: { Ref: logGroupId } });
+    const logGroupId = (props.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
+    const logGroup = defaults.toJSON().Resources[logGroupId] as Resource;
     expect(logGroup.Properties).toMatchObject({ LogGroupName: "/aws/lambda/endpoint-auditor-test-evaluator", RetentionInDays: 30 });
     expect(logGroup).toMatchObject({ DeletionPolicy: "Delete" });
-    // No log-retention, sourcemap or other custom resources, and no SST binding parameter.
-    expect(Object.values(defaults.toJSON().Resources as Record<string, Resource>).map((r) => r.Type).sort()).toEqual(
-      [
-        ...Array<string>(RULES.length).fill("AWS::Config::ConfigRule"),
-        "AWS::IAM::Policy",
-        "AWS::IAM::Policy",
-        "AWS::IAM::Role",
-        "AWS::Lambda::Function",
-        "AWS::Lambda::Permission",
-        "AWS::Logs::LogGroup",
-      ].sort(),
-    );
   });
 
-  test("Then the role's actions are exactly the registry's permissions plus PutEvaluations and GetComplianceDetailsByConfigRule, with no wildcard action and only the basic execution managed policy", () => {
-    const [roleId, role] = only(resources(defaults, "AWS::IAM::Role"));
+  test("Then the template holds exactly the auditor's resources plus the digest's (on by default) — no log-retention, sourcemap or other custom resource, no SST binding parameter", () => {
+    expect(resourceTypes(defaults)).toEqual([...CORE_RESOURCE_TYPES, ...DIGEST_RESOURCE_TYPES].sort());
+  });
+
+  test("Then the evaluator's actions are exactly the registry's permissions, PutEvaluations, GetComplianceDetailsByConfigRule and the history table's BatchGetItem/BatchWriteItem — no wildcard action, only the basic execution managed policy", () => {
+    const [, evaluator] = evaluatorOf(defaults, "test");
+    const roleId = roleIdOf(evaluator);
+    const [, role] = only(resources(defaults, "AWS::IAM::Role").filter(([id]) => id === roleId));
     const statements = statementsOf(defaults, roleId);
     const actions = actionsOf(statements);
-    expect(actions).toEqual([...allRulePermissions(), ...CONFIG_ACTIONS].sort());
+    expect(actions).toEqual([...allRulePermissions(), ...CONFIG_ACTIONS, ...HISTORY_ACTIONS].sort());
+    expectEvaluatorIamWithHistory(defaults, "test", allRulePermissions());
     for (const action of actions) expect(action).toMatch(/^[a-z0-9-]+:[A-Za-z]+$/);
     expect(statements.every((s) => s.Effect === "Allow")).toBe(true);
     expect(role.Properties.Policies).toBeUndefined();
@@ -176,20 +297,76 @@ describe("Given sst.config.ts with the default settings", () => {
     expect(JSON.stringify(managed[0])).toContain(BASIC_EXECUTION_ROLE);
   });
 
-  test("Then GetComplianceDetailsByConfigRule is limited to the four rules' ARNs and the collection actions are on * (no resource-level support)", () => {
-    const [roleId] = only(resources(defaults, "AWS::IAM::Role"));
-    const statements = statementsOf(defaults, roleId);
+  test("Then GetComplianceDetailsByConfigRule is limited to the four rules' ARNs, the history actions to the history table, and only the collection actions and PutEvaluations are on * (no resource-level support)", () => {
+    const statements = statementsOf(defaults, roleIdOf(evaluatorOf(defaults, "test")[1]));
     const ruleIds = resources(defaults, "AWS::Config::ConfigRule").map(([id]) => id);
     const read = only(statements.filter((s) => s.Action === "config:GetComplianceDetailsByConfigRule"));
     expect(read.Resource).toEqual(ruleIds.map((id) => ({ "Fn::GetAtt": [id, "Arn"] })));
-    for (const s of statements.filter((st) => st !== read)) expect(s.Resource).toBe("*");
+    const history = only(statements.filter((s) => s.Sid === "RecordFindingsHistory"));
+    expect(history.Resource).toEqual({ "Fn::GetAtt": [historyTableOf(defaults)[0], "Arn"] });
+    const onStar = statements.filter((st) => st !== read && st !== history);
+    for (const s of onStar) expect(s.Resource).toBe("*");
+    expect(actionsOf(onStar)).toEqual([...allRulePermissions(), "config:PutEvaluations"].sort());
+  });
+});
+
+describe("Given sst.config.ts with the default settings: the weekly digest and the findings history", () => {
+  test("Then the history table is on-demand with point-in-time recovery and TTL, retained with the stack; the idempotency table has TTL on expiration", () => {
+    const [, history] = historyTableOf(defaults);
+    expect(history.Properties).toMatchObject({
+      BillingMode: "PAY_PER_REQUEST",
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      TimeToLiveSpecification: { AttributeName: "ttl", Enabled: true },
+      GlobalSecondaryIndexes: [expect.objectContaining({ IndexName: "byStatus" })],
+    });
+    expect(history.DeletionPolicy).toBe("Retain");
+    const [, idempotency] = only(resources(defaults, "AWS::DynamoDB::Table").filter(([id]) => id.startsWith("DigestIdempotency")));
+    expect(idempotency.Properties).toMatchObject({
+      BillingMode: "PAY_PER_REQUEST",
+      KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
+      TimeToLiveSpecification: { AttributeName: "expiration", Enabled: true },
+    });
+  });
+
+  test("Then the digest runs Mondays 09:00 UTC, sends an all-clear, lists 10 top offenders, and reads the SST secret's parameter of this app and stage — exactly that one", () => {
+    const [digestId, digest] = digestFunctionOf(defaults);
+    expect(digest.Properties).toMatchObject({ Runtime: "nodejs22.x", Architectures: ["arm64"] });
+    const parameter = "/sst/endpoint-auditor/test/Secret/SLACK_WEBHOOK_URL/value";
+    expect(envOf(digest)).toMatchObject({
+      SLACK_WEBHOOK_PARAMETER_NAME: parameter,
+      DIGEST_ON_ALL_CLEAR: "send",
+      DIGEST_TOP_OFFENDERS: "10",
+      CONFIG_RULE_NAME_PREFIX: "endpoint-auditor-test-",
+      HISTORY_TABLE_NAME: { Ref: historyTableOf(defaults)[0] },
+    });
+    const [, schedule] = only(resources(defaults, "AWS::Events::Rule"));
+    expect(schedule.Properties.ScheduleExpression).toBe("cron(0 9 ? * MON *)");
+    expect(only(schedule.Properties.Targets as Array<{ Arn: unknown }>).Arn).toEqual({ "Fn::GetAtt": [digestId, "Arn"] });
+    const statements = statementsOf(defaults, roleIdOf(digest));
+    const ssm = only(statements.filter((s) => actionsOf([s]).some((a) => a.startsWith("ssm:"))));
+    expect(actionsOf([ssm])).toEqual(["ssm:GetParameter"]);
+    expect(ssm.Resource).toEqual(parameterArn(parameter));
+    expect(actionsOf(statements).filter((a) => a.startsWith("kms:"))).toEqual([]);
+  });
+
+  test("Then the stack outputs the digest function, the history table and the webhook parameter's name", () => {
+    const outputs = defaults.toJSON().Outputs as Record<string, { Value: unknown }>;
+    expect(outputs.DigestFunctionName?.Value).toEqual({ Ref: digestFunctionOf(defaults)[0] });
+    expect(outputs.HistoryTableName?.Value).toEqual({ Ref: historyTableOf(defaults)[0] });
+    expect(outputs.SlackWebhookParameterName?.Value).toBe("/sst/endpoint-auditor/test/Secret/SLACK_WEBHOOK_URL/value");
+  });
+
+  test("Then the webhook URL, though set in the environment while synthesizing, is nowhere in the template", () => {
+    expect(process.env.SLACK_WEBHOOK_URL).toBe(FAKE_WEBHOOK);
+    const text = JSON.stringify(defaults.toJSON());
+    expect(text).not.toContain(FAKE_WEBHOOK);
+    expect(text).not.toContain("hooks.slack.com");
   });
 });
 
 describe("Registry ↔ stack IAM", () => {
-  test("Given each registered rule, Then every permission it declares is granted, and nothing beyond the rules' permissions and the two Config actions is", () => {
-    const [roleId] = only(resources(defaults, "AWS::IAM::Role"));
-    const granted = new Set(actionsOf(statementsOf(defaults, roleId)));
+  test("Given each registered rule, Then every permission it declares is granted, and nothing beyond the rules' permissions, the two Config actions and the two history actions is", () => {
+    const granted = new Set(actionsOf(statementsOf(defaults, roleIdOf(evaluatorOf(defaults, "test")[1]))));
     const declared = new Set<string>();
     for (const rule of RULES) {
       const permissions = rulePermissions(rule);
@@ -200,7 +377,7 @@ describe("Registry ↔ stack IAM", () => {
       }
     }
     const extra = [...granted].filter((a) => !declared.has(a) && !CONFIG_ACTIONS.includes(a));
-    expect(extra).toEqual([]);
+    expect(extra).toEqual(HISTORY_ACTIONS);
   });
 });
 
@@ -216,6 +393,7 @@ describe("Given per-stage overrides", () => {
           "vpc-flow-logs-enabled": { parameters: { trafficType: "ALL" } },
         },
         evaluator: { memorySize: 2048, timeout: 300, logRetention: 90, metrics: false },
+        digest: { enabled: false },
       },
     },
   };
@@ -254,13 +432,23 @@ describe("Given per-stage overrides", () => {
     });
   });
 
-  test("Then the role loses the permissions only the disabled rule needed (cloudwatch:GetMetricData)", () => {
+  test("Then the role loses the permissions only the disabled rule needed (cloudwatch:GetMetricData), and with the digest off holds no history action", () => {
     const [roleId] = only(resources(overridden, "AWS::IAM::Role"));
     const enabledRules = RULES.filter((r) => r.metadata.id !== "interface-endpoint-in-use");
     const expected = [...new Set([...enabledRules.flatMap(rulePermissions), ...CONFIG_ACTIONS])].sort();
-    expect(actionsOf(statementsOf(overridden, roleId))).toEqual(expected);
+    const actions = actionsOf(statementsOf(overridden, roleId));
+    expect(actions).toEqual(expected);
+    expect(actions.filter((a) => a.startsWith("dynamodb:"))).toEqual([]);
     expect(expected).not.toContain("cloudwatch:GetMetricData");
     expect(allRulePermissions()).toContain("cloudwatch:GetMetricData");
+  });
+
+  test("Then with the digest off the template holds exactly the auditor's resources: no tables, no schedule, no digest function, and the evaluator records no history", () => {
+    // Three rules: interface-endpoint-in-use is disabled in this stage.
+    expect(resourceTypes(overridden)).toEqual(coreResourceTypes(RULES.length - 1));
+    expect(envOf(evaluatorOf(overridden, "staging")[1]).HISTORY_TABLE_NAME).toBeUndefined();
+    const outputs = overridden.toJSON().Outputs as Record<string, unknown>;
+    expect(Object.keys(outputs).filter((k) => !k.startsWith("SST"))).toEqual(["EvaluatorFunctionName", "ConfigRuleNames"]);
   });
 
   test("Then the evaluator's event parser accepts each rule's InputParameters as Config delivers them and runs that rule with those parameters", () => {
@@ -292,13 +480,88 @@ describe("Given per-stage overrides", () => {
   });
 
   test("Then the evaluator's memory, timeout, metrics switch and log retention follow the settings", () => {
-    const [, fn] = only(resources(overridden, "AWS::Lambda::Function"));
+    const [, fn] = evaluatorOf(overridden, "staging");
     expect(fn.Properties).toMatchObject({
       MemorySize: 2048,
       Timeout: 300,
       Environment: { Variables: { POWERTOOLS_METRICS_DISABLED: "true" } },
     });
     expect(only(resources(overridden, "AWS::Logs::LogGroup"))[1].Properties.RetentionInDays).toBe(90);
+  });
+});
+
+describe("Given digest overrides for a stage", () => {
+  const file: SettingsFile = {
+    defaults: { digest: { topOffenders: 25 } },
+    stages: {
+      weekly: {
+        digest: {
+          schedule: "cron(30 7 ? * FRI *)",
+          onAllClear: "skip",
+          webhookParameterName: "/endpoint-auditor/slack-webhook-url",
+          webhookKmsKeyArn: KMS_KEY_ARN,
+        },
+      },
+    },
+  };
+  let weekly: Template;
+
+  beforeAll(async () => {
+    const stackFn = createAuditorStack({ settings: settingsFor("weekly", file) });
+    weekly = await synthSst("weekly", (app) => {
+      app.stack(stackFn, { id: AUDITOR_STACK_ID });
+    });
+  });
+
+  test("Then the schedule follows the settings", () => {
+    const [, schedule] = only(resources(weekly, "AWS::Events::Rule"));
+    expect(schedule.Properties.ScheduleExpression).toBe("cron(30 7 ? * FRI *)");
+  });
+
+  test("Then onAllClear and topOffenders (from the defaults layer) reach the digest's environment, with the custom parameter name", () => {
+    expect(envOf(digestFunctionOf(weekly)[1])).toMatchObject({
+      DIGEST_ON_ALL_CLEAR: "skip",
+      DIGEST_TOP_OFFENDERS: "25",
+      SLACK_WEBHOOK_PARAMETER_NAME: "/endpoint-auditor/slack-webhook-url",
+      CONFIG_RULE_NAME_PREFIX: "endpoint-auditor-weekly-",
+    });
+    const outputs = weekly.toJSON().Outputs as Record<string, { Value: unknown }>;
+    expect(outputs.SlackWebhookParameterName?.Value).toBe("/endpoint-auditor/slack-webhook-url");
+  });
+
+  test("Then ssm:GetParameter is granted on exactly the custom parameter (not the SST secret), and kms:Decrypt on exactly the key, via SSM only", () => {
+    const statements = statementsOf(weekly, roleIdOf(digestFunctionOf(weekly)[1]));
+    const ssm = only(statements.filter((s) => actionsOf([s]).some((a) => a.startsWith("ssm:"))));
+    expect(actionsOf([ssm])).toEqual(["ssm:GetParameter"]);
+    expect(ssm.Resource).toEqual(parameterArn("/endpoint-auditor/slack-webhook-url"));
+    expect(JSON.stringify(weekly.toJSON())).not.toContain("Secret/SLACK_WEBHOOK_URL");
+    const kms = only(statements.filter((s) => actionsOf([s]).some((a) => a.startsWith("kms:"))));
+    expect(actionsOf([kms])).toEqual(["kms:Decrypt"]);
+    expect(kms.Resource).toBe(KMS_KEY_ARN);
+    expect(kms.Condition).toEqual({
+      StringEquals: { "kms:ViaService": { "Fn::Join": ["", ["ssm.", { Ref: "AWS::Region" }, ".amazonaws.com"]] } },
+    });
+  });
+
+  test("Then the evaluator's IAM is unchanged by the digest options: registry + Config + the history actions on the history table", () => {
+    expectEvaluatorIamWithHistory(weekly, "weekly", allRulePermissions());
+  });
+
+  test("Then the webhook URL is nowhere in the template", () => {
+    expect(JSON.stringify(weekly.toJSON())).not.toContain("hooks.slack.com");
+  });
+
+  test("Given a webhook URL where the parameter NAME belongs, Then settingsFor refuses it with SettingsError without repeating the URL", () => {
+    const bad: SettingsFile = { defaults: { digest: { webhookParameterName: FAKE_WEBHOOK } }, stages: {} };
+    let error: unknown;
+    try {
+      settingsFor("weekly", bad);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(SettingsError);
+    expect((error as Error).message).toMatch(/stage "weekly".*digest.webhookParameterName must be the NAME of an SSM parameter, not the webhook URL/);
+    expect((error as Error).message).not.toContain("hooks.slack.com");
   });
 });
 
@@ -314,6 +577,8 @@ describe("Given a stage name too long for the evaluator's Lambda name", () => {
 });
 
 describe("npm run synth: the stand-alone template for StackSets", () => {
+  const ASSET_PARAMETERS = ["AssetsBucketPrefix", "AssetsKeyPrefix"];
+  const SST_SECRET_PATH = "/sst/endpoint-auditor/prod/Secret/SLACK_WEBHOOK_URL/value";
   let outDir: string;
   let workDir: string;
   let manifest: StandaloneManifest;
@@ -337,9 +602,13 @@ describe("npm run synth: the stand-alone template for StackSets", () => {
     rmSync(workDir, { recursive: true, force: true });
   });
 
-  test("Then the template needs no bootstrap stack, names no account or region, and asks only for the code location", () => {
+  function functions(): Array<[string, Resource]> {
+    return Object.entries(template.Resources as Record<string, Resource>).filter(([, r]) => r.Type === "AWS::Lambda::Function");
+  }
+
+  test("Then the template needs no bootstrap stack, names no account or region, and asks only for the code location and the webhook parameter's name", () => {
     expect(manifest.stackName).toBe("prod-endpoint-auditor-AuditorStack");
-    expect(Object.keys(template.Parameters as object).sort()).toEqual(["AssetsBucketPrefix", "AssetsKeyPrefix"]);
+    expect(Object.keys(template.Parameters as object).sort()).toEqual([...ASSET_PARAMETERS, "SlackWebhookParameterName"]);
     expect(template.Rules).toBeUndefined();
     const text = JSON.stringify(template);
     for (const banned of ["BootstrapVersion", "cdk-hnb659fds", "my-account", "us-east-1", "SSTMetadata", "Custom::"]) {
@@ -348,46 +617,103 @@ describe("npm run synth: the stand-alone template for StackSets", () => {
     expect(manifest.capabilities).toEqual(["CAPABILITY_IAM"]);
   });
 
-  test("Then the output holds the template, the manifest and only the zips a manifest references", () => {
+  test("Then the output holds the template, the manifest and exactly the zips the manifest lists — one per function, each referenced by the template", () => {
     expect(readdirSync(outDir).sort()).toEqual(
       ["assets", "prod-endpoint-auditor-AuditorStack.manifest.json", "prod-endpoint-auditor-AuditorStack.template.json"],
     );
-    expect(readdirSync(join(outDir, "assets"))).toEqual(manifest.assets.map((a) => a.file.replace("assets/", "")));
+    expect(readdirSync(join(outDir, "assets")).sort()).toEqual(manifest.assets.map((a) => a.file.replace("assets/", "")).sort());
     const written = JSON.parse(readFileSync(join(outDir, "prod-endpoint-auditor-AuditorStack.manifest.json"), "utf8"));
     expect(written).toEqual(manifest);
-    expect(Object.keys(manifest.parameters).sort()).toEqual(["AssetsBucketPrefix", "AssetsKeyPrefix"]);
-  });
-
-  test("Then the evaluator's code comes from <AssetsBucketPrefix>-<region>/<AssetsKeyPrefix><hash>.zip, and that zip is written with the built handler", () => {
-    const resourcesMap = template.Resources as Record<string, Resource>;
-    const fn = only(Object.values(resourcesMap).filter((r) => r.Type === "AWS::Lambda::Function"));
-    const asset = only([...manifest.assets]);
-    expect(fn.Properties.Code).toEqual({
-      S3Bucket: { "Fn::Sub": "${AssetsBucketPrefix}-${AWS::Region}" },
-      S3Key: { "Fn::Sub": `\${AssetsKeyPrefix}${asset.key}` },
+    expect(Object.keys(manifest.parameters).sort()).toEqual([...ASSET_PARAMETERS, "SlackWebhookParameterName"]);
+    // Every function's code is a listed asset, and every listed asset is some function's code.
+    const referenced = functions().map(([, fn]) => {
+      expect(fn.Properties.Code).toEqual({
+        S3Bucket: { "Fn::Sub": "${AssetsBucketPrefix}-${AWS::Region}" },
+        S3Key: { "Fn::Sub": expect.stringMatching(/^\$\{AssetsKeyPrefix\}[0-9a-f]{64}\.zip$/) },
+      });
+      return ((fn.Properties.Code as { S3Key: { "Fn::Sub": string } }).S3Key["Fn::Sub"]).replace("${AssetsKeyPrefix}", "");
     });
-    const zip = readFileSync(join(outDir, asset.file));
-    // Find the handler entry through the central directory and inflate it.
-    const name = "packages/functions/src/evaluate.mjs";
-    const central = zip.indexOf(Buffer.concat([Buffer.from([0x50, 0x4b, 0x01, 0x02])]));
-    expect(central).toBeGreaterThan(0);
-    const at = zip.indexOf(Buffer.from(name), central) - 46;
-    expect(zip.readUInt32LE(at)).toBe(0x02014b50);
-    const compressedSize = zip.readUInt32LE(at + 20);
-    const local = zip.readUInt32LE(at + 42);
-    const start = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
-    const code = inflateRawSync(zip.subarray(start, start + compressedSize)).toString("utf8");
-    expect(code).toMatch(/export\s*\{[^}]*\bhandler\b/);
-    expect(code).toContain("interface-endpoint-in-use");
+    expect(functions()).toHaveLength(2);
+    expect(manifest.assets.map((a) => a.key).sort()).toEqual([...new Set(referenced)].sort());
+    expect(manifest.assets).toHaveLength(2);
+    for (const asset of manifest.assets) expect(asset.file).toBe(`assets/${asset.key}`);
   });
 
-  test("Then the stand-alone template has the same rules, permission and IAM as the SST one", () => {
+  test("Then each function's zip holds its built handler: the evaluator's and the digest's", () => {
+    const codeOf = (fn: Resource): Buffer => {
+      const key = (fn.Properties.Code as { S3Key: { "Fn::Sub": string } }).S3Key["Fn::Sub"].replace("${AssetsKeyPrefix}", "");
+      const asset = only(manifest.assets.filter((a) => a.key === key));
+      return readFileSync(join(outDir, asset.file));
+    };
+    const evaluator = only(functions().filter(([, f]) => f.Properties.FunctionName === "endpoint-auditor-prod-evaluator"))[1];
+    const digest = only(functions().filter(([, f]) => envOf(f).SLACK_WEBHOOK_PARAMETER_NAME !== undefined))[1];
+    const evaluatorCode = zipEntry(codeOf(evaluator), "packages/functions/src/evaluate.mjs");
+    expect(evaluator.Properties.Handler).toBe("packages/functions/src/evaluate.handler");
+    expect(evaluatorCode).toMatch(/export\s*\{[^}]*\bhandler\b/);
+    expect(evaluatorCode).toContain("interface-endpoint-in-use");
+    const digestCode = zipEntry(codeOf(digest), "packages/functions/src/digest.mjs");
+    expect(digest.Properties.Handler).toBe("packages/functions/src/digest.handler");
+    expect(digestCode).toMatch(/export\s*\{[^}]*\bhandler\b/);
+    expect(digestCode).toContain("SLACK_WEBHOOK_PARAMETER_NAME");
+  });
+
+  test("Then SlackWebhookParameterName defaults to the SST secret's path, accepts only fully qualified names, and is what the digest reads and may read", () => {
+    const parameter = (template.Parameters as Record<string, Record<string, unknown>>).SlackWebhookParameterName!;
+    expect(parameter).toMatchObject({ Type: "String", Default: SST_SECRET_PATH, MaxLength: 1011 });
+    const pattern = new RegExp(parameter.AllowedPattern as string);
+    expect(pattern.test(SST_SECRET_PATH)).toBe(true);
+    expect(pattern.test("/endpoint-auditor/slack-webhook-url")).toBe(true);
+    for (const bad of ["endpoint-auditor/slack", "slack", "/a//b", "/a/", FAKE_WEBHOOK, "/with space"]) {
+      expect(pattern.test(bad), bad).toBe(false);
+    }
+    const [, digest] = only(functions().filter(([, f]) => envOf(f).SLACK_WEBHOOK_PARAMETER_NAME !== undefined));
+    expect(envOf(digest).SLACK_WEBHOOK_PARAMETER_NAME).toEqual({ Ref: "SlackWebhookParameterName" });
+    const t = Template.fromJSON(template);
+    const ssm = only(statementsOf(t, roleIdOf(digest)).filter((s) => actionsOf([s]).some((a) => a.startsWith("ssm:"))));
+    expect(actionsOf([ssm])).toEqual(["ssm:GetParameter"]);
+    // arn:<partition>:ssm:<the stack's region>:<the stack's account>:parameter<name>: resolved per target account.
+    expect(ssm.Resource).toEqual(parameterArn({ Ref: "SlackWebhookParameterName" }));
+    // An output may not reuse the parameter's logical id; the stack's parameters show the name.
+    expect(Object.keys(template.Outputs as object)).not.toContain("SlackWebhookParameterName");
+    const text = JSON.stringify(template);
+    expect(text).not.toContain("hooks.slack.com");
+  });
+
+  test("Then the stand-alone template has the same rules, permission and IAM as the SST one, history actions included", () => {
     const t = Template.fromJSON(template);
     expect([...rulesByName(t).keys()].sort()).toEqual(RULES.map((r) => `endpoint-auditor-prod-${r.metadata.id}`).sort());
-    const [permissionId] = only(resources(t, "AWS::Lambda::Permission"));
+    const [permissionId] = only(
+      resources(t, "AWS::Lambda::Permission").filter(([, p]) => p.Properties.Principal === "config.amazonaws.com"),
+    );
     for (const [, rule] of resources(t, "AWS::Config::ConfigRule")) expect(rule.DependsOn).toContain(permissionId);
-    const [roleId] = only(resources(t, "AWS::IAM::Role"));
-    expect(actionsOf(statementsOf(t, roleId))).toEqual([...allRulePermissions(), ...CONFIG_ACTIONS].sort());
+    expectEvaluatorIamWithHistory(t, "prod", allRulePermissions());
+    expect(resourceTypes(template)).toEqual([...CORE_RESOURCE_TYPES, ...DIGEST_RESOURCE_TYPES].sort());
+  });
+
+  test("Given the digest disabled, Then the template has one zip, no webhook parameter, no tables, and the evaluator no history actions", async () => {
+    const offOut = join(outDir, "digest-off");
+    const off: SettingsFile = { defaults: { digest: { enabled: false } }, stages: {} };
+    const offManifest = await writeStandalone({ stage: "prod", outDir: offOut, workDir, settingsFile: off });
+    const offTemplate = JSON.parse(readFileSync(join(offOut, offManifest.template), "utf8")) as Record<string, unknown>;
+    expect(Object.keys(offTemplate.Parameters as object).sort()).toEqual(ASSET_PARAMETERS);
+    expect(offManifest.assets).toHaveLength(1);
+    expect(readdirSync(join(offOut, "assets"))).toEqual([offManifest.assets[0]!.key]);
+    expect(resourceTypes(offTemplate)).toEqual(CORE_RESOURCE_TYPES);
+    const t = Template.fromJSON(offTemplate);
+    const [, evaluator] = evaluatorOf(t, "prod");
+    expect(actionsOf(statementsOf(t, roleIdOf(evaluator)))).toEqual([...allRulePermissions(), ...CONFIG_ACTIONS].sort());
+    expect(envOf(evaluator).HISTORY_TABLE_NAME).toBeUndefined();
+  });
+
+  test("Given a custom webhook parameter name in the settings, Then it becomes the template parameter's default", async () => {
+    const customOut = join(outDir, "custom");
+    const custom: SettingsFile = { defaults: { digest: { webhookParameterName: "/org/slack/auditor-webhook" } }, stages: {} };
+    const customManifest = await writeStandalone({ stage: "prod", outDir: customOut, workDir, settingsFile: custom });
+    const customTemplate = JSON.parse(readFileSync(join(customOut, customManifest.template), "utf8")) as {
+      Parameters: Record<string, { Default?: string }>;
+    };
+    expect(customTemplate.Parameters.SlackWebhookParameterName?.Default).toBe("/org/slack/auditor-webhook");
+    expect(JSON.stringify(customTemplate)).not.toContain("Secret/SLACK_WEBHOOK_URL");
   });
 
   test("Given invalid settings, Then synthesis fails with SettingsError and writes nothing", async () => {
@@ -396,6 +722,10 @@ describe("npm run synth: the stand-alone template for StackSets", () => {
     await expect(writeStandalone({ stage: "prod", outDir: badOut, workDir, settingsFile: bad })).rejects.toThrow(SettingsError);
     await expect(writeStandalone({ stage: "prod", outDir: badOut, workDir, settingsFile: bad })).rejects.toThrow(
       /stage "prod".*Invalid parameter "trafficType" for rule vpc-flow-logs-enabled.*one of ALL, ACCEPT, REJECT/,
+    );
+    const badDigest: SettingsFile = { defaults: { digest: { topOffenders: 0 } }, stages: {} };
+    await expect(writeStandalone({ stage: "prod", outDir: badOut, workDir, settingsFile: badDigest })).rejects.toThrow(
+      /stage "prod".*digest.topOffenders must be an integer from 1 to 50; got 0/,
     );
     expect(existsSync(badOut)).toBe(false);
   });

@@ -46,7 +46,16 @@ describe("settingsFor: defaults", () => {
     }
     expect(settings.maximumExecutionFrequency).toBe("TwentyFour_Hours");
     expect(settings.evaluator).toEqual(BUILT_IN_DEFAULTS.evaluator);
-    expect(settings.digest).toBeUndefined();
+    // The digest and the findings history are part of the product: on unless a stage turns them off.
+    expect(settings.digest).toEqual({ enabled: true, schedule: "cron(0 9 ? * MON *)", onAllClear: "send", topOffenders: 10 });
+    expect(settings.digest).toEqual(BUILT_IN_DEFAULTS.digest);
+  });
+
+  test("Given the committed settings file, Then the digest is on with the built-in defaults and the SST secret as webhook parameter (no name set)", () => {
+    const settings = settingsFor("any-stage");
+    expect(settings.digest).toEqual(BUILT_IN_DEFAULTS.digest);
+    expect(settings.digest.webhookParameterName).toBeUndefined();
+    expect(settings.digest.webhookKmsKeyArn).toBeUndefined();
   });
 
   test("Given the interface-endpoint-in-use rule, Then its defaults appear as Config input-parameter strings", () => {
@@ -118,7 +127,48 @@ describe("settingsFor: per-stage overrides", () => {
       enabled: false,
       inputParameters: { ruleId: "vpc-flow-logs-enabled", trafficType: "REJECT" },
     });
-    expect(prod.digest).toEqual({ enabled: true, schedule: "cron(0 9 ? * MON *)" });
+    expect(prod.digest).toEqual({ enabled: true, schedule: "cron(0 9 ? * MON *)", onAllClear: "send", topOffenders: 10 });
+  });
+});
+
+describe("settingsFor: digest overrides", () => {
+  const KEY = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+  const file: SettingsFile = {
+    defaults: { digest: { topOffenders: 20, webhookParameterName: "/org/slack/auditor" } },
+    stages: {
+      prod: { digest: { schedule: " cron(0 7 ? * MON-FRI *) ", onAllClear: "skip", webhookKmsKeyArn: KEY } },
+      dev: { digest: { enabled: false } },
+      weekly: { digest: { schedule: "rate(7 days)", webhookParameterName: "slack-webhook" } },
+    },
+  };
+
+  test("Given digest options in the defaults and a stage, Then they merge field by field (schedule trimmed)", () => {
+    expect(settingsFor("prod", file).digest).toEqual({
+      enabled: true,
+      schedule: "cron(0 7 ? * MON-FRI *)",
+      onAllClear: "skip",
+      topOffenders: 20,
+      webhookParameterName: "/org/slack/auditor",
+      webhookKmsKeyArn: KEY,
+    });
+    expect(settingsFor("weekly", file).digest).toEqual({
+      enabled: true,
+      schedule: "rate(7 days)",
+      onAllClear: "send",
+      topOffenders: 20,
+      webhookParameterName: "slack-webhook",
+    });
+  });
+
+  test("Given digest.enabled false for one stage, Then only that stage turns it off", () => {
+    expect(settingsFor("dev", file).digest.enabled).toBe(false);
+    expect(settingsFor("other", file).digest.enabled).toBe(true);
+  });
+
+  test("Given the boundaries of topOffenders, Then 1 and 50 are accepted", () => {
+    for (const topOffenders of [1, 50]) {
+      expect(settingsFor("dev", { defaults: { digest: { topOffenders } }, stages: {} }).digest.topOffenders).toBe(topOffenders);
+    }
   });
 });
 
@@ -199,6 +249,52 @@ describe("settingsFor: invalid settings are refused with a clear error", () => {
     expect(() => settingsFor("dev", { defaults: { digest: { schedule: "every monday" } }, stages: {} })).toThrow(
       /digest.schedule must be an EventBridge schedule expression/,
     );
+  });
+
+  test.each([
+    [{ enabled: "yes" }, /digest.enabled must be true or false; got "yes"/],
+    [{ schedule: "cron(0 9 * * MON)" }, /digest.schedule must be an EventBridge schedule expression.*has 5 fields; EventBridge cron needs 6/],
+    [{ schedule: "cron(0 9 * * MON *)" }, /digest.schedule .*must use "\?" in day-of-month or day-of-week/],
+    [{ schedule: "rate(1 days)" }, /digest.schedule .*singular unit for 1 and a plural one otherwise/],
+    [{ schedule: "rate(0 days)" }, /digest.schedule .*is not an EventBridge cron\(\.\.\.\) or rate\(\.\.\.\) expression/],
+    [{ schedule: 7 }, /digest.schedule .*is not a string/],
+    [{ onAllClear: "never" }, /digest.onAllClear must be one of "send", "skip"; got "never"/],
+    [{ topOffenders: 0 }, /digest.topOffenders must be an integer from 1 to 50; got 0/],
+    [{ topOffenders: 51 }, /digest.topOffenders must be an integer from 1 to 50; got 51/],
+    [{ topOffenders: 2.5 }, /digest.topOffenders must be an integer from 1 to 50; got 2.5/],
+    [{ topOffenders: "10" }, /digest.topOffenders must be an integer from 1 to 50; got "10"/],
+    [{ webhookParameterName: "" }, /digest.webhookParameterName must be a non-empty string/],
+    [{ webhookParameterName: "endpoint-auditor/slack" }, /digest.webhookParameterName "endpoint-auditor\/slack" has "\/" so it must start with "\/"/],
+    [{ webhookParameterName: "/endpoint auditor/slack" }, /digest.webhookParameterName .*may contain only letters, digits/],
+    [{ webhookParameterName: "/a//b" }, /digest.webhookParameterName .*has an empty level/],
+    [{ webhookParameterName: "/a/b/" }, /digest.webhookParameterName .*has an empty level/],
+    [{ webhookParameterName: `/${Array.from({ length: 16 }, (_, i) => `l${i}`).join("/")}` }, /has 16 levels; Systems Manager allows 15/],
+    [{ webhookParameterName: `/${"x".repeat(1011)}` }, /digest.webhookParameterName is 1012 characters; Systems Manager allows 1011/],
+    [{ webhookParameterName: "/aws/slack" }, /digest.webhookParameterName .*starts with "aws" or "ssm"/],
+    [{ webhookParameterName: "SSMslack" }, /digest.webhookParameterName .*starts with "aws" or "ssm"/],
+    [{ webhookKmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:alias/slack" }, /digest.webhookKmsKeyArn must be a key ARN .*not an alias ARN/],
+    [{ webhookKmsKeyArn: "1234abcd-12ab-34cd-56ef-1234567890ab" }, /digest.webhookKmsKeyArn must be a KMS key ARN like arn:aws:kms:<region>:<account>:key\/<key-id>/],
+  ])("Given digest settings %j, Then SettingsError says what is wrong", (digest, message) => {
+    const file = { defaults: { digest }, stages: {} } as unknown as SettingsFile;
+    const error = caught(() => settingsFor("dev", file));
+    expect(error).toBeInstanceOf(SettingsError);
+    expect((error as Error).message).toMatch(/^Invalid endpoint-auditor settings for stage "dev": /);
+    expect((error as Error).message).toMatch(message);
+  });
+
+  test.each([
+    "https://hooks.slack.com/services/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",
+    "hooks.slack.com/services/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",
+  ])("Given the webhook URL %s as digest.webhookParameterName, Then it is refused without repeating the secret", (url) => {
+    const error = caught(() => settingsFor("prod", { defaults: {}, stages: { prod: { digest: { webhookParameterName: url } } } }));
+    expect(error).toBeInstanceOf(SettingsError);
+    expect((error as Error).message).toMatch(/digest.webhookParameterName must be the NAME of an SSM parameter, not the webhook URL/);
+    expect((error as Error).message).not.toContain("Vb7nM2kL9pQ4rS8tW1xY5zA3");
+  });
+
+  test("Given a multi-Region key ARN, Then it is accepted", () => {
+    const arn = "arn:aws:kms:us-east-1:123456789012:key/mrk-1234abcd12ab34cd56ef1234567890ab";
+    expect(settingsFor("dev", { defaults: { digest: { webhookKmsKeyArn: arn } }, stages: {} }).digest.webhookKmsKeyArn).toBe(arn);
   });
 
   test("Given a rule whose input parameters exceed Config's 1024 characters, Then it is refused naming the rule", () => {
