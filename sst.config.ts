@@ -2,8 +2,9 @@ import type { SSTConfig } from "sst";
 import { AUDITOR_STACK_ID, AuditorStack } from "./stacks/AuditorStack";
 
 /**
- * endpoint-auditor as an SST v2 app: `npx sst deploy --stage prod` deploys the evaluator and the AWS Config
- * rules into the account and region of the caller's credentials (region: `--region`, else the default below).
+ * endpoint-auditor as an SST v2 app: `npx sst deploy --stage prod` deploys the evaluator, the AWS Config
+ * rules and (unless `digest.enabled: false`) the weekly Slack digest with its findings history into the account
+ * and region of the caller's credentials (region: `--region`, else the default below).
  * Settings per stage: `stacks/settings.ts`. Offline template for StackSets: `npm run synth`.
  */
 export default {
