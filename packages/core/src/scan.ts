@@ -3,7 +3,7 @@
  * of a saved snapshot through the same parsing and rules.
  */
 import type { AwsClients } from "./aws";
-import { errorMessage } from "./errors";
+import { EndpointAuditorError, errorMessage } from "./errors";
 import {
   evaluateInventory,
   metricWindowDays,
@@ -77,7 +77,9 @@ export function evaluateRawRegions(
     try {
       result = evaluateInventory(parseRegion(raw, accountId, now), rules, now);
     } catch (error) {
-      errors.push({ region: raw.region, message: errorMessage(error) });
+      // A snapshot's items are the API's shapes; a field of the wrong type is malformed data, not a verdict.
+      const message = error instanceof EndpointAuditorError ? error.message : `malformed inventory data: ${errorMessage(error)}`;
+      errors.push({ region: raw.region, message });
       continue;
     }
     evaluations.push(...result.evaluations);
