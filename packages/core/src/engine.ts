@@ -80,22 +80,22 @@ function tagsOf(inventory: Inventory, rule: AnyRule, resourceId: string): Tags |
 
 function finish(inventory: Inventory, rule: AnyRule, finding: Finding): Evaluation {
   const exempt = tagsOf(inventory, rule, finding.resourceId)?.[EXEMPT_TAG];
-  const base = {
+  // One literal, no spread: this runs once per evaluation (100k+ in large accounts).
+  const evaluation: Evaluation = {
     ruleId: rule.metadata.id,
     resourceType: rule.metadata.resourceType,
     resourceId: finding.resourceId,
     region: inventory.region,
     accountId: inventory.accountId,
+    compliance: exempt !== undefined ? Compliance.NOT_APPLICABLE : finding.compliance,
+    annotation: clampAnnotation(exempt !== undefined ? `Exempt: ${exempt.trim() || "(no reason given)"}` : finding.annotation),
   };
-  if (exempt !== undefined) {
-    return {
-      ...base,
-      compliance: Compliance.NOT_APPLICABLE,
-      annotation: clampAnnotation(`Exempt: ${exempt.trim() || "(no reason given)"}`),
-    };
-  }
-  const evaluation: Evaluation = { ...base, compliance: finding.compliance, annotation: clampAnnotation(finding.annotation) };
-  if (finding.compliance === Compliance.NON_COMPLIANT && finding.monthlySavingsUsd !== undefined && finding.monthlySavingsUsd > 0) {
+  if (
+    exempt === undefined &&
+    finding.compliance === Compliance.NON_COMPLIANT &&
+    finding.monthlySavingsUsd !== undefined &&
+    finding.monthlySavingsUsd > 0
+  ) {
     evaluation.monthlySavingsUsd = Math.round(finding.monthlySavingsUsd * 100) / 100;
   }
   return evaluation;
