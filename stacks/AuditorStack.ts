@@ -1,6 +1,7 @@
 /**
  * The auditor in one account and region: the evaluator Lambda and one AWS Config custom rule per enabled
- * registry rule, with an IAM policy holding exactly the actions the rules declare plus the two Config calls;
+ * registry rule, with an IAM policy holding exactly the actions the rules declare plus the two Config calls
+ * (the evaluator's own role: no managed policy, logs written to its own log group only);
  * and (unless `digest.enabled` is false) the weekly Slack digest with the findings history the evaluator
  * writes, for which the evaluator gets exactly `BatchGetItem`/`BatchWriteItem` on the history table.
  */
@@ -10,6 +11,7 @@ import { LogGroup } from "aws-cdk-lib/aws-logs";
 import { Function as SstFunction, type StackContext } from "sst/constructs";
 import { clampAnnotation, rulePermissions } from "@endpoint-auditor/core";
 import { ConfigRules } from "./constructs/ConfigRules";
+import { createFunctionRole } from "./constructs/FunctionRole";
 import { Digest } from "./digest/Digest";
 import { SsmParameterNameLimits, sstSecretParameterName } from "./digest/validation";
 import { settingsFor, type AuditorSettings } from "./settings";
@@ -88,9 +90,14 @@ export function createAuditorStack(options: AuditorStackOptions = {}) {
       removalPolicy: RemovalPolicy.DESTROY,
     });
 
+    // Our own role instead of CDK's, which carries AWSLambdaBasicExecutionRole (logs:* actions on every log
+    // group): this one may write to the evaluator's log group only.
+    const role = createFunctionRole(stack, "EvaluatorRole", logGroup);
+
     const evaluator = new SstFunction(stack, "Evaluator", {
       handler: EVALUATOR_HANDLER,
       functionName,
+      role,
       description: clampAnnotation(
         `endpoint-auditor (${app.stage}): evaluates the AWS Config rules ${enabled.map((r) => r.rule.metadata.id).join(", ")}`,
       ),
@@ -113,8 +120,6 @@ export function createAuditorStack(options: AuditorStackOptions = {}) {
         POWERTOOLS_METRICS_DISABLED: settings.evaluator.metrics ? "false" : "true",
       },
     });
-    const role = evaluator.role;
-    if (!role) throw new Error("The evaluator function has no execution role");
 
     // Describe* (EC2) and cloudwatch:GetMetricData do not support resource-level permissions, so the
     // registry's actions are granted on "*". Only actions the enabled rules declare; no wildcard actions.

@@ -7,8 +7,9 @@
  *   account, region and ISO week;
  * - the digest Lambda (nodejs22.x, arm64) and its log group;
  * - an EventBridge schedule (default Mondays 09:00 UTC);
- * - IAM: `ssm:GetParameter` on exactly the webhook parameter, `dynamodb:Query` on the history table's status
- *   index, item read/write on the idempotency table, `iam:ListAccountAliases`.
+ * - IAM (a role of its own, no managed policy): `ssm:GetParameter` on exactly the webhook parameter,
+ *   `dynamodb:Query` on the history table's status index, item read/write on the idempotency table,
+ *   `iam:ListAccountAliases`, and `logs:CreateLogStream`/`logs:PutLogEvents` on its own log group.
  *
  * The webhook URL itself is never in the template: only the SSM parameter's NAME is (an environment
  * variable). By default that is the SST secret `SLACK_WEBHOOK_URL` of the app and stage, set with
@@ -26,6 +27,7 @@ import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
 import { Function as SstFunction, App as SstApp } from "sst/constructs";
 import { HISTORY_TABLE } from "../../packages/core/src/history/schema";
+import { createFunctionRole } from "../constructs/FunctionRole";
 import {
   DEFAULT_DIGEST_SCHEDULE,
   WEBHOOK_SECRET_NAME,
@@ -163,6 +165,8 @@ export class Digest extends Construct {
 
     this.function = new SstFunction(this, "Function", {
       handler: props.handler ?? DIGEST_HANDLER,
+      // No AWSLambdaBasicExecutionRole: the role may write to this log group only.
+      role: createFunctionRole(this, "Role", logGroup),
       description: "endpoint-auditor: weekly Slack digest of the findings history",
       runtime: "nodejs22.x",
       architecture: "arm_64",
@@ -183,6 +187,8 @@ export class Digest extends Construct {
         POWERTOOLS_METRICS_NAMESPACE: "EndpointAuditor",
         POWERTOOLS_LOG_LEVEL: "INFO",
         POWERTOOLS_TRACE_ENABLED: props.tracing ? "true" : "false",
+        // With tracing on, the Tracer would record each outgoing HTTPS request's URL — the webhook's.
+        POWERTOOLS_TRACER_CAPTURE_HTTPS_REQUESTS: "false",
       },
     });
 

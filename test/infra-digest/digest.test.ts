@@ -65,6 +65,8 @@ beforeAll(async () => {
   );
   await initProject({ stage: "test", root });
   defaults = await synth("DigestDefaults", ({ stack }) => {
+    // As the auditor stack does: without SST's custom-resource Lambda, the digest's role is the only role.
+    stack.node.tryRemoveChild("CustomResourceHandler");
     new Digest(stack, "Digest", { configRuleNamePrefix: "endpoint-auditor-test-" });
   });
   custom = await synth("DigestCustom", ({ stack }) => {
@@ -91,6 +93,8 @@ beforeAll(async () => {
     new Digest(stack, "FromParameter", { configRuleNamePrefix: "p-", webhookParameterName: name.valueAsString });
     // A simple name (no "/"): its ARN is …:parameter/<name>.
     new Digest(stack, "Simple", { configRuleNamePrefix: "s-", webhookParameterName: "slack-webhook" });
+    // X-Ray tracing on: the one case where the Tracer could record outgoing requests.
+    new Digest(stack, "Traced", { configRuleNamePrefix: "t-", webhookParameterName: "/org/slack/webhook", tracing: true });
   });
 }, 240_000);
 
@@ -114,6 +118,52 @@ function digestFunction(template: Template): [string, Resource] {
 function digestRoleId(template: Template): string {
   const [, fn] = digestFunction(template);
   return ((fn.Properties.Role as { "Fn::GetAtt": string[] })["Fn::GetAtt"][0]) as string;
+}
+
+function envOf(fn: Resource): Record<string, unknown> {
+  return (fn.Properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
+}
+
+/** The digest function of the `names` stack whose CONFIG_RULE_NAME_PREFIX is `prefix`. */
+function namedDigest(prefix: string): [string, Resource] {
+  return only(resources(names, "AWS::Lambda::Function").filter(([, f]) => envOf(f).CONFIG_RULE_NAME_PREFIX === prefix));
+}
+
+function roleIdOf(fn: Resource): string {
+  return (fn.Properties.Role as { "Fn::GetAtt": string[] })["Fn::GetAtt"][0] as string;
+}
+
+/**
+ * The function's role has no managed policy (no AWSLambdaBasicExecutionRole, whose logs actions are on
+ * "*"), and its only logs statement is CreateLogStream + PutLogEvents on the function's own log group —
+ * CloudFormation's `Arn` of a log group is `arn:…:log-group:<name>:*`, the group and its streams.
+ */
+function expectLogsOnOwnGroupOnly(template: Template, [fnId, fn]: [string, Resource]): void {
+  const roleId = roleIdOf(fn);
+  const [, role] = only(resources(template, "AWS::IAM::Role").filter(([id]) => id === roleId));
+  expect(role.Properties.ManagedPolicyArns, fnId).toBeUndefined();
+  expect(role.Properties.Policies, fnId).toBeUndefined();
+  expect(role.Properties.AssumeRolePolicyDocument).toEqual({
+    Statement: [{ Action: "sts:AssumeRole", Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" } }],
+    Version: "2012-10-17",
+  });
+  const groupId = (fn.Properties.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
+  expect(resources(template, "AWS::Logs::LogGroup").map(([id]) => id)).toContain(groupId);
+  const logs = only(statementsOfRole(template, roleId).filter((s) => actions(s).some((a) => a.startsWith("logs:"))));
+  expect(logs).toEqual({
+    Sid: "WriteOwnLogs",
+    Effect: "Allow",
+    Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+    Resource: { "Fn::GetAtt": [groupId, "Arn"] },
+  });
+  // The function is created after its role and the policy holding that statement.
+  const policyId = only(
+    resources(template, "AWS::IAM::Policy").filter(([, p]) =>
+      (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement.some((s) => s.Sid === "WriteOwnLogs") &&
+      JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: roleId }]),
+    ),
+  )[0];
+  expect((fn as Resource & { DependsOn?: string[] }).DependsOn, fnId).toEqual(expect.arrayContaining([roleId, policyId]));
 }
 
 describe("Given the digest construct with its defaults", () => {
@@ -159,6 +209,9 @@ describe("Given the digest construct with its defaults", () => {
       DIGEST_ON_ALL_CLEAR: "send",
       DIGEST_TOP_OFFENDERS: "10",
       CONFIG_RULE_NAME_PREFIX: "endpoint-auditor-test-",
+      POWERTOOLS_TRACE_ENABLED: "false",
+      // Even if tracing is turned on, the Tracer must not record outgoing HTTPS requests (their URL is the webhook's).
+      POWERTOOLS_TRACER_CAPTURE_HTTPS_REQUESTS: "false",
     });
     const [historyId] = historyTable(defaults);
     expect(env.HISTORY_TABLE_NAME).toEqual({ Ref: historyId });
@@ -179,10 +232,11 @@ describe("Given the digest construct with its defaults", () => {
     expect(permission.Properties.SourceArn).toEqual({ "Fn::GetAtt": [ruleId, "Arn"] });
   });
 
-  test("Then its role may read exactly the webhook parameter, query the status index, use the idempotency table and list account aliases — nothing else", () => {
+  test("Then its role may read exactly the webhook parameter, query the status index, use the idempotency table, list account aliases and write its own logs — nothing else", () => {
     const statements = statementsOfRole(defaults, digestRoleId(defaults));
     const bySid = new Map(statements.map((s) => [s.Sid, s]));
-    expect([...bySid.keys()].sort()).toEqual(["AccountAlias", "Idempotency", "QueryHistory", "ReadWebhookParameter"]);
+    expect(statements).toHaveLength(5);
+    expect([...bySid.keys()].sort()).toEqual(["AccountAlias", "Idempotency", "QueryHistory", "ReadWebhookParameter", "WriteOwnLogs"]);
     expect(statements.every((s) => s.Effect === "Allow")).toBe(true);
 
     const ssm = bySid.get("ReadWebhookParameter") as Statement;
@@ -209,8 +263,14 @@ describe("Given the digest construct with its defaults", () => {
     expect(actions(bySid.get("AccountAlias") as Statement)).toEqual(["iam:ListAccountAliases"]);
     expect(statements.flatMap(actions)).not.toContain("dynamodb:Scan");
 
-    const [, role] = only(resources(defaults, "AWS::IAM::Role").filter(([id]) => id === digestRoleId(defaults)));
-    expect(JSON.stringify(role.Properties.ManagedPolicyArns)).toContain("service-role/AWSLambdaBasicExecutionRole");
+    expect(statements.flatMap(actions).filter((a) => a.startsWith("logs:")).sort()).toEqual(["logs:CreateLogStream", "logs:PutLogEvents"]);
+  });
+
+  test("Then its role is its own, with no managed policy, and writes logs only to the function's log group (no logs:CreateLogGroup, nothing on *)", () => {
+    expectLogsOnOwnGroupOnly(defaults, digestFunction(defaults));
+    // The template's only role is the digest's: CDK's default role (with AWSLambdaBasicExecutionRole) is not created.
+    expect(resources(defaults, "AWS::IAM::Role").map(([id]) => id)).toEqual([digestRoleId(defaults)]);
+    expect(JSON.stringify(defaults.toJSON())).not.toContain("AWSLambdaBasicExecutionRole");
   });
 
   test("Then the webhook URL is nowhere in the template (only the parameter name is)", () => {
@@ -242,7 +302,6 @@ describe("Given the digest construct with custom settings", () => {
   });
 
   test("Then grantHistoryWrite gives the evaluator BatchGetItem and BatchWriteItem on the history table only", () => {
-    const envOf = (f: Resource) => (f.Properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
     const evaluatorRoleId = only(
       resources(custom, "AWS::Lambda::Function").filter(
         ([, f]) => envOf(f).HISTORY_TABLE_NAME !== undefined && envOf(f).SLACK_WEBHOOK_PARAMETER_NAME === undefined,
@@ -257,28 +316,46 @@ describe("Given the digest construct with custom settings", () => {
 
 describe("Given a webhook parameter name that is a token or a simple name", () => {
   function ssmResourceOf(prefix: string): unknown {
-    const [, fn] = only(
-      resources(names, "AWS::Lambda::Function").filter(
-        ([, f]) => (f.Properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables?.CONFIG_RULE_NAME_PREFIX === prefix,
-      ),
-    );
-    const roleId = (fn.Properties.Role as { "Fn::GetAtt": string[] })["Fn::GetAtt"][0] as string;
-    return only(statementsOfRole(names, roleId).filter((s) => s.Sid === "ReadWebhookParameter")).Resource;
+    const [, fn] = namedDigest(prefix);
+    return only(statementsOfRole(names, roleIdOf(fn)).filter((s) => s.Sid === "ReadWebhookParameter")).Resource;
   }
   const head = ["arn:", { Ref: "AWS::Partition" }, ":ssm:", { Ref: "AWS::Region" }, ":", { Ref: "AWS::AccountId" }];
 
   test("Then a CloudFormation parameter's value becomes …:parameter<name> (a fully qualified name) and the function's environment refers to it", () => {
     expect(ssmResourceOf("p-")).toEqual({ "Fn::Join": ["", [...head, ":parameter", { Ref: "WebhookName" }]] });
-    const env = only(
-      resources(names, "AWS::Lambda::Function").filter(
-        ([, f]) => (f.Properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables?.CONFIG_RULE_NAME_PREFIX === "p-",
-      ),
-    )[1].Properties.Environment as { Variables: Record<string, unknown> };
-    expect(env.Variables.SLACK_WEBHOOK_PARAMETER_NAME).toEqual({ Ref: "WebhookName" });
+    expect(envOf(namedDigest("p-")[1]).SLACK_WEBHOOK_PARAMETER_NAME).toEqual({ Ref: "WebhookName" });
   });
 
   test("Then a simple name becomes …:parameter/<name>", () => {
     expect(ssmResourceOf("s-")).toEqual({ "Fn::Join": ["", [...head, ":parameter/slack-webhook"]] });
+  });
+
+  test("Then three digests in one stack have three roles, each writing only to its own function's log group", () => {
+    const digests = ["p-", "s-", "t-"].map(namedDigest);
+    for (const digest of digests) expectLogsOnOwnGroupOnly(names, digest);
+    const groups = digests.map(([, fn]) => (fn.Properties.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref);
+    expect(new Set(groups).size).toBe(3);
+    expect(new Set(digests.map(([, fn]) => roleIdOf(fn))).size).toBe(3);
+  });
+});
+
+describe("Given the digest construct with X-Ray tracing on", () => {
+  test("Then the function traces, the Tracer is told not to capture HTTPS requests (the webhook URL), and the X-Ray actions join its own role — still no managed policy", () => {
+    const traced = namedDigest("t-");
+    const [, fn] = traced;
+    expect(fn.Properties.TracingConfig).toEqual({ Mode: "Active" });
+    expect(envOf(fn)).toMatchObject({ POWERTOOLS_TRACE_ENABLED: "true", POWERTOOLS_TRACER_CAPTURE_HTTPS_REQUESTS: "false" });
+    const granted = statementsOfRole(names, roleIdOf(fn)).flatMap(actions);
+    expect(granted).toEqual(expect.arrayContaining(["xray:PutTelemetryRecords", "xray:PutTraceSegments"]));
+    expectLogsOnOwnGroupOnly(names, traced);
+  });
+
+  test("Then, without tracing, no X-Ray action is granted", () => {
+    for (const prefix of ["p-", "s-"]) {
+      const [, fn] = namedDigest(prefix);
+      expect(fn.Properties.TracingConfig).toBeUndefined();
+      expect(statementsOfRole(names, roleIdOf(fn)).flatMap(actions).filter((a) => a.startsWith("xray:"))).toEqual([]);
+    }
   });
 });
 

@@ -30,7 +30,8 @@ import { writeStandalone, type StandaloneManifest } from "../../stacks/standalon
 const CONFIG_ACTIONS = ["config:GetComplianceDetailsByConfigRule", "config:PutEvaluations"];
 /** What the evaluator needs to record the findings history (issue 5), on the history table only. */
 const HISTORY_ACTIONS = ["dynamodb:BatchGetItem", "dynamodb:BatchWriteItem"];
-const BASIC_EXECUTION_ROLE = ":iam::aws:policy/service-role/AWSLambdaBasicExecutionRole";
+/** What each function may do with logs: write to its own log group (no CreateLogGroup, nothing on "*"). */
+const LOG_ACTIONS = ["logs:CreateLogStream", "logs:PutLogEvents"];
 /** A webhook URL in Slack's format, present in the environment while synthesizing: it must never reach a template. */
 const FAKE_WEBHOOK = "https://hooks.slack.com/services/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";
 const KMS_KEY_ARN = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
@@ -129,11 +130,56 @@ function parameterArn(name: unknown): unknown {
   return { "Fn::Join": ["", typeof name === "string" ? [...parts, `:parameter${name}`] : [...parts, ":parameter", name]] };
 }
 
-/** The evaluator's IAM with the digest on: registry + Config actions + exactly the history actions on exactly the history table. */
+function logGroupIdOf(fn: Resource): string {
+  return (fn.Properties.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
+}
+
+/**
+ * Every role of the template: no managed policy (no AWSLambdaBasicExecutionRole, whose logs actions are on
+ * "*"), no inline policy, assumable by Lambda only, the role of exactly one function; and each function's
+ * only logs statement is CreateLogStream + PutLogEvents on its own log group (CloudFormation's `Arn` of a
+ * log group: `arn:…:log-group:<name>:*`), in a policy the function depends on.
+ */
+function expectOwnRolesWithLogsOnOwnGroup(template: Template): void {
+  const functions = resources(template, "AWS::Lambda::Function");
+  const roles = resources(template, "AWS::IAM::Role");
+  expect(roles.map(([id]) => id).sort()).toEqual(functions.map(([, fn]) => roleIdOf(fn)).sort());
+  expect(new Set(roles.map(([id]) => id)).size).toBe(functions.length);
+  for (const [roleId, role] of roles) {
+    expect(role.Properties.ManagedPolicyArns, roleId).toBeUndefined();
+    expect(role.Properties.Policies, roleId).toBeUndefined();
+    expect(role.Properties.AssumeRolePolicyDocument, roleId).toEqual({
+      Statement: [{ Action: "sts:AssumeRole", Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" } }],
+      Version: "2012-10-17",
+    });
+  }
+  expect(resources(template, "AWS::IAM::ManagedPolicy")).toEqual([]);
+  expect(JSON.stringify(template.toJSON())).not.toContain("AWSLambdaBasicExecutionRole");
+  const groups = new Set<string>();
+  for (const [fnId, fn] of functions) {
+    const groupId = logGroupIdOf(fn);
+    groups.add(groupId);
+    expect(template.toJSON().Resources[groupId]?.Type, fnId).toBe("AWS::Logs::LogGroup");
+    const roleId = roleIdOf(fn);
+    const logs = only(statementsOf(template, roleId).filter((s) => actionsOf([s]).some((a) => a.startsWith("logs:"))));
+    expect(logs, fnId).toEqual({ Sid: "WriteOwnLogs", Effect: "Allow", Action: LOG_ACTIONS, Resource: { "Fn::GetAtt": [groupId, "Arn"] } });
+    const [policyId] = only(
+      resources(template, "AWS::IAM::Policy").filter(
+        ([, p]) =>
+          JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: roleId }]) &&
+          (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement.some((st) => st.Sid === "WriteOwnLogs"),
+      ),
+    );
+    expect(fn.DependsOn, fnId).toEqual(expect.arrayContaining([roleId, policyId]));
+  }
+  expect(groups.size).toBe(functions.length);
+}
+
+/** The evaluator's IAM with the digest on: registry + Config actions + exactly the history actions on exactly the history table + its logs. */
 function expectEvaluatorIamWithHistory(template: Template, stage: string, registryActions: readonly string[]): void {
   const [, evaluator] = evaluatorOf(template, stage);
   const statements = statementsOf(template, roleIdOf(evaluator));
-  expect(actionsOf(statements)).toEqual([...new Set([...registryActions, ...CONFIG_ACTIONS, ...HISTORY_ACTIONS])].sort());
+  expect(actionsOf(statements)).toEqual([...new Set([...registryActions, ...CONFIG_ACTIONS, ...HISTORY_ACTIONS, ...LOG_ACTIONS])].sort());
   const dynamo = statements.filter((s) => actionsOf([s]).some((a) => a.startsWith("dynamodb:")));
   const history = only(dynamo);
   expect(actionsOf([history])).toEqual(HISTORY_ACTIONS);
@@ -271,8 +317,7 @@ describe("Given sst.config.ts with the default settings", () => {
       POWERTOOLS_TRACE_ENABLED: "false",
       POWERTOOLS_METRICS_DISABLED: "false",
     });
-    const logGroupId = (props.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
-    const logGroup = defaults.toJSON().Resources[logGroupId] as Resource;
+    const logGroup = defaults.toJSON().Resources[logGroupIdOf(fn)] as Resource;
     expect(logGroup.Properties).toMatchObject({ LogGroupName: "/aws/lambda/endpoint-auditor-test-evaluator", RetentionInDays: 30 });
     expect(logGroup).toMatchObject({ DeletionPolicy: "Delete" });
   });
@@ -281,30 +326,39 @@ describe("Given sst.config.ts with the default settings", () => {
     expect(resourceTypes(defaults)).toEqual([...CORE_RESOURCE_TYPES, ...DIGEST_RESOURCE_TYPES].sort());
   });
 
-  test("Then the evaluator's actions are exactly the registry's permissions, PutEvaluations, GetComplianceDetailsByConfigRule and the history table's BatchGetItem/BatchWriteItem — no wildcard action, only the basic execution managed policy", () => {
+  test("Then the evaluator's actions are exactly the registry's permissions, PutEvaluations, GetComplianceDetailsByConfigRule, the history table's BatchGetItem/BatchWriteItem and its log writes — no wildcard action, no managed policy", () => {
     const [, evaluator] = evaluatorOf(defaults, "test");
     const roleId = roleIdOf(evaluator);
     const [, role] = only(resources(defaults, "AWS::IAM::Role").filter(([id]) => id === roleId));
     const statements = statementsOf(defaults, roleId);
     const actions = actionsOf(statements);
-    expect(actions).toEqual([...allRulePermissions(), ...CONFIG_ACTIONS, ...HISTORY_ACTIONS].sort());
+    expect(actions).toEqual([...allRulePermissions(), ...CONFIG_ACTIONS, ...HISTORY_ACTIONS, ...LOG_ACTIONS].sort());
     expectEvaluatorIamWithHistory(defaults, "test", allRulePermissions());
     for (const action of actions) expect(action).toMatch(/^[a-z0-9-]+:[A-Za-z]+$/);
     expect(statements.every((s) => s.Effect === "Allow")).toBe(true);
     expect(role.Properties.Policies).toBeUndefined();
-    const managed = role.Properties.ManagedPolicyArns as Array<{ "Fn::Join": [string, unknown[]] }>;
-    expect(managed).toHaveLength(1);
-    expect(JSON.stringify(managed[0])).toContain(BASIC_EXECUTION_ROLE);
+    expect(role.Properties.ManagedPolicyArns).toBeUndefined();
   });
 
-  test("Then GetComplianceDetailsByConfigRule is limited to the four rules' ARNs, the history actions to the history table, and only the collection actions and PutEvaluations are on * (no resource-level support)", () => {
-    const statements = statementsOf(defaults, roleIdOf(evaluatorOf(defaults, "test")[1]));
+  test("Then every role (the evaluator's, the digest's) is the function's own: no managed policy, and logs written only to that function's log group", () => {
+    expect(resources(defaults, "AWS::Lambda::Function")).toHaveLength(2);
+    expectOwnRolesWithLogsOnOwnGroup(defaults);
+    const [, evaluator] = evaluatorOf(defaults, "test");
+    const group = defaults.toJSON().Resources[logGroupIdOf(evaluator)] as Resource;
+    expect(group.Properties.LogGroupName).toBe("/aws/lambda/endpoint-auditor-test-evaluator");
+  });
+
+  test("Then GetComplianceDetailsByConfigRule is limited to the four rules' ARNs, the history actions to the history table, the log writes to its log group, and only the collection actions and PutEvaluations are on * (no resource-level support)", () => {
+    const [, evaluator] = evaluatorOf(defaults, "test");
+    const statements = statementsOf(defaults, roleIdOf(evaluator));
     const ruleIds = resources(defaults, "AWS::Config::ConfigRule").map(([id]) => id);
     const read = only(statements.filter((s) => s.Action === "config:GetComplianceDetailsByConfigRule"));
     expect(read.Resource).toEqual(ruleIds.map((id) => ({ "Fn::GetAtt": [id, "Arn"] })));
     const history = only(statements.filter((s) => s.Sid === "RecordFindingsHistory"));
     expect(history.Resource).toEqual({ "Fn::GetAtt": [historyTableOf(defaults)[0], "Arn"] });
-    const onStar = statements.filter((st) => st !== read && st !== history);
+    const logs = only(statements.filter((s) => s.Sid === "WriteOwnLogs"));
+    expect(logs.Resource).toEqual({ "Fn::GetAtt": [logGroupIdOf(evaluator), "Arn"] });
+    const onStar = statements.filter((st) => st !== read && st !== history && st !== logs);
     for (const s of onStar) expect(s.Resource).toBe("*");
     expect(actionsOf(onStar)).toEqual([...allRulePermissions(), "config:PutEvaluations"].sort());
   });
@@ -338,6 +392,8 @@ describe("Given sst.config.ts with the default settings: the weekly digest and t
       DIGEST_TOP_OFFENDERS: "10",
       CONFIG_RULE_NAME_PREFIX: "endpoint-auditor-test-",
       HISTORY_TABLE_NAME: { Ref: historyTableOf(defaults)[0] },
+      // If tracing were turned on, the Tracer still would not record outgoing HTTPS requests (the webhook URL).
+      POWERTOOLS_TRACER_CAPTURE_HTTPS_REQUESTS: "false",
     });
     const [, schedule] = only(resources(defaults, "AWS::Events::Rule"));
     expect(schedule.Properties.ScheduleExpression).toBe("cron(0 9 ? * MON *)");
@@ -365,7 +421,7 @@ describe("Given sst.config.ts with the default settings: the weekly digest and t
 });
 
 describe("Registry ↔ stack IAM", () => {
-  test("Given each registered rule, Then every permission it declares is granted, and nothing beyond the rules' permissions, the two Config actions and the two history actions is", () => {
+  test("Given each registered rule, Then every permission it declares is granted, and nothing beyond the rules' permissions, the two Config actions, the two history actions and the two log actions is", () => {
     const granted = new Set(actionsOf(statementsOf(defaults, roleIdOf(evaluatorOf(defaults, "test")[1]))));
     const declared = new Set<string>();
     for (const rule of RULES) {
@@ -377,7 +433,7 @@ describe("Registry ↔ stack IAM", () => {
       }
     }
     const extra = [...granted].filter((a) => !declared.has(a) && !CONFIG_ACTIONS.includes(a));
-    expect(extra).toEqual(HISTORY_ACTIONS);
+    expect(extra.sort()).toEqual([...HISTORY_ACTIONS, ...LOG_ACTIONS].sort());
   });
 });
 
@@ -435,9 +491,10 @@ describe("Given per-stage overrides", () => {
   test("Then the role loses the permissions only the disabled rule needed (cloudwatch:GetMetricData), and with the digest off holds no history action", () => {
     const [roleId] = only(resources(overridden, "AWS::IAM::Role"));
     const enabledRules = RULES.filter((r) => r.metadata.id !== "interface-endpoint-in-use");
-    const expected = [...new Set([...enabledRules.flatMap(rulePermissions), ...CONFIG_ACTIONS])].sort();
+    const expected = [...new Set([...enabledRules.flatMap(rulePermissions), ...CONFIG_ACTIONS, ...LOG_ACTIONS])].sort();
     const actions = actionsOf(statementsOf(overridden, roleId));
     expect(actions).toEqual(expected);
+    expectOwnRolesWithLogsOnOwnGroup(overridden);
     expect(actions.filter((a) => a.startsWith("dynamodb:"))).toEqual([]);
     expect(expected).not.toContain("cloudwatch:GetMetricData");
     expect(allRulePermissions()).toContain("cloudwatch:GetMetricData");
@@ -545,6 +602,7 @@ describe("Given digest overrides for a stage", () => {
 
   test("Then the evaluator's IAM is unchanged by the digest options: registry + Config + the history actions on the history table", () => {
     expectEvaluatorIamWithHistory(weekly, "weekly", allRulePermissions());
+    expectOwnRolesWithLogsOnOwnGroup(weekly);
   });
 
   test("Then the webhook URL is nowhere in the template", () => {
@@ -687,6 +745,7 @@ describe("npm run synth: the stand-alone template for StackSets", () => {
     );
     for (const [, rule] of resources(t, "AWS::Config::ConfigRule")) expect(rule.DependsOn).toContain(permissionId);
     expectEvaluatorIamWithHistory(t, "prod", allRulePermissions());
+    expectOwnRolesWithLogsOnOwnGroup(t);
     expect(resourceTypes(template)).toEqual([...CORE_RESOURCE_TYPES, ...DIGEST_RESOURCE_TYPES].sort());
   });
 
@@ -701,7 +760,8 @@ describe("npm run synth: the stand-alone template for StackSets", () => {
     expect(resourceTypes(offTemplate)).toEqual(CORE_RESOURCE_TYPES);
     const t = Template.fromJSON(offTemplate);
     const [, evaluator] = evaluatorOf(t, "prod");
-    expect(actionsOf(statementsOf(t, roleIdOf(evaluator)))).toEqual([...allRulePermissions(), ...CONFIG_ACTIONS].sort());
+    expect(actionsOf(statementsOf(t, roleIdOf(evaluator)))).toEqual([...allRulePermissions(), ...CONFIG_ACTIONS, ...LOG_ACTIONS].sort());
+    expectOwnRolesWithLogsOnOwnGroup(t);
     expect(envOf(evaluator).HISTORY_TABLE_NAME).toBeUndefined();
   });
 

@@ -7,7 +7,8 @@
  * registry, the digest role's statements in the stand-alone construct, the webhook URL's absence from the
  * template). This file adds: the whole IAM surface of the deployed stack in one table (no other role, no
  * other policy, trust policies), the resource of every statement of both functions in the real stack,
- * the list of `*`-resource actions with the reason each needs it, and the log-group scoping.
+ * the list of `*`-resource actions with the reason each needs it, and the log-group scoping (no managed
+ * policy: each role writes only to its own function's log group).
  *
  * Synthesized in a temporary SST project root, so its build artifacts never meet those of the infra tests
  * (the handler paths resolve from the working directory, the repository).
@@ -35,8 +36,6 @@ const NO_RESOURCE_LEVEL: Readonly<Record<string, string>> = {
   "iam:ListAccountAliases": "ListAccountAliases has no resource types",
   // Every ec2:Describe* list call: no resource types (ec2:Region condition only).
 };
-
-const BASIC_EXECUTION = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole";
 
 let root: string;
 let template: Template;
@@ -119,6 +118,12 @@ function functionIds(): { evaluator: string; digest: string } {
   return { evaluator: byHandler("evaluate.handler"), digest: byHandler("digest.handler") };
 }
 
+/** The log group a function writes to (its LoggingConfig). */
+function logGroupOf(functionId: string): string {
+  const fn = template.toJSON().Resources[functionId] as Resource;
+  return (fn.Properties.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
+}
+
 /** A role's statements as sorted "action → resource" lines (one per pair): the whole grant, readable. */
 function grants(statements: readonly Statement[]): string[] {
   return statements
@@ -172,7 +177,7 @@ describe("Given the synthesized auditor stack (evaluator + digest)", () => {
     }
   });
 
-  it("Then the evaluator's grants are exactly: the rules' list calls and GetMetricData and PutEvaluations on *, its own four rules' results, and item batches on the history table", () => {
+  it("Then the evaluator's grants are exactly: the rules' list calls and GetMetricData and PutEvaluations on *, its own four rules' results, item batches on the history table, and log writes to its log group", () => {
     const { evaluator } = functionIds();
     const ruleArns = resources("AWS::Config::ConfigRule")
       .map(([id]) => `<${id}.Arn>`)
@@ -185,13 +190,15 @@ describe("Given the synthesized auditor stack (evaluator + digest)", () => {
       ...ruleArns.map((arn) => `config:GetComplianceDetailsByConfigRule → ${arn}`),
       `dynamodb:BatchGetItem → <${historyId}.Arn>`,
       `dynamodb:BatchWriteItem → <${historyId}.Arn>`,
+      `logs:CreateLogStream → <${logGroupOf(evaluator)}.Arn>`,
+      `logs:PutLogEvents → <${logGroupOf(evaluator)}.Arn>`,
     ].sort();
     expect(grants(iamOf(evaluator).statements)).toEqual(expected);
     // The collection actions are the registry's list calls: Describe* and GetMetricData only.
     expect(evaluatorCollectionActions(settings).every((a) => a.startsWith("ec2:Describe") || a === "cloudwatch:GetMetricData")).toBe(true);
   });
 
-  it("Then the digest's grants are exactly: GetParameter on the one webhook parameter, Query on the history table's status index, item access on the idempotency table, and ListAccountAliases", () => {
+  it("Then the digest's grants are exactly: GetParameter on the one webhook parameter, Query on the history table's status index, item access on the idempotency table, ListAccountAliases, and log writes to its log group", () => {
     const { digest } = functionIds();
     const tables = resources("AWS::DynamoDB::Table");
     const [historyId] = tables.find(([id]) => id.includes("History")) as [string, Resource];
@@ -206,11 +213,13 @@ describe("Given the synthesized auditor stack (evaluator + digest)", () => {
         `dynamodb:UpdateItem → <${idempotencyId}.Arn>`,
         `dynamodb:DeleteItem → <${idempotencyId}.Arn>`,
         "iam:ListAccountAliases → *",
+        `logs:CreateLogStream → <${logGroupOf(digest)}.Arn>`,
+        `logs:PutLogEvents → <${logGroupOf(digest)}.Arn>`,
       ].sort(),
     );
     // The digest can read the history only through the index it queries: no table-wide read, no write.
     const actions = iamOf(digest).statements.flatMap((s) => asList(s.Action));
-    for (const forbidden of ["dynamodb:Scan", "dynamodb:BatchWriteItem", "ssm:GetParameters", "ssm:GetParametersByPath", "kms:Decrypt"]) {
+    for (const forbidden of ["dynamodb:Scan", "dynamodb:BatchWriteItem", "ssm:GetParameters", "ssm:GetParametersByPath", "kms:Decrypt", "logs:CreateLogGroup"]) {
       expect(actions).not.toContain(forbidden);
     }
   });
@@ -219,42 +228,44 @@ describe("Given the synthesized auditor stack (evaluator + digest)", () => {
     const { evaluator, digest } = functionIds();
     const groups = resources("AWS::Logs::LogGroup");
     for (const id of [evaluator, digest]) {
-      const fn = template.toJSON().Resources[id] as Resource;
-      const ref = (fn.Properties.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
+      const ref = logGroupOf(id);
       const group = groups.find(([gid]) => gid === ref);
       expect(group, id).toBeDefined();
       expect(typeof (group as [string, Resource])[1].Properties.RetentionInDays).toBe("number");
     }
   });
 
-  /**
-   * KNOWN GAP, reported to the stack's owners: both roles carry the AWS managed policy
-   * AWSLambdaBasicExecutionRole (logs:CreateLogGroup, logs:CreateLogStream, logs:PutLogEvents on "*"),
-   * although each function has its own log group and CloudWatch Logs supports log-group ARNs. The scoped
-   * grant is logs:CreateLogStream and logs:PutLogEvents on the function's log group only. This test
-   * asserts that; `it.fails` keeps the suite green while the gap exists and turns red the day the stack
-   * is fixed — then change `it.fails` to `it`.
-   */
-  it.fails("KNOWN GAP: Then each role may write logs only to its own log group (no AWSLambdaBasicExecutionRole, no logs:* on *)", () => {
+  it("Then each role has no managed policy and may write logs only to its own log group: CreateLogStream and PutLogEvents on that group's ARN, nothing else on logs", () => {
     const { evaluator, digest } = functionIds();
+    const groups = new Set<string>();
     for (const id of [evaluator, digest]) {
       const iam = iamOf(id);
-      expect(iam.managed).not.toContain(BASIC_EXECUTION);
-      expect(iam.managed.some((arn) => arn.includes("AWSLambdaBasicExecutionRole"))).toBe(false);
-      const fn = template.toJSON().Resources[id] as Resource;
-      const groupId = (fn.Properties.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
+      // No AWSLambdaBasicExecutionRole (logs:CreateLogGroup/CreateLogStream/PutLogEvents on "*"), nor any other.
+      expect(iam.managed, id).toEqual([]);
+      const role = template.toJSON().Resources[iam.roleId] as Resource;
+      expect(role.Properties.ManagedPolicyArns, id).toBeUndefined();
+      expect(role.Properties.Policies, id).toBeUndefined();
+      const groupId = logGroupOf(id);
+      groups.add(groupId);
       const logs = grants(iam.statements.filter((s) => asList(s.Action).some((a) => a.startsWith("logs:"))));
-      expect(logs).toEqual([`logs:CreateLogStream → <${groupId}.Arn>`, `logs:PutLogEvents → <${groupId}.Arn>`]);
+      // <Group.Arn> is CloudFormation's arn:…:log-group:<name>:* — the group and its streams, no other group.
+      expect(logs, id).toEqual([`logs:CreateLogStream → <${groupId}.Arn>`, `logs:PutLogEvents → <${groupId}.Arn>`]);
     }
+    // Two functions, two log groups: neither may write into the other's.
+    expect(groups.size).toBe(2);
   });
 
-  it("Then, today, the only grant outside the pinned statements is that managed policy (so the gap above is the whole gap)", () => {
+  it("Then each function is created after its role's policy (first invocation already has its log permissions)", () => {
     const { evaluator, digest } = functionIds();
     for (const id of [evaluator, digest]) {
-      const managed = iamOf(id).managed;
-      expect(managed).toHaveLength(1);
-      expect(managed[0]).toMatch(/^arn:<AWS::Partition>:iam::aws:policy\/service-role\/AWSLambdaBasicExecutionRole$/);
-      expect(iamOf(id).statements.some((s) => asList(s.Action).some((a) => a.startsWith("logs:")))).toBe(false);
+      const { roleId } = iamOf(id);
+      const fn = template.toJSON().Resources[id] as Resource & { DependsOn?: string[] };
+      const logPolicies = resources("AWS::IAM::Policy")
+        .filter(([, p]) => asList(p.Properties.Roles as unknown[]).some((r) => JSON.stringify(r) === JSON.stringify({ Ref: roleId })))
+        .filter(([, p]) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement.some((s) => asList(s.Action).some((a) => a.startsWith("logs:"))));
+      const [policyId] = logPolicies.map(([pid]) => pid);
+      expect(logPolicies, id).toHaveLength(1);
+      expect(fn.DependsOn, id).toEqual(expect.arrayContaining([roleId, policyId]));
     }
   });
 });
