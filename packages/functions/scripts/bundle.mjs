@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * Bundles every Lambda handler exactly as it is deployed: esbuild, minified ESM for Node.js 22, with
- * everything inside (the AWS SDK included — the runtime's copy is not relied on). Every top-level
+ * everything inside (the AWS SDK included — the runtime's copy is not relied on), with the settings and
+ * plugins of `lambda-esbuild.mjs` that the stacks use too. Every top-level
  * `packages/functions/src/*.ts` that is not a test is a handler and becomes
  * `dist/lambda/<name>/index.mjs` (export `handler`), with `meta.json` (esbuild's metafile) next to it so
  * sizes can be measured.
@@ -13,6 +14,7 @@ import { readdir, mkdir, writeFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
+import { LAMBDA_ESBUILD_OPTIONS } from "./lambda-esbuild.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const FUNCTIONS_SRC = path.resolve(here, "../src");
@@ -41,22 +43,11 @@ export async function discoverHandlers(srcDir = FUNCTIONS_SRC) {
 /** The esbuild options of one handler. */
 export function buildOptions(name, { srcDir = FUNCTIONS_SRC, outdir = DEFAULT_OUTDIR } = {}) {
   return {
+    ...LAMBDA_ESBUILD_OPTIONS,
     entryPoints: [path.join(srcDir, `${name}.ts`)],
     outfile: path.join(outdir, name, "index.mjs"),
-    bundle: true,
-    minify: true,
-    // Errors are named after their class (`this.name = new.target.name`): keep class names through
-    // minification so Lambda and Config show `ConfigEventError`, not a mangled name.
-    keepNames: true,
-    format: "esm",
-    platform: "node",
-    target: "node22",
-    // Prefer the ESM builds of dependencies (smaller, tree-shakeable).
-    mainFields: ["module", "main"],
     banner: { js: BANNER },
     metafile: true,
-    sourcemap: false,
-    legalComments: "none",
     logLevel: "warning",
     absWorkingDir: REPO_ROOT,
   };
