@@ -16,6 +16,7 @@ import type { Evaluation, ScanError } from "./evaluation";
 import { collectRegion, getAccountId, type ProgressEvent } from "./inventory/collect";
 import { parseRegion } from "./inventory/parse";
 import { SNAPSHOT_FORMAT, type RawRegion, type Snapshot } from "./inventory/raw";
+import { mapLimit } from "./concurrency";
 
 export interface ScanResult {
   accountId: string;
@@ -41,19 +42,6 @@ export interface ScanOptions {
 export interface ScanOutput extends ScanResult {
   /** The raw responses, ready for `--save-snapshot`. */
   snapshot: Snapshot;
-}
-
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  return out;
 }
 
 /**

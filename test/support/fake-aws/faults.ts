@@ -6,6 +6,7 @@
  * the outcome of the n-th `DescribeVpcs` in `eu-west-1` is the same from run to run even when the
  * collector interleaves different calls differently.
  */
+import { createRng } from "../../../packages/core/src/testing/synthetic";
 
 /** Service names as they appear in call keys (`EC2:DescribeVpcs`). */
 export const FakeServices = {
@@ -57,17 +58,8 @@ export type FaultDecision =
   | { kind: "hang" }
   | { kind: "fail"; error: FaultError | true };
 
-/** mulberry32: a small, fast, well-distributed 32-bit PRNG. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32: the project's seeded PRNG (one implementation, in core's test support). */
+export const mulberry32 = createRng;
 
 /** FNV-1a 32-bit hash of a string. */
 export function fnv1a(text: string): number {

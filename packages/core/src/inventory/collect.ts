@@ -33,6 +33,7 @@ import { CollectionError, errorMessage } from "../errors";
 import { normaliseEndpointState } from "./parse";
 import { ALL_PARTS, PART_CALLS, resolveParts, type InventoryPart } from "./parts";
 import type { RawCollectionError, RawEndpointMetrics, RawRegion } from "./raw";
+import { mapLimit } from "../concurrency";
 
 /** Progress of one step of one region's collection (for the CLI's stderr progress). */
 export interface ProgressEvent {
@@ -248,19 +249,6 @@ function pageProblem(out: GetMetricDataOutput): string | undefined {
     }
   }
   return undefined;
-}
-
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  return out;
 }
 
 /** Fetches daily `BytesProcessed` for the metered endpoints, 500 queries per call. */
