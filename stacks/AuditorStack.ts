@@ -10,6 +10,7 @@ import { PolicyStatement } from "aws-cdk-lib/aws-iam";
 import { LogGroup } from "aws-cdk-lib/aws-logs";
 import { Function as SstFunction, type StackContext } from "sst/constructs";
 import { clampAnnotation, rulePermissions } from "@endpoint-auditor/core";
+import { sstNodejsProps } from "../packages/functions/scripts/lambda-esbuild.mjs";
 import { ConfigRules } from "./constructs/ConfigRules";
 import { createFunctionRole } from "./constructs/FunctionRole";
 import { Digest } from "./digest/Digest";
@@ -108,8 +109,9 @@ export function createAuditorStack(options: AuditorStackOptions = {}) {
       logGroup,
       // Tracing off: active X-Ray would add xray:Put* actions to the role, outside the declared set.
       tracing: "disabled",
-      // No sourcemap: SST would add a second asset and, outside tests, an uploader custom resource.
-      nodejs: { format: "esm", sourcemap: false },
+      // Built exactly like `npm run bundle` (minified ESM, the shared esbuild settings and plugins). No
+      // sourcemap: SST would add a second asset and, outside tests, an uploader custom resource.
+      nodejs: sstNodejsProps(),
       // Nothing binds to the evaluator, so no SST binding SSM parameter for its name.
       _doNotAllowOthersToBind: true,
       environment: {

@@ -27,6 +27,7 @@ import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
 import { Function as SstFunction, App as SstApp } from "sst/constructs";
 import { HISTORY_TABLE } from "../../packages/core/src/history/schema";
+import { sstNodejsProps } from "../../packages/functions/scripts/lambda-esbuild.mjs";
 import { createFunctionRole } from "../constructs/FunctionRole";
 import {
   DEFAULT_DIGEST_SCHEDULE,
@@ -174,7 +175,8 @@ export class Digest extends Construct {
       timeout: props.timeout ?? 300,
       logGroup,
       tracing: props.tracing ? "active" : "disabled",
-      nodejs: { format: "esm", sourcemap: false },
+      // Built exactly like `npm run bundle` (minified ESM, the shared esbuild settings and plugins), no sourcemap.
+      nodejs: sstNodejsProps(),
       _doNotAllowOthersToBind: true,
       environment: {
         HISTORY_TABLE_NAME: this.historyTable.tableName,

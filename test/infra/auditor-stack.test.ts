@@ -26,6 +26,8 @@ import { parseConfigEvent } from "../../packages/core/src/config/events";
 import { AUDITOR_STACK_ID, EVALUATOR_HANDLER, createAuditorStack } from "../../stacks/AuditorStack";
 import { SettingsError, settingsFor, type SettingsFile } from "../../stacks/settings";
 import { writeStandalone, type StandaloneManifest } from "../../stacks/standalone";
+import { bundleHandlers, type HandlerBundle } from "../../packages/functions/scripts/bundle.mjs";
+import { LAMBDA_BANNER } from "../../packages/functions/scripts/lambda-esbuild.mjs";
 
 const CONFIG_ACTIONS = ["config:GetComplianceDetailsByConfigRule", "config:PutEvaluations"];
 /** What the evaluator needs to record the findings history (issue 5), on the history table only. */
@@ -216,13 +218,33 @@ function rulesByName(template: Template): Map<string, [string, Resource]> {
   );
 }
 
+/** The cloud assembly directory of each synthesized template (where CDK staged the function code). */
+const assemblyOf = new WeakMap<Template, string>();
+
+/** The staged code directory of a function of a template made by {@link synthSst} (what is zipped and deployed). */
+function assetDirOf(template: Template, fn: Resource): string {
+  const assembly = assemblyOf.get(template);
+  if (!assembly) throw new Error("not a template from synthSst");
+  const key = (fn.Properties.Code as { S3Key: string }).S3Key;
+  return join(assembly, `asset.${key.replace(/\.zip$/, "")}`);
+}
+
+/** Every file under `dir`, relative to it, with forward slashes. */
+function filesUnder(dir: string, prefix = ""): string[] {
+  return readdirSync(join(dir, prefix), { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? filesUnder(dir, `${prefix}${e.name}/`) : [`${prefix}${e.name}`],
+  );
+}
+
 async function synthSst(stage: string, add: (app: App) => Promise<void> | void): Promise<Template> {
   const app = new App({ mode: "deploy", stage, name: "endpoint-auditor", region: "us-east-1" });
   await add(app);
   await app.finish();
   const stack = only(app.node.children.filter((c): c is Stack => c instanceof Stack));
   expect(stack.stackName).toBe(`${stage}-endpoint-auditor-${AUDITOR_STACK_ID}`);
-  return Template.fromStack(stack);
+  const template = Template.fromStack(stack);
+  assemblyOf.set(template, app.outdir);
+  return template;
 }
 
 let defaults: Template;
@@ -435,6 +457,97 @@ describe("Registry ↔ stack IAM", () => {
     const extra = [...granted].filter((a) => !declared.has(a) && !CONFIG_ACTIONS.includes(a));
     expect(extra.sort()).toEqual([...HISTORY_ACTIONS, ...LOG_ACTIONS].sort());
   });
+});
+
+/**
+ * The functions' code as SST built it for deployment (the staged assets the template points at), against
+ * `npm run bundle`'s output for the same handlers. Both use LAMBDA_ESBUILD_OPTIONS and its plugins, but SST
+ * builds with its own esbuild (0.18.13) and `npm run bundle` with the project's (0.28): the same modules go
+ * in (the same classes, whose names keepNames preserves), while the two minifiers print the code a little
+ * differently, so the sizes agree within 1% rather than to the byte.
+ */
+describe("Given sst.config.ts with the default settings: the functions' code is the `npm run bundle` build", () => {
+  const HANDLERS = [
+    { name: "evaluate", functionOf: (t: Template) => evaluatorOf(t, "test") },
+    { name: "digest", functionOf: (t: Template) => digestFunctionOf(t) },
+  ] as const;
+  const NAMES = HANDLERS.map((h) => h.name);
+  const MAX_BYTES = 600 * 1024;
+  const code = new Map<string, { dir: string; files: string[]; text: string }>();
+  const local = new Map<string, HandlerBundle>();
+  let bundleDir: string;
+
+  /** Class names esbuild's keepNames pins in the bundle (`static{n(this,"DescribeVpcsCommand")}` …). */
+  function keptClassNames(text: string): Set<string> {
+    return new Set([...text.matchAll(/\(this,"([A-Z][A-Za-z0-9_]*)"\)/g)].map((m) => m[1]!));
+  }
+
+  beforeAll(async () => {
+    for (const { name, functionOf } of HANDLERS) {
+      const dir = assetDirOf(defaults, functionOf(defaults)[1]);
+      code.set(name, { dir, files: filesUnder(dir).sort(), text: readFileSync(join(dir, `packages/functions/src/${name}.mjs`), "utf8") });
+    }
+    bundleDir = mkdtempSync(join(tmpdir(), "auditor-infra-bundle-"));
+    for (const bundle of await bundleHandlers({ names: [...NAMES], outdir: bundleDir })) local.set(bundle.name, bundle);
+  });
+
+  afterAll(() => {
+    rmSync(bundleDir, { recursive: true, force: true });
+  });
+
+  test.each(NAMES)(
+    "Then the %s function's asset is one minified ESM file under 600 KiB with the shared banner and the `handler` export, no sourcemap and no node_modules",
+    (name) => {
+      const { files, text, dir } = code.get(name)!;
+      // SST's deploy build runs `npm install` for packages it left external: there are none, so its
+      // package.json lists no dependencies and nothing was installed.
+      expect(files).toEqual(["package-lock.json", "package.json", `packages/functions/src/${name}.mjs`]);
+      expect(JSON.parse(readFileSync(join(dir, "package.json"), "utf8"))).toEqual({ dependencies: {} });
+      expect(text.startsWith(`${LAMBDA_BANNER}\n`)).toBe(true);
+      expect(text).toMatch(/export\s*\{[^}]*\bhandler\b[^}]*\}/);
+      expect(text).not.toContain("sourceMappingURL");
+      // Minified: a few dozen very long lines (unminified, the evaluator is tens of thousands of lines).
+      expect(text.split("\n").length).toBeLessThan(200);
+      expect(Buffer.byteLength(text)).toBeLessThan(MAX_BYTES);
+    },
+  );
+
+  test("Then the evaluator was built with literalSchemaKeys: the EC2 and Config schemas of the calls it makes are in it, those of operations it never calls are not", () => {
+    const { text } = code.get("evaluate")!;
+    for (const used of ["DescribeVpcsRequest", "DescribeRouteTablesRequest", "DescribeFlowLogsRequest", "DescribeVpcEndpointsResult", "PutEvaluationsRequest", "GetComplianceDetailsByConfigRuleRequest"]) {
+      expect(text, used).toContain(`"${used}"`);
+    }
+    // Without the plugin every EC2 schema stays in (packages/functions/test/bundle-esbuild.test.ts shows it).
+    for (const unused of ["RunInstancesRequest", "TerminateInstancesRequest", "CreateVpcRequest", "PutConfigRuleRequest"]) {
+      expect(text, unused).not.toContain(unused);
+    }
+  });
+
+  test.each(NAMES)(
+    "Then the %s function was built with lambdaCredentials: the environment provider is in it, the default chain's SSO, SSO-OIDC, web-identity and INI providers are not",
+    (name) => {
+      const { text } = code.get(name)!;
+      expect(text).toContain("AWS_SECRET_ACCESS_KEY");
+      expect(text).toContain("AWS_SESSION_TOKEN");
+      for (const chain of ["SSOClient", "SSOOIDCClient", "GetRoleCredentials", "AssumeRoleWithWebIdentity", "AWS_WEB_IDENTITY_TOKEN_FILE", "sso_start_url", "credential_process"]) {
+        expect(text, chain).not.toContain(chain);
+      }
+    },
+  );
+
+  test.each(NAMES)(
+    "Then the %s function's asset holds the same code as `npm run bundle` writes: the same classes, and a size within 1%%",
+    (name) => {
+      const deployed = code.get(name)!.text;
+      const bundled = local.get(name)!;
+      const deployedClasses = keptClassNames(deployed);
+      expect(deployedClasses.size).toBeGreaterThan(100);
+      expect([...deployedClasses].sort()).toEqual([...keptClassNames(readFileSync(bundled.outfile, "utf8"))].sort());
+      const bytes = Buffer.byteLength(deployed);
+      expect(Math.abs(bytes - bundled.bytes) / bundled.bytes).toBeLessThan(0.01);
+      expect(bundled.bytes).toBeLessThan(MAX_BYTES);
+    },
+  );
 });
 
 describe("Given per-stage overrides", () => {
@@ -697,7 +810,7 @@ describe("npm run synth: the stand-alone template for StackSets", () => {
     for (const asset of manifest.assets) expect(asset.file).toBe(`assets/${asset.key}`);
   });
 
-  test("Then each function's zip holds its built handler: the evaluator's and the digest's", () => {
+  test("Then each function's zip holds its built handler, byte for byte what the SST deployment uploads: the evaluator's and the digest's", () => {
     const codeOf = (fn: Resource): Buffer => {
       const key = (fn.Properties.Code as { S3Key: { "Fn::Sub": string } }).S3Key["Fn::Sub"].replace("${AssetsKeyPrefix}", "");
       const asset = only(manifest.assets.filter((a) => a.key === key));
@@ -713,6 +826,9 @@ describe("npm run synth: the stand-alone template for StackSets", () => {
     expect(digest.Properties.Handler).toBe("packages/functions/src/digest.handler");
     expect(digestCode).toMatch(/export\s*\{[^}]*\bhandler\b/);
     expect(digestCode).toContain("SLACK_WEBHOOK_PARAMETER_NAME");
+    // The same build as `sst deploy`'s (byte for byte): one set of bundling settings for both ways to deploy.
+    expect(evaluatorCode).toBe(readFileSync(join(assetDirOf(defaults, evaluatorOf(defaults, "test")[1]), "packages/functions/src/evaluate.mjs"), "utf8"));
+    expect(digestCode).toBe(readFileSync(join(assetDirOf(defaults, digestFunctionOf(defaults)[1]), "packages/functions/src/digest.mjs"), "utf8"));
   });
 
   test("Then SlackWebhookParameterName defaults to the SST secret's path, accepts only fully qualified names, and is what the digest reads and may read", () => {

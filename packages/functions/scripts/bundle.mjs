@@ -21,16 +21,6 @@ export const FUNCTIONS_SRC = path.resolve(here, "../src");
 export const REPO_ROOT = path.resolve(here, "../../..");
 export const DEFAULT_OUTDIR = path.join(REPO_ROOT, "dist/lambda");
 
-/** ESM output still meets CommonJS dependencies that call `require`, `__filename` or `__dirname`. */
-const BANNER = [
-  'import { createRequire as __eaCreateRequire } from "node:module";',
-  'import { fileURLToPath as __eaFileURLToPath } from "node:url";',
-  'import { dirname as __eaDirname } from "node:path";',
-  "const require = __eaCreateRequire(import.meta.url);",
-  "const __filename = __eaFileURLToPath(import.meta.url);",
-  "const __dirname = __eaDirname(__filename);",
-].join("\n");
-
 /** The handler names: top-level `.ts` files of `src/` that are not tests or declarations. */
 export async function discoverHandlers(srcDir = FUNCTIONS_SRC) {
   const entries = await readdir(srcDir, { withFileTypes: true });
@@ -46,7 +36,6 @@ export function buildOptions(name, { srcDir = FUNCTIONS_SRC, outdir = DEFAULT_OU
     ...LAMBDA_ESBUILD_OPTIONS,
     entryPoints: [path.join(srcDir, `${name}.ts`)],
     outfile: path.join(outdir, name, "index.mjs"),
-    banner: { js: BANNER },
     metafile: true,
     logLevel: "warning",
     absWorkingDir: REPO_ROOT,

@@ -1,6 +1,15 @@
 import type { BuildOptions, Plugin } from "esbuild";
+import type { FunctionProps } from "sst/constructs";
 
 export declare const literalSchemaKeys: Plugin;
 export declare const lambdaCredentials: Plugin;
+export declare const LAMBDA_CREDENTIALS_NAMESPACE: "lambda-credentials";
 export declare function inlineSchemaKeys(text: string): string;
-export declare const LAMBDA_ESBUILD_OPTIONS: BuildOptions & { plugins: Plugin[] };
+export declare const LAMBDA_BANNER: string;
+export declare const LAMBDA_ESBUILD_OPTIONS: BuildOptions & { plugins: Plugin[]; banner: { js: string }; mainFields: string[] };
+
+/**
+ * The `nodejs` props of an SST `Function`; `esbuild` is typed with SST's own esbuild (0.18), which is
+ * the one that builds it.
+ */
+export declare function sstNodejsProps(): NonNullable<FunctionProps["nodejs"]>;

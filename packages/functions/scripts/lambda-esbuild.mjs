@@ -1,6 +1,7 @@
 /**
- * The esbuild settings every Lambda bundle is built with — by `npm run bundle` and by the SST stacks
- * (`nodejs.esbuild`), so the local bundle is the deployed one. Two plugins keep the bundles small:
+ * The esbuild settings every Lambda bundle is built with — by `npm run bundle` (esbuild from the root
+ * package) and by the SST stacks (`nodejs.esbuild`, built by SST's own esbuild), so the local bundle is the
+ * deployed one. Two plugins keep the bundles small:
  *
  * - `literalSchemaKeys`: the AWS SDK's generated schema modules (e.g. client-ec2's 1.3 MB
  *   `schemas_0.js`) key their objects with computed names (`{ [_xN]: … }` where `_xN` is a const
@@ -10,12 +11,12 @@
  * - `lambdaCredentials`: in Lambda the execution role's credentials always arrive in environment
  *   variables, so the SDK's default chain (which bundles STS, SSO and OIDC clients for profiles, SSO and
  *   web identity) is replaced by the environment provider alone. The CLI keeps the full chain.
+ *
+ * This module is imported by the stacks, which SST (and `npm run synth`) bundle into a file elsewhere, so
+ * nothing here may depend on where this file lives: the credentials replacement is a virtual module.
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-
-const here = path.dirname(fileURLToPath(import.meta.url));
 
 /** Rewrites `[_id]:` keys of SDK schema modules to the string literal `_id` stands for. */
 export const literalSchemaKeys = {
@@ -23,7 +24,7 @@ export const literalSchemaKeys = {
   setup(build) {
     build.onLoad({ filter: /[\\/]@aws-sdk[\\/]client-[^\\/]+[\\/]dist-es[\\/]schemas[\\/]schemas_\d+\.js$/ }, async (args) => {
       const text = await readFile(args.path, "utf8");
-      return { contents: inlineSchemaKeys(text), loader: "js" };
+      return { contents: inlineSchemaKeys(text), loader: "js", resolveDir: path.dirname(args.path) };
     });
   },
 };
@@ -37,15 +38,55 @@ export function inlineSchemaKeys(text) {
   return text.replace(/\[(_\w+)\]:/g, (all, id) => (strings.has(id) ? `[${strings.get(id)}]:` : all));
 }
 
-/** Resolves `@aws-sdk/credential-provider-node` to the environment-only provider. */
+/** The namespace of the virtual module that stands in for `@aws-sdk/credential-provider-node`. */
+export const LAMBDA_CREDENTIALS_NAMESPACE = "lambda-credentials";
+const RESOLVING = Symbol("lambda-credentials: resolving the real module");
+
+/**
+ * Resolves `@aws-sdk/credential-provider-node` to a module that re-exports the environment provider
+ * (`fromEnv`) as `defaultProvider` — the `@aws-sdk/credential-provider-env` that the replaced
+ * `credential-provider-node` itself depends on (resolved from its folder, so versions match).
+ */
 export const lambdaCredentials = {
   name: "lambda-credentials",
   setup(build) {
-    build.onResolve({ filter: /^@aws-sdk\/credential-provider-node$/ }, () => ({
-      path: path.join(here, "lambda-credentials.mjs"),
+    build.onResolve({ filter: /^@aws-sdk\/credential-provider-node$/ }, async (args) => {
+      if (args.pluginData === RESOLVING) return undefined;
+      const node = await build.resolve(args.path, {
+        kind: args.kind,
+        importer: args.importer,
+        resolveDir: args.resolveDir,
+        pluginData: RESOLVING,
+      });
+      if (node.errors.length > 0) return { errors: node.errors };
+      const env = await build.resolve("@aws-sdk/credential-provider-env", {
+        kind: "import-statement",
+        resolveDir: path.dirname(node.path),
+        pluginData: RESOLVING,
+      });
+      if (env.errors.length > 0) return { errors: env.errors };
+      return { path: env.path, namespace: LAMBDA_CREDENTIALS_NAMESPACE };
+    });
+    build.onLoad({ filter: /.*/, namespace: LAMBDA_CREDENTIALS_NAMESPACE }, (args) => ({
+      contents: `export { fromEnv as defaultProvider } from ${JSON.stringify(args.path)};\n`,
+      loader: "js",
+      resolveDir: path.dirname(args.path),
     }));
   },
 };
+
+/**
+ * ESM output still meets CommonJS dependencies that call `require`, `__filename` or `__dirname`. (SST's
+ * default banner defines `require` and `__dirname` only; this one replaces it.)
+ */
+export const LAMBDA_BANNER = [
+  'import { createRequire as __eaCreateRequire } from "node:module";',
+  'import { fileURLToPath as __eaFileURLToPath } from "node:url";',
+  'import { dirname as __eaDirname } from "node:path";',
+  "const require = __eaCreateRequire(import.meta.url);",
+  "const __filename = __eaFileURLToPath(import.meta.url);",
+  "const __dirname = __eaDirname(__filename);",
+].join("\n");
 
 /** esbuild options shared by every Lambda handler bundle (entry and output are added by the caller). */
 export const LAMBDA_ESBUILD_OPTIONS = {
@@ -61,5 +102,22 @@ export const LAMBDA_ESBUILD_OPTIONS = {
   mainFields: ["module", "main"],
   sourcemap: false,
   legalComments: "none",
+  banner: { js: LAMBDA_BANNER },
   plugins: [literalSchemaKeys, lambdaCredentials],
 };
+
+/**
+ * The `nodejs` props of an SST `Function` that build it like `npm run bundle`: minified ESM with
+ * {@link LAMBDA_ESBUILD_OPTIONS} as SST's `nodejs.esbuild` (SST spreads it over its own options). Left to
+ * SST: the entry point, output file, metafile and log level; and the sourcemap (none when deployed,
+ * `nodejs.sourcemap: false`; SST makes a linked one for `sst dev`).
+ */
+export function sstNodejsProps() {
+  const { sourcemap: _sourcemap, ...esbuild } = LAMBDA_ESBUILD_OPTIONS;
+  return {
+    format: "esm",
+    minify: true,
+    sourcemap: false,
+    esbuild: { ...esbuild, banner: { ...esbuild.banner }, mainFields: [...esbuild.mainFields], plugins: [...esbuild.plugins] },
+  };
+}
