@@ -1,0 +1,288 @@
+/**
+ * The shared Lambda esbuild settings (packages/functions/scripts/lambda-esbuild.mjs) on their own:
+ *
+ * - `inlineSchemaKeys` rewrites only `[_x]:` keys whose `_x` is a top-level `const _x = "…";`, and the
+ *   rewritten module evaluates to the same objects — on a small sample and on the real generated schema
+ *   modules of every AWS SDK client the handlers use (each bundled with and without the plugin, both
+ *   imported, every export compared);
+ * - `literalSchemaKeys` is what lets esbuild drop the schemas of operations a bundle never calls;
+ * - `lambdaCredentials` swaps the SDK's default credential chain for the environment provider, with the
+ *   project's esbuild and with SST's (0.18, which builds the deployed functions), also when the settings
+ *   module itself has been bundled somewhere else — as SST and `npm run synth` bundle the stacks that
+ *   import it.
+ */
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import * as esbuild from "esbuild";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import {
+  LAMBDA_CREDENTIALS_NAMESPACE,
+  LAMBDA_ESBUILD_OPTIONS,
+  inlineSchemaKeys,
+  lambdaCredentials,
+  literalSchemaKeys,
+  sstNodejsProps,
+} from "../scripts/lambda-esbuild.mjs";
+
+const FUNCTIONS_DIR = path.resolve(import.meta.dirname, "..");
+const REPO_ROOT = path.resolve(FUNCTIONS_DIR, "../..");
+/** The esbuild SST v2 builds functions with (its own pinned copy). */
+const sstEsbuild = createRequire(import.meta.url)(path.join(REPO_ROOT, "node_modules/sst/node_modules/esbuild")) as typeof esbuild;
+
+let workDir: string;
+let counter = 0;
+
+beforeAll(async () => {
+  workDir = await mkdtemp(path.join(tmpdir(), "endpoint-auditor-esbuild-"));
+});
+
+afterAll(async () => {
+  await rm(workDir, { recursive: true, force: true });
+});
+
+/** Writes `text` to a fresh file in the work directory and imports it. */
+async function importText(text: string, name = "module"): Promise<Record<string, unknown>> {
+  const file = path.join(workDir, `${name}-${++counter}.mjs`);
+  await writeFile(file, text);
+  return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+}
+
+/**
+ * Bundles `contents` (an entry module resolved from packages/functions, like a handler) and returns the
+ * output text and the metafile's input paths.
+ */
+async function bundle(
+  contents: string,
+  options: { plugins: esbuild.Plugin[]; minify?: boolean; builder?: typeof esbuild },
+): Promise<{ text: string; inputs: string[] }> {
+  const builder = options.builder ?? esbuild;
+  const result = await builder.build({
+    stdin: { contents, resolveDir: FUNCTIONS_DIR, loader: "js", sourcefile: "entry.mjs" },
+    bundle: true,
+    write: false,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    mainFields: ["module", "main"],
+    minify: options.minify ?? false,
+    metafile: true,
+    logLevel: "silent",
+    absWorkingDir: REPO_ROOT,
+    plugins: options.plugins,
+  });
+  return { text: result.outputFiles![0]!.text, inputs: Object.keys(result.metafile!.inputs).map((i) => i.replaceAll("\\", "/")) };
+}
+
+describe("inlineSchemaKeys", () => {
+  // The shape of the SDK's generated dist-es/schemas/schemas_0.js, with the cases the rewrite must leave alone.
+  const SAMPLE = [
+    'const _A = "Annotation";',
+    'const _e = "error";',
+    'const _c = "client";',
+    'const _hE = "httpError";',
+    'const _q = "say \\"hi\\"\\\\n";',
+    "const _n = 5;",
+    'var _v = "not a const";',
+    'const n0 = "com.amazonaws.sample";',
+    "export var ThingError$ = [-3, n0, _A,",
+    "    { [_e]: _c, [_hE]: 400 },",
+    "    [_A, _q],",
+    "    [0, 0]",
+    "];",
+    "export var Quoted$ = { [_q]: _A };",
+    "export var NumberKey$ = { [_n]: 1, [_v]: 2 };",
+    "export function inner() {",
+    '  const _i = "shadowing is not top-level";',
+    "  return { [_i]: 3 };",
+    "}",
+    "",
+  ].join("\n");
+
+  it("Given keys that name top-level string constants, Then each becomes the string literal, and nothing else changes", () => {
+    const out = inlineSchemaKeys(SAMPLE);
+    expect(out).toContain('    { ["error"]: _c, ["httpError"]: 400 },');
+    expect(out).toContain('export var Quoted$ = { ["say \\"hi\\"\\\\n"]: _A };');
+    // Values, array elements and the constants themselves are untouched.
+    expect(out).toContain("    [_A, _q],");
+    expect(out).toContain('const _e = "error";');
+  });
+
+  it("Given keys that are a number constant, a var, or a constant that is not at the top level, Then they are left as they are", () => {
+    const out = inlineSchemaKeys(SAMPLE);
+    expect(out).toContain("export var NumberKey$ = { [_n]: 1, [_v]: 2 };");
+    expect(out).toContain("  return { [_i]: 3 };");
+    // Exactly the three keys named by top-level string constants changed.
+    const changed = SAMPLE.split("\n").filter((line, i) => line !== out.split("\n")[i]);
+    expect(changed).toEqual(["    { [_e]: _c, [_hE]: 400 },", "export var Quoted$ = { [_q]: _A };"]);
+  });
+
+  it("Given the sample before and after the rewrite, Then both are valid modules whose exports are deep-equal", async () => {
+    const before = await importText(SAMPLE, "sample-before");
+    const after = await importText(inlineSchemaKeys(SAMPLE), "sample-after");
+    expect(Object.keys(after).sort()).toEqual(Object.keys(before).sort());
+    for (const name of ["ThingError$", "Quoted$", "NumberKey$"]) expect(after[name], name).toEqual(before[name]);
+    expect((after.inner as () => unknown)()).toEqual((before.inner as () => unknown)());
+    expect(after.ThingError$).toEqual([-3, "com.amazonaws.sample", "Annotation", { error: "client", httpError: 400 }, ["Annotation", 'say "hi"\\n'], [0, 0]]);
+  });
+
+  it("Given text without schema keys, Then it is returned unchanged", () => {
+    const text = 'const _a = "x";\nexport const list = [_a];\nexport const o = { a: _a };\n';
+    expect(inlineSchemaKeys(text)).toBe(text);
+  });
+});
+
+/**
+ * A value as plain data: functions that are lazy schema references (`() => Foo$`) are followed, classes
+ * become their name, values that are exports become `ref:<name>`, Maps their entries, cycles a marker.
+ */
+function plain(value: unknown, exportsByValue: Map<unknown, string>, self: unknown, stack: unknown[] = []): unknown {
+  if (value !== self && exportsByValue.has(value)) return `ref:${exportsByValue.get(value)}`;
+  if (typeof value === "function") {
+    const fn = value as (() => unknown) & { prototype?: unknown };
+    if (/^class\b/.test(Function.prototype.toString.call(fn)) || fn.length > 0) return `function:${fn.name}`;
+    return { lazy: plain(fn(), exportsByValue, undefined, stack) };
+  }
+  if (value === null || typeof value !== "object") return value;
+  if (stack.includes(value)) return "cycle";
+  const next = [...stack, value];
+  if (Array.isArray(value)) return value.map((v) => plain(v, exportsByValue, undefined, next));
+  if (value instanceof Map) return [...value.entries()].map(([k, v]) => [plain(k, exportsByValue, undefined, next), plain(v, exportsByValue, undefined, next)]);
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v, exportsByValue, undefined, next)]));
+}
+
+function plainExports(mod: Record<string, unknown>): Record<string, unknown> {
+  const byValue = new Map<unknown, string>();
+  for (const [name, value] of Object.entries(mod)) if (typeof value === "object" && value !== null && !byValue.has(value)) byValue.set(value, name);
+  return Object.fromEntries(Object.entries(mod).map(([name, value]) => [name, plain(value, byValue, value)]));
+}
+
+describe("literalSchemaKeys on the SDK clients the handlers use", () => {
+  // Resolved from packages/functions, as the handlers' imports are (client-iam has its own copy there).
+  const require = createRequire(path.join(FUNCTIONS_DIR, "package.json"));
+  const CLIENTS = ["client-ec2", "client-cloudwatch", "client-config-service", "client-dynamodb", "client-ssm", "client-iam"];
+
+  it.each(CLIENTS)(
+    "Given @aws-sdk/%s's generated schemas, When bundled with and without the plugin, Then the rewrite changed keys and both modules export the same schemas",
+    async (client) => {
+      const dir = path.join(path.dirname(require.resolve(`@aws-sdk/${client}/package.json`)), "dist-es/schemas");
+      const file = path.join(dir, "schemas_0.js");
+      const source = await readFile(file, "utf8");
+      const rewritten = inlineSchemaKeys(source);
+      const keys = (text: string) => (text.match(/\[_\w+\]:/g) ?? []).length;
+      expect(keys(source), "computed keys in the original").toBeGreaterThan(0);
+      expect(keys(rewritten), "computed keys left").toBe(0);
+
+      const entry = `export * from ${JSON.stringify(file)};`;
+      const without = await bundle(entry, { plugins: [] });
+      const withPlugin = await bundle(entry, { plugins: [literalSchemaKeys] });
+      expect(withPlugin.text).not.toBe(without.text);
+      const before = plainExports(await importText(without.text, `${client}-without`));
+      const after = plainExports(await importText(withPlugin.text, `${client}-with`));
+      expect(Object.keys(before).length).toBeGreaterThan(10);
+      expect(Object.keys(after).sort()).toEqual(Object.keys(before).sort());
+      expect(after).toEqual(before);
+    },
+  );
+
+  it("Given a handler that sends only DescribeVpcs, When bundled with the plugin, Then the schemas of EC2 operations it never calls are gone (without the plugin they all stay)", async () => {
+    const entry = [
+      'import { EC2Client, DescribeVpcsCommand } from "@aws-sdk/client-ec2";',
+      "export const handler = () => new EC2Client({}).send(new DescribeVpcsCommand({}));",
+    ].join("\n");
+    const without = await bundle(entry, { plugins: [], minify: true });
+    const withPlugin = await bundle(entry, { plugins: [literalSchemaKeys], minify: true });
+    for (const text of [without.text, withPlugin.text]) {
+      expect(text).toContain('"DescribeVpcsRequest"');
+      expect(text).toContain('"DescribeVpcsResult"');
+    }
+    for (const unused of ["RunInstancesRequest", "TerminateInstancesRequest", "CreateVpcRequest"]) {
+      expect(without.text, unused).toContain(unused);
+      expect(withPlugin.text, unused).not.toContain(unused);
+    }
+    expect(Buffer.byteLength(without.text) - Buffer.byteLength(withPlugin.text)).toBeGreaterThan(400 * 1024);
+  });
+});
+
+describe("lambdaCredentials", () => {
+  const ENTRY = 'export { defaultProvider } from "@aws-sdk/credential-provider-node";';
+  type Provider = (init?: object) => () => Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken?: string }>;
+
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
+  function expectEnvironmentOnly(inputs: string[]): void {
+    expect(inputs.some((i) => i.includes("node_modules/@aws-sdk/credential-provider-env/"))).toBe(true);
+    expect(inputs.some((i) => i.startsWith(`${LAMBDA_CREDENTIALS_NAMESPACE}:`))).toBe(true);
+    for (const chain of ["credential-provider-node/", "credential-provider-ini/", "credential-provider-sso/", "credential-provider-web-identity/", "client-sso/", "nested-clients/"]) {
+      expect(inputs.filter((i) => i.includes(chain)), chain).toEqual([]);
+    }
+  }
+
+  async function expectProvidesFromEnvironment(text: string): Promise<void> {
+    const { defaultProvider } = (await importText(text, "credentials")) as { defaultProvider: Provider };
+    vi.stubEnv("AWS_ACCESS_KEY_ID", "ASIAEXAMPLEEXAMPLE01");
+    vi.stubEnv("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
+    vi.stubEnv("AWS_SESSION_TOKEN", "session-token-from-the-lambda-role");
+    await expect(defaultProvider()()).resolves.toMatchObject({
+      accessKeyId: "ASIAEXAMPLEEXAMPLE01",
+      secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+      sessionToken: "session-token-from-the-lambda-role",
+    });
+    vi.stubEnv("AWS_ACCESS_KEY_ID", "");
+    vi.stubEnv("AWS_SECRET_ACCESS_KEY", "");
+    await expect(defaultProvider()()).rejects.toMatchObject({ name: "CredentialsProviderError" });
+  }
+
+  it.each([
+    ["the project's esbuild", esbuild],
+    ["SST's esbuild (0.18)", sstEsbuild],
+  ] as const)(
+    "Given %s, When the SDK's default provider is bundled with the plugin, Then the bundle holds the environment provider only and reads the Lambda role's variables",
+    async (_label, builder) => {
+      const out = await bundle(ENTRY, { plugins: [lambdaCredentials], builder });
+      expectEnvironmentOnly(out.inputs);
+      await expectProvidesFromEnvironment(out.text);
+    },
+  );
+
+  it("Given the settings module bundled into another folder (as SST bundles the stacks that import it), When its plugins build, Then the credentials swap still resolves", async () => {
+    const moved = path.join(workDir, "elsewhere", "stacks.bundle.mjs");
+    await esbuild.build({
+      entryPoints: [path.join(FUNCTIONS_DIR, "scripts/lambda-esbuild.mjs")],
+      outfile: moved,
+      bundle: true,
+      format: "esm",
+      platform: "node",
+      logLevel: "silent",
+    });
+    const relocated = (await import(pathToFileURL(moved).href)) as { LAMBDA_ESBUILD_OPTIONS: typeof LAMBDA_ESBUILD_OPTIONS };
+    const out = await bundle(ENTRY, { plugins: relocated.LAMBDA_ESBUILD_OPTIONS.plugins, builder: sstEsbuild });
+    expectEnvironmentOnly(out.inputs);
+    await expectProvidesFromEnvironment(out.text);
+  });
+});
+
+describe("sstNodejsProps", () => {
+  it("Given the SST props, Then they are minified ESM without a sourcemap and pass the shared options and both plugins to SST's esbuild, leaving the sourcemap and externals to SST", () => {
+    const props = sstNodejsProps();
+    expect(props).toMatchObject({ format: "esm", minify: true, sourcemap: false });
+    const { sourcemap: _sourcemap, ...shared } = LAMBDA_ESBUILD_OPTIONS;
+    expect(props.esbuild).toEqual(shared);
+    expect(props.esbuild).not.toHaveProperty("sourcemap");
+    expect(props.esbuild).not.toHaveProperty("external");
+    expect(props.esbuild?.plugins?.map((p) => p.name)).toEqual([literalSchemaKeys.name, lambdaCredentials.name]);
+  });
+
+  it("Given the props of one function changed, Then the shared options and the next function's props are not", () => {
+    const first = sstNodejsProps();
+    first.esbuild!.plugins!.pop();
+    first.esbuild!.mainFields!.push("browser");
+    expect(LAMBDA_ESBUILD_OPTIONS.plugins).toHaveLength(2);
+    expect(LAMBDA_ESBUILD_OPTIONS.mainFields).toEqual(["module", "main"]);
+    expect(sstNodejsProps().esbuild?.plugins).toHaveLength(2);
+  });
+});
