@@ -1,0 +1,538 @@
+/**
+ * The deployed artifacts, end to end. Each Lambda bundle is loaded by a plain `node` child process — so it
+ * runs its own bundled AWS SDK, built with the esbuild plugins (schema keys rewritten, env-only
+ * credentials) — and invoked the way Lambda invokes it, with the environment the stack gives it, against
+ * local stand-ins that speak the real wire protocols:
+ *
+ * - fake-aws (test/support/fake-aws): EC2 (query/XML, real pagination), CloudWatch (JSON), AWS Config
+ *   (JSON 1.1) and SigV4 checks — through `AWS_ENDPOINT_URL`;
+ * - dynalite (DynamoDB's wire protocol) for the findings history and the digest's idempotency records —
+ *   `AWS_ENDPOINT_URL_DYNAMODB`;
+ * - a small server for SSM `GetParameter` (JSON 1.1) and IAM `ListAccountAliases` (query/XML), with the
+ *   documented response shapes — `AWS_ENDPOINT_URL_SSM` / `AWS_ENDPOINT_URL_IAM`;
+ * - a Slack incoming-webhook stand-in on 127.0.0.1.
+ *
+ * Two builds run the same scenario, each in a region of its own: `npm run bundle`'s (the project's
+ * esbuild, `bundleHandlers`) and the one `sst deploy` uploads (the auditor stack synthesized by SST, whose
+ * own esbuild 0.18 builds the functions; its template also provides each function's environment and
+ * handler path). The evaluator is invoked with the documented `ScheduledNotification` event once per rule
+ * (`ruleParameters` `{"ruleId": …}`), and what the fake Config service recorded must equal what core's
+ * `evaluateRawRegions` computes for the same inventory, plus the stale clean-up of previous results that
+ * are gone (listed over two pages, written in two batches). The digest then reads the history the
+ * evaluator wrote and must send exactly the message core renders from it, once per week.
+ *
+ * The only thing replaced in the child process is the clock: it stands still at the event's time (as
+ * `vi.setSystemTime` does in the in-process tests), so the metric window the rule asks CloudWatch for is
+ * the synthetic inventory's.
+ */
+import { execFile } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Stack } from "aws-cdk-lib";
+import { Template } from "aws-cdk-lib/assertions";
+import { App } from "sst/constructs";
+import { initProject } from "sst/project.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { RULES } from "@endpoint-auditor/core";
+import { prepareRules } from "../../packages/core/src/engine";
+import type { Evaluation } from "../../packages/core/src/evaluation";
+import { scheduledEventFor } from "../../packages/core/src/config/fixtures/index";
+import { NO_LONGER_EXISTS_ANNOTATION } from "../../packages/core/src/config/stale";
+import { buildDigest, renderSlackMessage, weekWindow, type SlackMessage } from "../../packages/core/src/digest/index";
+import { loadDigestState } from "../../packages/core/src/history/index";
+import { createHistoryTable, createIdempotencyTable, startDynalite, type LocalDynamo } from "../../packages/core/src/history/testing/dynalite";
+import type { RawRegion } from "../../packages/core/src/inventory/raw";
+import { evaluateRawRegions } from "../../packages/core/src/scan";
+import { syntheticRegion } from "../../packages/core/src/testing/synthetic";
+import { bundleHandlers } from "../../packages/functions/scripts/bundle.mjs";
+import { AUDITOR_STACK_ID, createAuditorStack } from "../../stacks/AuditorStack";
+import { settingsFor } from "../../stacks/settings";
+import { FAKE_CREDENTIALS, startFakeAws, type FakeAws, type StoredEvaluation } from "../support/fake-aws";
+
+const ACCOUNT = "123456789012";
+const STAGE = "e2e";
+/** The Config notification's time; a Monday. */
+const NOW = new Date("2026-03-02T06:00:00.000Z");
+/** The digest's EventBridge schedule fires the same Monday at 09:00 UTC. */
+const DIGEST_TIME = "2026-03-02T09:00:00Z";
+const ACCOUNT_ALIAS = "payments-e2e";
+const SESSION_TOKEN = "IQoJb3JpZ2luX2VjEXAMPLE-lambda-role-session-token";
+const RULE_IDS = RULES.map((r) => r.metadata.id);
+const FLOW_LOGS_RULE = "vpc-flow-logs-enabled";
+/** Previous results of VPCs that are gone: more than one page of GetComplianceDetailsByConfigRule, two PutEvaluations batches. */
+const GONE_VPCS = Array.from({ length: 130 }, (_, i) => `vpc-0e2e${String(i).padStart(13, "0")}`);
+
+interface Lambda {
+  /** The bundle file Lambda imports. */
+  file: string;
+  exportName: string;
+}
+interface Build {
+  label: string;
+  region: string;
+  raw: RawRegion;
+  evaluate: Lambda;
+  digest: Lambda;
+}
+interface Invocation {
+  ok: boolean;
+  value?: Record<string, unknown>;
+  error?: { name?: string; message: string };
+}
+interface ChildRun {
+  exports: string[];
+  results: Invocation[];
+  stdout: string;
+  stderr: string;
+}
+
+function region(name: string, seed: number): RawRegion {
+  return syntheticRegion({
+    seed,
+    region: name,
+    accountId: ACCOUNT,
+    now: NOW,
+    vpcs: 12,
+    interfaceEndpoints: 60,
+    s3DynamoInterfaceRatio: 0.2,
+    flowLogRatio: 0.6,
+    peeringRatio: 0.2,
+    transitGatewayRatio: 0.2,
+    vpnRatio: 0.2,
+  });
+}
+
+const BUILDS: Build[] = [
+  { label: "npm run bundle (the project's esbuild)", region: "eu-west-1", raw: region("eu-west-1", 4101), evaluate: { file: "", exportName: "" }, digest: { file: "", exportName: "" } },
+  { label: "the sst deploy build (SST's esbuild 0.18)", region: "us-east-2", raw: region("us-east-2", 4102), evaluate: { file: "", exportName: "" }, digest: { file: "", exportName: "" } },
+];
+const expected = evaluateRawRegions(ACCOUNT, BUILDS.map((b) => b.raw), prepareRules(), NOW);
+
+let workDir: string;
+let driver: string;
+let fake: FakeAws;
+let dynamo: LocalDynamo;
+let aws: Server;
+let slack: Server;
+let awsEndpoint = "";
+let slackUrl = "";
+const awsRequests: { target?: string; body: string }[] = [];
+const slackBodies: string[] = [];
+/** Each function's environment as the synthesized stack sets it (table names resolved to local tables). */
+let stackEnv: { evaluate: Record<string, string>; digest: Record<string, string> };
+let evaluatorMemory = "";
+let digestParameterName = "";
+
+/**
+ * Runs inside the child: freezes the clock, imports the bundle as Lambda's Node.js runtime imports an
+ * `.mjs` handler, invokes the export once per event with a Lambda context, writes the outcomes to a file
+ * and exits (keep-alive sockets would otherwise hold the process open, where Lambda would freeze it).
+ */
+const DRIVER = `import { readFileSync, writeFileSync } from "node:fs";
+import { pathToFileURL } from "node:url";
+const [inputFile, outputFile] = process.argv.slice(2);
+const input = JSON.parse(readFileSync(inputFile, "utf8"));
+const RealDate = Date;
+const frozen = RealDate.parse(input.now);
+globalThis.Date = new Proxy(RealDate, {
+  construct: (target, args, newTarget) => Reflect.construct(target, args.length > 0 ? args : [frozen], newTarget),
+  apply: () => new RealDate(frozen).toString(),
+  get: (target, key, receiver) => (key === "now" ? () => frozen : Reflect.get(target, key, receiver)),
+});
+const mod = await import(pathToFileURL(input.file).href);
+const context = {
+  ...input.context,
+  getRemainingTimeInMillis: () => input.timeoutMs,
+  done: () => undefined,
+  fail: () => undefined,
+  succeed: () => undefined,
+};
+const results = [];
+for (const event of input.events) {
+  try {
+    results.push({ ok: true, value: await mod[input.exportName](event, context) });
+  } catch (error) {
+    results.push({ ok: false, error: { name: error?.name, message: String(error?.message ?? error) } });
+  }
+}
+writeFileSync(outputFile, JSON.stringify({ exports: Object.keys(mod), results }));
+process.exit(0);
+`;
+
+function listen(server: Server): Promise<string> {
+  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)));
+}
+
+function closeServer(server: Server | undefined): Promise<void> {
+  if (!server) return Promise.resolve();
+  server.closeAllConnections();
+  return new Promise((resolve) => server.close(() => resolve()));
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve) => {
+    let body = "";
+    req.on("data", (c: Buffer) => (body += c.toString("utf8")));
+    req.on("end", () => resolve(body));
+  });
+}
+
+/** SSM GetParameter and IAM ListAccountAliases, as the services answer (response shapes from their API references). */
+async function answerAws(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const body = await readBody(req);
+  const target = req.headers["x-amz-target"] as string | undefined;
+  awsRequests.push({ ...(target ? { target } : {}), body });
+  if (target === "AmazonSSM.GetParameter") {
+    const input = JSON.parse(body) as { Name: string; WithDecryption?: boolean };
+    if (input.Name !== digestParameterName) {
+      res.writeHead(400, { "content-type": "application/x-amz-json-1.1" }).end(JSON.stringify({ __type: "ParameterNotFound", message: "" }));
+      return;
+    }
+    res.writeHead(200, { "content-type": "application/x-amz-json-1.1", "x-amzn-requestid": "7c1e9a52-ssm-e2e" });
+    res.end(
+      JSON.stringify({
+        Parameter: {
+          ARN: `arn:aws:ssm:us-east-1:${ACCOUNT}:parameter${input.Name}`,
+          DataType: "text",
+          LastModifiedDate: 1767225600.0,
+          Name: input.Name,
+          Type: "SecureString",
+          Value: input.WithDecryption ? slackUrl : "AQICAHh-ciphertext-base64==",
+          Version: 1,
+        },
+      }),
+    );
+    return;
+  }
+  if (body.includes("Action=ListAccountAliases")) {
+    res.writeHead(200, { "content-type": "text/xml", "x-amzn-requestid": "c5a076e9-f1b0-11df-8fbe-45274EXAMPLE" });
+    res.end(`<ListAccountAliasesResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/">
+  <ListAccountAliasesResult>
+    <IsTruncated>false</IsTruncated>
+    <AccountAliases>
+      <member>${ACCOUNT_ALIAS}</member>
+    </AccountAliases>
+  </ListAccountAliasesResult>
+  <ResponseMetadata>
+    <RequestId>c5a076e9-f1b0-11df-8fbe-45274EXAMPLE</RequestId>
+  </ResponseMetadata>
+</ListAccountAliasesResponse>`);
+    return;
+  }
+  res.writeHead(400, { "content-type": "application/x-amz-json-1.1" }).end(JSON.stringify({ __type: "UnknownOperationException" }));
+}
+
+type CfnValue = string | { Ref: string };
+type CfnFunction = { Properties: { Handler: string; MemorySize?: number; FunctionName?: string; Code: { S3Key: string }; Environment: { Variables: Record<string, CfnValue> } } };
+
+/** A function's environment from the template; `Ref`s (table names) become the logical id, used as the local table's name. */
+function environmentOf(fn: CfnFunction): Record<string, string> {
+  return Object.fromEntries(Object.entries(fn.Properties.Environment.Variables).map(([k, v]) => [k, typeof v === "string" ? v : v.Ref]));
+}
+
+/** The file and export a function's `Handler` (`dir/file.export`) names inside its staged code. */
+function lambdaOf(assembly: string, fn: CfnFunction): Lambda {
+  const handler = fn.Properties.Handler;
+  const dot = handler.lastIndexOf(".");
+  const dir = join(assembly, `asset.${fn.Properties.Code.S3Key.replace(/\.zip$/, "")}`);
+  const file = [".mjs", ".js", ".cjs"].map((ext) => join(dir, `${handler.slice(0, dot)}${ext}`)).find((f) => existsSync(f));
+  if (!file) throw new Error(`no file for handler ${handler} in ${dir}`);
+  return { file, exportName: handler.slice(dot + 1) };
+}
+
+/** Synthesizes the auditor stack (SST, offline) in a project root of its own and returns its template and cloud assembly. */
+async function synthesizeStack(): Promise<{ template: Template; assembly: string }> {
+  const root = join(workDir, "sst-root");
+  mkdirSync(root, { recursive: true });
+  writeFileSync(join(root, "package.json"), '{ "name": "deployed-bundle-e2e", "private": true, "type": "module" }\n');
+  writeFileSync(join(root, "sst.config.mjs"), 'export default { config() { return { name: "endpoint-auditor", region: "us-east-1" }; }, stacks() {} };\n');
+  // SST runs `npm install` (of nothing) in each function's build directory: keep it off the network.
+  process.env.npm_config_offline = "true";
+  process.env.npm_config_audit = "false";
+  await initProject({ stage: STAGE, root });
+  const app = new App({ mode: "deploy", stage: STAGE, name: "endpoint-auditor", region: "us-east-1" });
+  app.stack(createAuditorStack({ settings: settingsFor(STAGE) }), { id: AUDITOR_STACK_ID });
+  await app.finish();
+  const stack = app.node.children.find((c): c is Stack => c instanceof Stack);
+  if (!stack) throw new Error("no stack synthesized");
+  return { template: Template.fromStack(stack), assembly: app.outdir };
+}
+
+function lambdaContext(build: Build, functionName: string, memory: string): Record<string, unknown> {
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName,
+    functionVersion: "$LATEST",
+    invokedFunctionArn: `arn:aws:lambda:${build.region}:${ACCOUNT}:function:${functionName}`,
+    memoryLimitInMB: memory,
+    awsRequestId: "9f3c2b1a-5d4e-4f60-8a7b-0c1d2e3f4a5b",
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: "2026/03/02/[$LATEST]0123456789abcdef0123456789abcdef",
+  };
+}
+
+/** What Lambda's runtime puts in the environment, plus the function's own variables and the local endpoints. */
+function lambdaEnv(build: Build, functionName: string, memory: string, own: Record<string, string>): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? "/usr/bin:/bin",
+    TZ: ":UTC",
+    LANG: "en_US.UTF-8",
+    HOME: workDir,
+    AWS_REGION: build.region,
+    AWS_DEFAULT_REGION: build.region,
+    AWS_EXECUTION_ENV: "AWS_Lambda_nodejs22.x",
+    AWS_LAMBDA_FUNCTION_NAME: functionName,
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: memory,
+    AWS_LAMBDA_FUNCTION_VERSION: "$LATEST",
+    AWS_LAMBDA_INITIALIZATION_TYPE: "on-demand",
+    AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${functionName}`,
+    AWS_LAMBDA_LOG_STREAM_NAME: "2026/03/02/[$LATEST]0123456789abcdef0123456789abcdef",
+    // The execution role's temporary credentials, as Lambda provides them.
+    AWS_ACCESS_KEY_ID: FAKE_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: FAKE_CREDENTIALS.secretAccessKey,
+    AWS_SESSION_TOKEN: SESSION_TOKEN,
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+    ...own,
+    AWS_ENDPOINT_URL: fake.url,
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    AWS_ENDPOINT_URL_SSM: awsEndpoint,
+    AWS_ENDPOINT_URL_IAM: awsEndpoint,
+  };
+}
+
+let runs = 0;
+
+/** Runs `lambda` in a fresh `node` process (a cold start) and invokes it once per event, in order. */
+function invoke(lambda: Lambda, env: Record<string, string>, context: Record<string, unknown>, events: unknown[], now: string): Promise<ChildRun> {
+  const id = ++runs;
+  const inputFile = join(workDir, `input-${id}.json`);
+  const outputFile = join(workDir, `output-${id}.json`);
+  writeFileSync(inputFile, JSON.stringify({ file: lambda.file, exportName: lambda.exportName, events, context, now, timeoutMs: 600_000 }));
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [driver, inputFile, outputFile], { env, cwd: workDir, timeout: 90_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (error) return reject(new Error(`the bundle's process failed: ${error.message}\n${stderr}`));
+      const out = JSON.parse(readFileSync(outputFile, "utf8")) as { exports: string[]; results: Invocation[] };
+      resolve({ ...out, stdout, stderr });
+    });
+  });
+}
+
+function configRuleName(ruleId: string): string {
+  return `endpoint-auditor-${STAGE}-${ruleId}`;
+}
+
+/** The ResultToken of each invocation's event, by region and rule. */
+const resultTokens = new Map<string, string>();
+
+function scheduledEvent(build: Build, ruleId: string): unknown {
+  const resultToken = fake.config.resultTokenFor(configRuleName(ruleId), build.region);
+  resultTokens.set(`${build.region}/${ruleId}`, resultToken);
+  return scheduledEventFor({ ruleId }, NOW.toISOString(), {
+    configRuleName: configRuleName(ruleId),
+    configRuleArn: `arn:aws:config:${build.region}:${ACCOUNT}:config-rule/config-rule-${ruleId.slice(0, 6)}`,
+    accountId: ACCOUNT,
+    resultToken,
+  });
+}
+
+function rows(list: readonly StoredEvaluation[]): string[][] {
+  return list.map((w) => [w.resourceType, w.resourceId, w.complianceType, w.annotation ?? ""]);
+}
+
+function expectedOf(build: Build, ruleId?: string): Evaluation[] {
+  return expected.evaluations.filter((e) => e.region === build.region && (ruleId === undefined || e.ruleId === ruleId));
+}
+
+beforeAll(async () => {
+  workDir = mkdtempSync(join(tmpdir(), "endpoint-auditor-e2e-"));
+  driver = join(workDir, "lambda-driver.mjs");
+  writeFileSync(driver, DRIVER);
+
+  // The code sst deploy uploads, and the function environments of the stack.
+  const { template, assembly } = await synthesizeStack();
+  const functions = Object.values(template.findResources("AWS::Lambda::Function")) as CfnFunction[];
+  const evaluatorFn = functions.find((f) => f.Properties.FunctionName === `endpoint-auditor-${STAGE}-evaluator`);
+  const digestFn = functions.find((f) => f.Properties.Environment.Variables.SLACK_WEBHOOK_PARAMETER_NAME !== undefined);
+  if (!evaluatorFn || !digestFn) throw new Error("the stack has no evaluator or digest function");
+  stackEnv = { evaluate: environmentOf(evaluatorFn), digest: environmentOf(digestFn) };
+  evaluatorMemory = String(evaluatorFn.Properties.MemorySize);
+  digestParameterName = stackEnv.digest.SLACK_WEBHOOK_PARAMETER_NAME!;
+  BUILDS[1]!.evaluate = lambdaOf(assembly, evaluatorFn);
+  BUILDS[1]!.digest = lambdaOf(assembly, digestFn);
+
+  // npm run bundle's build.
+  const bundles = await bundleHandlers({ names: ["evaluate", "digest"], outdir: join(workDir, "lambda") });
+  for (const b of bundles) BUILDS[0]![b.name as "evaluate" | "digest"] = { file: b.outfile, exportName: "handler" };
+
+  fake = await startFakeAws({ seed: 17, data: { accountId: ACCOUNT, regions: BUILDS.map((b) => b.raw) } });
+  for (const build of BUILDS) {
+    const vpcs = new Set((build.raw.vpcs ?? []).map((v) => v.VpcId));
+    expect(GONE_VPCS.some((id) => vpcs.has(id))).toBe(false);
+    fake.config.seedResults(
+      configRuleName(FLOW_LOGS_RULE),
+      GONE_VPCS.map((resourceId) => ({ resourceType: "AWS::EC2::VPC", resourceId, complianceType: "NON_COMPLIANT" as const, annotation: "No flow log.", orderingTimestamp: new Date("2026-03-01T06:00:00Z") })),
+      build.region,
+    );
+  }
+  dynamo = await startDynalite();
+  await createHistoryTable(dynamo.client, stackEnv.evaluate.HISTORY_TABLE_NAME!);
+  await createIdempotencyTable(dynamo.client, stackEnv.digest.IDEMPOTENCY_TABLE_NAME!);
+  aws = createServer((req, res) => void answerAws(req, res));
+  awsEndpoint = await listen(aws);
+  slack = createServer((req, res) => {
+    void readBody(req).then((body) => {
+      slackBodies.push(body);
+      res.writeHead(200, { "content-type": "text/plain" }).end("ok");
+    });
+  });
+  slackUrl = `${await listen(slack)}/services/T0A1B2C3D/B4E5F6G7H/e2eWebhookToken0123456789`;
+});
+
+afterAll(async () => {
+  await fake?.close();
+  await dynamo?.close();
+  await closeServer(aws);
+  await closeServer(slack);
+  rmSync(workDir, { recursive: true, force: true });
+});
+
+describe.each(BUILDS)("Given the deployed bundles of $label, run by node as Lambda runs them", (build) => {
+  let evaluatorRun: ChildRun;
+
+  beforeAll(async () => {
+    const functionName = `endpoint-auditor-${STAGE}-evaluator`;
+    evaluatorRun = await invoke(
+      build.evaluate,
+      lambdaEnv(build, functionName, evaluatorMemory, stackEnv.evaluate),
+      lambdaContext(build, functionName, evaluatorMemory),
+      RULE_IDS.map((ruleId) => scheduledEvent(build, ruleId)),
+      NOW.toISOString(),
+    );
+  });
+
+  it("Then the evaluator bundle exports `handler`, and each of the four ScheduledNotification invocations succeeds", () => {
+    expect(evaluatorRun.exports).toContain(build.evaluate.exportName);
+    expect(evaluatorRun.results.map((r) => r.error ?? "ok")).toEqual(RULE_IDS.map(() => "ok"));
+  });
+
+  it.each(RULE_IDS)("Then for %s the fake AWS Config recorded exactly core's evaluations of the same inventory, at the notification time", (ruleId) => {
+    const written = fake.config.writes({ ruleName: configRuleName(ruleId), region: build.region });
+    const want = expectedOf(build, ruleId);
+    expect(want.length).toBeGreaterThan(0);
+    const fresh = written.slice(0, want.length);
+    expect(rows(fresh)).toEqual(want.map((e) => [e.resourceType, e.resourceId, e.compliance, e.annotation]));
+    for (const w of written) expect(w.orderingTimestamp.toISOString()).toBe(NOW.toISOString());
+    const result = evaluatorRun.results[RULE_IDS.indexOf(ruleId)]!.value!;
+    expect(result).toMatchObject({ ruleId, configRuleName: configRuleName(ruleId), accountId: ACCOUNT, region: build.region, evaluated: want.length, written: written.length });
+    // Only the flow-logs rule had previous results of resources that are gone.
+    expect(written.length - want.length).toBe(ruleId === FLOW_LOGS_RULE ? GONE_VPCS.length : 0);
+  });
+
+  it("Then every seeded result of a VPC that is gone was listed (two pages) and marked NOT_APPLICABLE, in batches of at most 100", () => {
+    const ruleName = configRuleName(FLOW_LOGS_RULE);
+    const fresh = expectedOf(build, FLOW_LOGS_RULE).length;
+    const stale = fake.config.writes({ ruleName, region: build.region }).slice(fresh);
+    expect(rows(stale).sort()).toEqual(GONE_VPCS.map((id) => ["AWS::EC2::VPC", id, "NOT_APPLICABLE", NO_LONGER_EXISTS_ANNOTATION]).sort());
+    const result = evaluatorRun.results[RULE_IDS.indexOf(FLOW_LOGS_RULE)]!.value!;
+    expect(result).toMatchObject({ stale: GONE_VPCS.length, staleListPages: 2 });
+    const listed = fake.calls.of("Config:GetComplianceDetailsByConfigRule").filter((c) => c.region === build.region && c.params.ConfigRuleName === ruleName);
+    expect(listed.map((c) => c.params.Limit)).toEqual([100, 100]);
+    const token = resultTokens.get(`${build.region}/${FLOW_LOGS_RULE}`);
+    const puts = fake.calls.of("Config:PutEvaluations").filter((c) => c.params.ResultToken === token);
+    const sizes = puts.map((c) => (c.params.Evaluations as unknown[]).length);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(fresh + GONE_VPCS.length);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(100);
+    expect(puts).toHaveLength(result.putEvaluationsCalls as number);
+  });
+
+  it("Then the inventory came from EC2 Describe calls and CloudWatch GetMetricData, every request signed with the environment's credentials (SigV4 checked by the fake)", () => {
+    const calls = fake.calls.log.filter((c) => c.region === build.region);
+    const keys = new Set(calls.map((c) => c.key));
+    for (const key of ["EC2:DescribeVpcs", "EC2:DescribeSubnets", "EC2:DescribeRouteTables", "EC2:DescribeVpcEndpoints", "EC2:DescribeFlowLogs", "CloudWatch:GetMetricData", "Config:GetComplianceDetailsByConfigRule"]) {
+      expect(keys.has(key), key).toBe(true);
+    }
+    expect(calls.every((c) => c.outcome === "ok"), JSON.stringify(calls.filter((c) => c.outcome !== "ok").slice(0, 3))).toBe(true);
+  });
+
+  it("Then the evaluator logged structured JSON lines through Powertools, with no error", () => {
+    const lines = evaluatorRun.stdout.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.filter((l) => l.level === "ERROR")).toEqual([]);
+    expect(lines.some((l) => l.service === "endpoint-auditor" && l.function_name === `endpoint-auditor-${STAGE}-evaluator`)).toBe(true);
+    expect(evaluatorRun.stderr).not.toMatch(/Error|Warning/);
+  });
+
+  it("Then the findings history the evaluator wrote to DynamoDB holds exactly core's NON_COMPLIANT findings as open", async () => {
+    const state = await loadDigestState(dynamo.doc, stackEnv.evaluate.HISTORY_TABLE_NAME!, {
+      accountId: ACCOUNT,
+      region: build.region,
+      ...weekWindow(new Date(DIGEST_TIME)),
+    });
+    const open = state.open.map((r) => [r.ruleId, r.resourceType, r.resourceId, r.annotation, r.monthlySavingsUsd ?? null]).sort();
+    const want = expectedOf(build)
+      .filter((e) => e.compliance === "NON_COMPLIANT")
+      .map((e) => [e.ruleId, e.resourceType, e.resourceId, e.annotation, e.monthlySavingsUsd ?? null])
+      .sort();
+    expect(want.length).toBeGreaterThan(0);
+    expect(open).toEqual(want);
+  });
+
+  describe("When the weekly digest bundle runs twice for the same EventBridge event", () => {
+    let digestRun: ChildRun;
+    let sentBefore: number;
+
+    beforeAll(async () => {
+      sentBefore = slackBodies.length;
+      const functionName = `endpoint-auditor-${STAGE}-digest`;
+      const event = {
+        version: "0",
+        id: "53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa",
+        "detail-type": "Scheduled Event",
+        source: "aws.events",
+        account: ACCOUNT,
+        time: DIGEST_TIME,
+        region: build.region,
+        resources: [`arn:aws:events:${build.region}:${ACCOUNT}:rule/endpoint-auditor-${STAGE}-digest`],
+        detail: {},
+      };
+      digestRun = await invoke(build.digest, lambdaEnv(build, functionName, "256", stackEnv.digest), lambdaContext(build, functionName, "256"), [event, event], DIGEST_TIME);
+    });
+
+    it("Then the first sends one message — exactly the one core renders from that history — and the retry is suppressed by the idempotency record", async () => {
+      expect(digestRun.exports).toContain(build.digest.exportName);
+      expect(digestRun.results.map((r) => r.error ?? "ok")).toEqual(["ok", "ok"]);
+      const nonCompliant = expectedOf(build).filter((e) => e.compliance === "NON_COMPLIANT").length;
+      expect(digestRun.results[0]!.value).toMatchObject({ status: "sent", accountId: ACCOUNT, region: build.region, openFindings: nonCompliant, newThisWeek: nonCompliant });
+      expect(digestRun.results[1]!.value).toMatchObject({ status: "sent", duplicate: true });
+      expect(slackBodies.length - sentBefore).toBe(1);
+
+      const { since, until } = weekWindow(new Date(DIGEST_TIME));
+      const state = await loadDigestState(dynamo.doc, stackEnv.digest.HISTORY_TABLE_NAME!, { accountId: ACCOUNT, region: build.region, since, until });
+      const prefix = stackEnv.digest.CONFIG_RULE_NAME_PREFIX!;
+      const want = renderSlackMessage(
+        buildDigest(
+          { accountId: ACCOUNT, accountAlias: ACCOUNT_ALIAS, region: build.region, since, until, open: state.open, resolved: state.resolved, hasHistory: true },
+          {
+            ruleTitle: (id) => RULES.find((r) => r.metadata.id === id)?.metadata.title,
+            configRuleName: (id) => `${prefix}${id}`,
+            topOffenders: Number(stackEnv.digest.DIGEST_TOP_OFFENDERS),
+          },
+        ),
+      );
+      const sent = JSON.parse(slackBodies.at(-1)!) as SlackMessage;
+      expect(sent).toEqual(want);
+      expect(JSON.stringify(sent)).toContain(`${ACCOUNT_ALIAS} (${ACCOUNT}) · ${build.region}`);
+    });
+
+    it("Then the webhook URL was read from SSM decrypted, and appears nowhere in the digest's output", () => {
+      const reads = awsRequests.filter((r) => r.target === "AmazonSSM.GetParameter").map((r) => JSON.parse(r.body) as Record<string, unknown>);
+      expect(reads.length).toBeGreaterThan(0);
+      for (const read of reads) expect(read).toEqual({ Name: digestParameterName, WithDecryption: true });
+      expect(digestRun.stdout + digestRun.stderr).not.toContain("e2eWebhookToken0123456789");
+      expect(digestRun.stdout).toContain("Digest sent");
+    });
+  });
+});
