@@ -75,7 +75,10 @@ export interface DigestProps {
   /** Seconds (default 300: Slack retries with `Retry-After` can take minutes). */
   timeout?: number;
   logRetention?: RetentionDays;
-  /** X-Ray tracing (adds `xray:PutTraceSegments`/`PutTelemetryRecords` on "*"). Default false. */
+  /**
+   * Lambda active tracing of each invocation (adds `xray:PutTraceSegments`/`PutTelemetryRecords` on "*").
+   * The digest code itself records no subsegments (it bundles no Tracer). Default false.
+   */
   tracing?: boolean;
   /** What happens to the history table when the stack is deleted (default RETAIN). */
   historyRemovalPolicy?: RemovalPolicy;

@@ -22,7 +22,7 @@ import { CollectionError } from "../../packages/core/src/errors";
 import type { Evaluation } from "../../packages/core/src/evaluation";
 import { evaluateRawRegions, scanAccount, type ScanOutput } from "../../packages/core/src/scan";
 import { createConfigRuleClients, ApiCallCounter } from "../../packages/functions/src/lib/clients";
-import { tracer } from "../../packages/functions/src/lib/powertools";
+import { tracer } from "../../packages/functions/src/lib/tracer";
 import { settingsFor } from "../../stacks/settings";
 import { destroyClients, startFakeAws, type FakeAws, type FakeAwsOptions, type FakeClients, type FakeClientOptions } from "../support/fake-aws";
 import { ACCOUNT, EU, NOW, US, quickClients, rejectionOf, resourceCount, smallRegion } from "./support";

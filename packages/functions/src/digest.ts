@@ -19,18 +19,28 @@ import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import { getParameter } from "@aws-lambda-powertools/parameters/ssm";
-import { captureLambdaHandler } from "@aws-lambda-powertools/tracer/middleware";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { IAMClient, ListAccountAliasesCommand } from "@aws-sdk/client-iam";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { EndpointAuditorError, RULES, clientConfig, errorMessage } from "@endpoint-auditor/core";
+import {
+  EndpointAuditorError,
+  RULES,
+  buildDigest,
+  clientConfig,
+  errorMessage,
+  isoWeek,
+  loadDigestState,
+  postToWebhook,
+  redactWebhookUrl,
+  renderSlackMessage,
+  weekWindow,
+  type HistoryClient,
+  type PostOptions,
+} from "@endpoint-auditor/core";
 import middy from "@middy/core";
 import type { Context } from "aws-lambda";
-import { buildDigest, isoWeek, renderSlackMessage, weekWindow } from "../../core/src/digest/index";
-import { loadDigestState, type HistoryClient } from "../../core/src/history/index";
-import { postToWebhook, redactWebhookUrl, type PostOptions } from "../../core/src/slack/index";
 import { functionAccountId, lambdaRegion } from "./lib/lambda";
-import { logger, metrics, tracer } from "./lib/powertools";
+import { logger, metrics } from "./lib/powertools";
 
 /** A required setting is missing or invalid. */
 export class DigestConfigurationError extends EndpointAuditorError {}
@@ -265,14 +275,14 @@ export function createDigestHandler(deps: DigestDependencies) {
   }
 
   return middy(lambdaHandler)
-    .use(captureLambdaHandler(tracer))
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics, { captureColdStartMetric: true }));
 }
 
 /**
- * Production dependencies from the environment: DynamoDB and IAM clients (core's client settings,
- * captured by the Tracer), Powertools Idempotency on `IDEMPOTENCY_TABLE_NAME`, and the webhook URL from
+ * Production dependencies from the environment: DynamoDB and IAM clients (core's client settings;
+ * the digest does not use the Powertools Tracer — a handful of calls a week does not justify ~110 KB of
+ * X-Ray SDK in the bundle, and no trace can ever hold the webhook URL), Powertools Idempotency on `IDEMPOTENCY_TABLE_NAME`, and the webhook URL from
  * Powertools Parameters (`getParameter(name, { decrypt: true, maxAge })`).
  *
  * @throws DigestConfigurationError
@@ -284,8 +294,8 @@ export function createDigestHandler(deps: DigestDependencies) {
 export function dependenciesFromEnv(env: NodeJS.ProcessEnv = process.env): DigestDependencies {
   const settings = digestSettingsFromEnv(env);
   const region = lambdaRegion(env);
-  const dynamo = tracer.captureAWSv3Client(new DynamoDBClient(clientConfig({ region, maxAttempts: 5 })));
-  const iam = tracer.captureAWSv3Client(new IAMClient(clientConfig({ region, maxAttempts: 3 })));
+  const dynamo = new DynamoDBClient(clientConfig({ region, maxAttempts: 5 }));
+  const iam = new IAMClient(clientConfig({ region, maxAttempts: 3 }));
   return {
     settings,
     region,

@@ -14,7 +14,8 @@ import { clientConfig, recordEvaluations, type WrittenEvaluations } from "@endpo
 import type { Context } from "aws-lambda";
 import { ApiCallCounter, createConfigRuleClients } from "./lib/clients";
 import { envFlag, functionAccountId, lambdaRegion } from "./lib/lambda";
-import { logger, metrics, tracer } from "./lib/powertools";
+import { logger, metrics } from "./lib/powertools";
+import { tracer } from "./lib/tracer";
 import { recordConfigFailure, recordConfigRun } from "./lib/telemetry";
 
 const region = lambdaRegion();
