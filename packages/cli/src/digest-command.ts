@@ -4,9 +4,20 @@
  * (`--format json`, default) or a readable report (`--format text`); `--send` posts it to the webhook in
  * `--webhook-url` or `SLACK_WEBHOOK_URL`. One message per region. The webhook URL is never printed.
  */
-import { RULES, type ScanResult } from "@endpoint-auditor/core";
-import { buildDigest, digestInputFromScan, renderDigestText, renderSlackMessage, type Digest, type SlackMessage } from "../../core/src/digest/index";
-import { SlackDeliveryError, postToWebhook, redactWebhookUrl, type PostOptions } from "../../core/src/slack/index";
+import {
+  RULES,
+  SlackDeliveryError,
+  buildDigest,
+  digestInputFromScan,
+  postToWebhook,
+  redactWebhookUrl,
+  renderDigestText,
+  renderSlackMessage,
+  type Digest,
+  type PostOptions,
+  type ScanResult,
+  type SlackMessage,
+} from "@endpoint-auditor/core";
 import { UsageError, stringValue } from "./args";
 import { ExitCode, exitCodeFor } from "./exit-codes";
 import type { CliIo } from "./io";
