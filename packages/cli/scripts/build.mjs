@@ -8,6 +8,7 @@ import { mkdir, rename, writeFile } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { literalSchemaKeys } from "../../functions/scripts/lambda-esbuild.mjs";
 
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), "..");
 const outfile = join(packageDir, "dist", "endpoint-auditor.mjs");
@@ -35,6 +36,9 @@ export async function buildCli({ quiet = false } = {}) {
     // Some dependencies are CommonJS and call require() for Node built-ins.
     banner: { js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);' },
     legalComments: "none",
+    // Lets esbuild drop the SDK schemas of operations the CLI never calls (see lambda-esbuild.mjs). The CLI
+    // keeps the SDK's full credential chain (profiles, SSO, web identity).
+    plugins: [literalSchemaKeys],
     logLevel: "warning",
     write: false,
   });
