@@ -8,8 +8,9 @@
  *   (JSON 1.1) and SigV4 checks — through `AWS_ENDPOINT_URL`;
  * - dynalite (DynamoDB's wire protocol) for the findings history and the digest's idempotency records —
  *   `AWS_ENDPOINT_URL_DYNAMODB`;
- * - a small server for SSM `GetParameter` (JSON 1.1) and IAM `ListAccountAliases` (query/XML), with the
- *   documented response shapes — `AWS_ENDPOINT_URL_SSM` / `AWS_ENDPOINT_URL_IAM`;
+ * - the SSM/IAM stand-in (test/support/ssm-iam-stub) for SSM `GetParameter` (JSON 1.1) and IAM
+ *   `ListAccountAliases` (query/XML), with the documented response shapes — `AWS_ENDPOINT_URL_SSM` /
+ *   `AWS_ENDPOINT_URL_IAM`;
  * - a Slack incoming-webhook stand-in on 127.0.0.1.
  *
  * Two builds run the same scenario, each in a region of its own: `npm run bundle`'s (the project's
@@ -27,8 +28,6 @@
  */
 import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Stack } from "aws-cdk-lib";
@@ -51,6 +50,7 @@ import { bundleHandlers } from "../../packages/functions/scripts/bundle.mjs";
 import { AUDITOR_STACK_ID, createAuditorStack } from "../../stacks/AuditorStack";
 import { settingsFor } from "../../stacks/settings";
 import { FAKE_CREDENTIALS, startFakeAws, type FakeAws, type StoredEvaluation } from "../support/fake-aws";
+import { startLocalServer, startSsmIamStub, type LocalServer, type SsmIamStub } from "../support/ssm-iam-stub";
 
 const ACCOUNT = "123456789012";
 const STAGE = "e2e";
@@ -115,11 +115,8 @@ let workDir: string;
 let driver: string;
 let fake: FakeAws;
 let dynamo: LocalDynamo;
-let aws: Server;
-let slack: Server;
-let awsEndpoint = "";
-let slackUrl = "";
-const awsRequests: { target?: string; body: string }[] = [];
+let ssmIam: SsmIamStub;
+let slack: LocalServer;
 const slackBodies: string[] = [];
 /** Each function's environment as the synthesized stack sets it (table names resolved to local tables). */
 let stackEnv: { evaluate: Record<string, string>; digest: Record<string, string> };
@@ -161,69 +158,6 @@ for (const event of input.events) {
 writeFileSync(outputFile, JSON.stringify({ exports: Object.keys(mod), results }));
 process.exit(0);
 `;
-
-function listen(server: Server): Promise<string> {
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)));
-}
-
-function closeServer(server: Server | undefined): Promise<void> {
-  if (!server) return Promise.resolve();
-  server.closeAllConnections();
-  return new Promise((resolve) => server.close(() => resolve()));
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve) => {
-    let body = "";
-    req.on("data", (c: Buffer) => (body += c.toString("utf8")));
-    req.on("end", () => resolve(body));
-  });
-}
-
-/** SSM GetParameter and IAM ListAccountAliases, as the services answer (response shapes from their API references). */
-async function answerAws(req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const body = await readBody(req);
-  const target = req.headers["x-amz-target"] as string | undefined;
-  awsRequests.push({ ...(target ? { target } : {}), body });
-  if (target === "AmazonSSM.GetParameter") {
-    const input = JSON.parse(body) as { Name: string; WithDecryption?: boolean };
-    if (input.Name !== digestParameterName) {
-      res.writeHead(400, { "content-type": "application/x-amz-json-1.1" }).end(JSON.stringify({ __type: "ParameterNotFound", message: "" }));
-      return;
-    }
-    res.writeHead(200, { "content-type": "application/x-amz-json-1.1", "x-amzn-requestid": "7c1e9a52-ssm-e2e" });
-    res.end(
-      JSON.stringify({
-        Parameter: {
-          ARN: `arn:aws:ssm:us-east-1:${ACCOUNT}:parameter${input.Name}`,
-          DataType: "text",
-          LastModifiedDate: 1767225600.0,
-          Name: input.Name,
-          Type: "SecureString",
-          Value: input.WithDecryption ? slackUrl : "AQICAHh-ciphertext-base64==",
-          Version: 1,
-        },
-      }),
-    );
-    return;
-  }
-  if (body.includes("Action=ListAccountAliases")) {
-    res.writeHead(200, { "content-type": "text/xml", "x-amzn-requestid": "c5a076e9-f1b0-11df-8fbe-45274EXAMPLE" });
-    res.end(`<ListAccountAliasesResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/">
-  <ListAccountAliasesResult>
-    <IsTruncated>false</IsTruncated>
-    <AccountAliases>
-      <member>${ACCOUNT_ALIAS}</member>
-    </AccountAliases>
-  </ListAccountAliasesResult>
-  <ResponseMetadata>
-    <RequestId>c5a076e9-f1b0-11df-8fbe-45274EXAMPLE</RequestId>
-  </ResponseMetadata>
-</ListAccountAliasesResponse>`);
-    return;
-  }
-  res.writeHead(400, { "content-type": "application/x-amz-json-1.1" }).end(JSON.stringify({ __type: "UnknownOperationException" }));
-}
 
 type CfnValue = string | { Ref: string };
 type CfnFunction = { Properties: { Handler: string; MemorySize?: number; FunctionName?: string; Code: { S3Key: string }; Environment: { Variables: Record<string, CfnValue> } } };
@@ -298,8 +232,8 @@ function lambdaEnv(build: Build, functionName: string, memory: string, own: Reco
     ...own,
     AWS_ENDPOINT_URL: fake.url,
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-    AWS_ENDPOINT_URL_SSM: awsEndpoint,
-    AWS_ENDPOINT_URL_IAM: awsEndpoint,
+    AWS_ENDPOINT_URL_SSM: ssmIam.url,
+    AWS_ENDPOINT_URL_IAM: ssmIam.url,
   };
 }
 
@@ -380,22 +314,19 @@ beforeAll(async () => {
   dynamo = await startDynalite();
   await createHistoryTable(dynamo.client, stackEnv.evaluate.HISTORY_TABLE_NAME!);
   await createIdempotencyTable(dynamo.client, stackEnv.digest.IDEMPOTENCY_TABLE_NAME!);
-  aws = createServer((req, res) => void answerAws(req, res));
-  awsEndpoint = await listen(aws);
-  slack = createServer((req, res) => {
-    void readBody(req).then((body) => {
-      slackBodies.push(body);
-      res.writeHead(200, { "content-type": "text/plain" }).end("ok");
-    });
+  slack = await startLocalServer((_req, body, res) => {
+    slackBodies.push(body);
+    res.writeHead(200, { "content-type": "text/plain" }).end("ok");
   });
-  slackUrl = `${await listen(slack)}/services/T0A1B2C3D/B4E5F6G7H/e2eWebhookToken0123456789`;
+  const slackUrl = `${slack.url}/services/T0A1B2C3D/B4E5F6G7H/e2eWebhookToken0123456789`;
+  ssmIam = await startSsmIamStub({ accountId: ACCOUNT, parameters: { [digestParameterName]: slackUrl }, accountAlias: ACCOUNT_ALIAS });
 });
 
 afterAll(async () => {
   await fake?.close();
   await dynamo?.close();
-  await closeServer(aws);
-  await closeServer(slack);
+  await ssmIam?.close();
+  await slack?.close();
   rmSync(workDir, { recursive: true, force: true });
 });
 
@@ -528,9 +459,12 @@ describe.each(BUILDS)("Given the deployed bundles of $label, run by node as Lamb
     });
 
     it("Then the webhook URL was read from SSM decrypted, and appears nowhere in the digest's output", () => {
-      const reads = awsRequests.filter((r) => r.target === "AmazonSSM.GetParameter").map((r) => JSON.parse(r.body) as Record<string, unknown>);
+      const reads = ssmIam.calls.filter((c) => c.operation === "GetParameter");
       expect(reads.length).toBeGreaterThan(0);
-      for (const read of reads) expect(read).toEqual({ Name: digestParameterName, WithDecryption: true });
+      for (const read of reads) {
+        expect(read.input).toEqual({ Name: digestParameterName, WithDecryption: true });
+        expect(read.withDecryption).toBe(true);
+      }
       expect(digestRun.stdout + digestRun.stderr).not.toContain("e2eWebhookToken0123456789");
       expect(digestRun.stdout).toContain("Digest sent");
     });

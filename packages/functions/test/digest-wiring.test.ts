@@ -1,16 +1,15 @@
 /**
  * The digest Lambda's production wiring, offline: the exported `handler` builds its own clients from the
  * environment exactly as in Lambda. `AWS_ENDPOINT_URL_<SERVICE>` points the SDK at local servers: dynalite
- * for DynamoDB, and a small HTTP server answering SSM `GetParameter` (JSON protocol) and IAM
- * `ListAccountAliases` (query protocol, XML) with the documented response shapes. So the webhook URL is
- * really read through Powertools Parameters with decryption, and really cached.
+ * for DynamoDB, and the SSM/IAM stand-in of test/support/ssm-iam-stub answering SSM `GetParameter` (JSON
+ * protocol) and IAM `ListAccountAliases` (query protocol, XML) with the documented response shapes. So the
+ * webhook URL is really read through Powertools Parameters with decryption, and really cached.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { recordEvaluations } from "../../core/src/history/index";
 import { createHistoryTable, createIdempotencyTable, startDynalite, type LocalDynamo } from "../../core/src/history/testing/dynalite";
 import type { SlackMessage } from "../../core/src/digest/index";
+import { startLocalServer, startSsmIamStub, type LocalServer, type SsmIamStub } from "../../../test/support/ssm-iam-stub";
 import { lambdaContext } from "./helpers";
 
 const ACCOUNT = "123456789012";
@@ -20,10 +19,8 @@ const WEBHOOK_PATH = `/services/T0A1B2C3D/B4E5F6G7H/${TOKEN}`;
 const PARAMETER = "/sst/endpoint-auditor/prod/Secret/SLACK_WEBHOOK_URL/value";
 
 let dynamo: LocalDynamo;
-let aws: Server;
-let slack: Server;
-let slackUrl = "";
-const awsRequests: { target?: string; body: string }[] = [];
+let ssmIam: SsmIamStub;
+let slack: LocalServer;
 const slackBodies: string[] = [];
 const ENV_KEYS = [
   "AWS_REGION",
@@ -40,79 +37,21 @@ const ENV_KEYS = [
 ] as const;
 const savedEnv: Record<string, string | undefined> = {};
 
-function listen(server: Server): Promise<string> {
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)));
-}
-
 beforeAll(async () => {
   dynamo = await startDynalite();
-  slack = createServer((req: IncomingMessage, res: ServerResponse) => {
-    let body = "";
-    req.on("data", (c: Buffer) => (body += c.toString("utf8")));
-    req.on("end", () => {
-      slackBodies.push(body);
-      res.writeHead(200, { "content-type": "text/plain" }).end("ok");
-    });
+  slack = await startLocalServer((_req, body, res) => {
+    slackBodies.push(body);
+    res.writeHead(200, { "content-type": "text/plain" }).end("ok");
   });
-  slackUrl = `${await listen(slack)}${WEBHOOK_PATH}`;
-
-  aws = createServer((req: IncomingMessage, res: ServerResponse) => {
-    let body = "";
-    req.on("data", (c: Buffer) => (body += c.toString("utf8")));
-    req.on("end", () => {
-      const target = req.headers["x-amz-target"] as string | undefined;
-      awsRequests.push({ ...(target ? { target } : {}), body });
-      if (target === "AmazonSSM.GetParameter") {
-        const input = JSON.parse(body) as { Name: string; WithDecryption?: boolean };
-        const found = input.Name === PARAMETER;
-        res.writeHead(found ? 200 : 400, { "content-type": "application/x-amz-json-1.1", "x-amzn-requestid": "5c1b3f0d-ssm" });
-        res.end(
-          JSON.stringify(
-            found
-              ? {
-                  Parameter: {
-                    ARN: `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter${PARAMETER}`,
-                    DataType: "text",
-                    LastModifiedDate: 1704067200.0,
-                    Name: PARAMETER,
-                    Type: "SecureString",
-                    // Decrypted only when asked to, as SSM does.
-                    Value: input.WithDecryption ? slackUrl : "AQICAHh-ciphertext-base64==",
-                    Version: 3,
-                  },
-                }
-              : { __type: "ParameterNotFound", message: "" },
-          ),
-        );
-        return;
-      }
-      if (body.includes("Action=ListAccountAliases")) {
-        res.writeHead(200, { "content-type": "text/xml", "x-amzn-requestid": "c5a076e9-f1b0-11df-8fbe-45274EXAMPLE" });
-        res.end(`<ListAccountAliasesResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/">
-  <ListAccountAliasesResult>
-    <IsTruncated>false</IsTruncated>
-    <AccountAliases>
-      <member>payments-prod</member>
-    </AccountAliases>
-  </ListAccountAliasesResult>
-  <ResponseMetadata>
-    <RequestId>c5a076e9-f1b0-11df-8fbe-45274EXAMPLE</RequestId>
-  </ResponseMetadata>
-</ListAccountAliasesResponse>`);
-        return;
-      }
-      res.writeHead(400, { "content-type": "application/x-amz-json-1.1" }).end(JSON.stringify({ __type: "UnknownOperationException" }));
-    });
-  });
-  const awsEndpoint = await listen(aws);
+  ssmIam = await startSsmIamStub({ accountId: ACCOUNT, parameters: { [PARAMETER]: `${slack.url}${WEBHOOK_PATH}` }, accountAlias: "payments-prod" });
 
   for (const key of ENV_KEYS) savedEnv[key] = process.env[key];
   Object.assign(process.env, {
     AWS_REGION: REGION,
     AWS_ACCESS_KEY_ID: "AKIDLOCAL",
     AWS_SECRET_ACCESS_KEY: "local",
-    AWS_ENDPOINT_URL_SSM: awsEndpoint,
-    AWS_ENDPOINT_URL_IAM: awsEndpoint,
+    AWS_ENDPOINT_URL_SSM: ssmIam.url,
+    AWS_ENDPOINT_URL_IAM: ssmIam.url,
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
     HISTORY_TABLE_NAME: "wiring-history",
     IDEMPOTENCY_TABLE_NAME: "wiring-idempotency",
@@ -145,10 +84,8 @@ afterAll(async () => {
     if (savedEnv[key] === undefined) delete process.env[key];
     else process.env[key] = savedEnv[key];
   }
-  for (const server of [aws, slack]) {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
+  await ssmIam.close();
+  await slack.close();
   await dynamo.close();
 });
 
@@ -188,10 +125,11 @@ describe("digest handler production wiring", () => {
       expect(message.blocks[0]).toMatchObject({ text: { text: "Endpoint audit: payments-prod (123456789012) · eu-west-1" } });
       expect(JSON.stringify(message)).toContain("configRuleName=endpoint-auditor-prod-vpc-flow-logs-enabled");
 
-      const ssmCalls = awsRequests.filter((r) => r.target === "AmazonSSM.GetParameter");
+      const ssmCalls = ssmIam.calls.filter((c) => c.operation === "GetParameter");
       expect(ssmCalls).toHaveLength(1); // cached (maxAge 300 s) for the second send
-      expect(JSON.parse(ssmCalls[0]?.body ?? "{}")).toEqual({ Name: PARAMETER, WithDecryption: true });
-      expect(awsRequests.filter((r) => r.body.includes("Action=ListAccountAliases")).length).toBeGreaterThanOrEqual(1);
+      expect(ssmCalls[0]?.input).toEqual({ Name: PARAMETER, WithDecryption: true });
+      expect(ssmCalls[0]?.withDecryption).toBe(true);
+      expect(ssmIam.calls.filter((c) => c.operation === "ListAccountAliases").length).toBeGreaterThanOrEqual(1);
     } finally {
       out.mockRestore();
       err.mockRestore();
