@@ -1,7 +1,8 @@
 /**
  * The auditor in one account and region: the evaluator Lambda and one AWS Config custom rule per enabled
  * registry rule, with an IAM policy holding exactly the actions the rules declare plus the two Config calls
- * (the evaluator's own role: no managed policy, logs written to its own log group only);
+ * (the evaluator's own role: no managed policy, logs written to its own log group only; with
+ * `evaluator.tracing` also the two X-Ray write actions on "*");
  * and (unless `digest.enabled` is false) the weekly Slack digest with the findings history the evaluator
  * writes, for which the evaluator gets exactly `BatchGetItem`/`BatchWriteItem` on the history table.
  */
@@ -107,8 +108,10 @@ export function createAuditorStack(options: AuditorStackOptions = {}) {
       memorySize: settings.evaluator.memorySize,
       timeout: settings.evaluator.timeout,
       logGroup,
-      // Tracing off: active X-Ray would add xray:Put* actions to the role, outside the declared set.
-      tracing: "disabled",
+      // `evaluator.tracing` (default off). Active tracing makes CDK add exactly xray:PutTraceSegments and
+      // xray:PutTelemetryRecords on "*" to this role's default policy (X-Ray has no resource-level
+      // permissions for them); disabled leaves TracingConfig out and the role without any X-Ray action.
+      tracing: settings.evaluator.tracing ? "active" : "disabled",
       // Built exactly like `npm run bundle` (minified ESM, the shared esbuild settings and plugins). No
       // sourcemap: SST would add a second asset and, outside tests, an uploader custom resource.
       nodejs: sstNodejsProps(),
@@ -118,7 +121,7 @@ export function createAuditorStack(options: AuditorStackOptions = {}) {
         POWERTOOLS_SERVICE_NAME: "endpoint-auditor",
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         POWERTOOLS_LOG_LEVEL: "INFO",
-        POWERTOOLS_TRACE_ENABLED: "false",
+        POWERTOOLS_TRACE_ENABLED: settings.evaluator.tracing ? "true" : "false",
         POWERTOOLS_METRICS_DISABLED: settings.evaluator.metrics ? "false" : "true",
       },
     });

@@ -72,6 +72,16 @@ export interface EvaluatorSettings {
    * CloudWatch custom metrics per account and region). `false` sets `POWERTOOLS_METRICS_DISABLED=true`.
    */
   metrics: boolean;
+  /**
+   * AWS X-Ray active tracing of the evaluator: each invocation is traced, and the Powertools Tracer records
+   * a subsegment for the handler and for every AWS SDK call. Default: `false`. X-Ray bills every recorded
+   * and every retrieved trace beyond its free tier, and tracing needs two more IAM actions on the evaluator's
+   * role. `true` sets Lambda's tracing mode to `Active` and `POWERTOOLS_TRACE_ENABLED=true`, and grants
+   * exactly `xray:PutTraceSegments` and `xray:PutTelemetryRecords` on `*` (X-Ray offers no resource-level
+   * permissions for them). `false` leaves tracing off (`POWERTOOLS_TRACE_ENABLED=false`) and the role holds
+   * no X-Ray action. The digest is not affected.
+   */
+  tracing: boolean;
 }
 
 /** What the digest does in a week with nothing to report. */
@@ -155,7 +165,7 @@ export interface AuditorSettings {
  */
 export const BUILT_IN_DEFAULTS = {
   maximumExecutionFrequency: "TwentyFour_Hours",
-  evaluator: { memorySize: 1024, timeout: 600, logRetention: 30, metrics: true },
+  evaluator: { memorySize: 1024, timeout: 600, logRetention: 30, metrics: true, tracing: false },
   digest: { enabled: true, schedule: DEFAULT_DIGEST_SCHEDULE, onAllClear: "send", topOffenders: 10 },
 } as const satisfies {
   maximumExecutionFrequency: MaximumExecutionFrequency;
@@ -174,6 +184,7 @@ export const BUILT_IN_DEFAULTS = {
  *       "interface-endpoint-in-use": { parameters: { lookbackDays: 60 } },
  *       "vpc-flow-logs-enabled": { enabled: false },
  *     },
+ *     evaluator: { tracing: true },
  *     digest: { schedule: "cron(0 7 ? * MON *)", onAllClear: "skip", topOffenders: 20 },
  *   },
  *   dev: { digest: { enabled: false } },
@@ -322,9 +333,12 @@ export function settingsFor(
     ),
     logRetention: merged.evaluator.logRetention as LogRetentionDays,
     metrics: merged.evaluator.metrics as boolean,
+    tracing: merged.evaluator.tracing as boolean,
   };
-  if (typeof evaluator.metrics !== "boolean") {
-    throw new SettingsError(stage, `evaluator.metrics must be true or false; got ${JSON.stringify(evaluator.metrics)}`);
+  for (const flag of ["metrics", "tracing"] as const) {
+    if (typeof evaluator[flag] !== "boolean") {
+      throw new SettingsError(stage, `evaluator.${flag} must be true or false; got ${JSON.stringify(evaluator[flag])}`);
+    }
   }
   if (!(LogRetentionDays as readonly number[]).includes(evaluator.logRetention)) {
     throw new SettingsError(

@@ -24,7 +24,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 // The Config event parser the evaluator uses (core's config module is not re-exported by the package index).
 import { parseConfigEvent } from "../../packages/core/src/config/events";
 import { AUDITOR_STACK_ID, EVALUATOR_HANDLER, createAuditorStack } from "../../stacks/AuditorStack";
-import { SettingsError, settingsFor, type SettingsFile } from "../../stacks/settings";
+import { SETTINGS, SettingsError, settingsFor, type SettingsFile } from "../../stacks/settings";
 import { writeStandalone, type StandaloneManifest } from "../../stacks/standalone";
 import { bundleHandlers, type HandlerBundle } from "../../packages/functions/scripts/bundle.mjs";
 import { LAMBDA_BANNER } from "../../packages/functions/scripts/lambda-esbuild.mjs";
@@ -34,6 +34,8 @@ const CONFIG_ACTIONS = ["config:GetComplianceDetailsByConfigRule", "config:PutEv
 const HISTORY_ACTIONS = ["dynamodb:BatchGetItem", "dynamodb:BatchWriteItem"];
 /** What each function may do with logs: write to its own log group (no CreateLogGroup, nothing on "*"). */
 const LOG_ACTIONS = ["logs:CreateLogStream", "logs:PutLogEvents"];
+/** What Lambda active tracing needs (X-Ray offers no resource-level permissions for them): only with `evaluator.tracing`. */
+const XRAY_ACTIONS = ["xray:PutTelemetryRecords", "xray:PutTraceSegments"];
 /** A webhook URL in Slack's format, present in the environment while synthesizing: it must never reach a template. */
 const FAKE_WEBHOOK = "https://hooks.slack.com/services/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";
 const KMS_KEY_ARN = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
@@ -386,6 +388,24 @@ describe("Given sst.config.ts with the default settings", () => {
   });
 });
 
+describe("Given sst.config.ts with the default settings: tracing off (evaluator.tracing defaults to false)", () => {
+  test("Then the evaluator has no TracingConfig (Lambda's default, PassThrough: it starts no trace of its own) and POWERTOOLS_TRACE_ENABLED is false", () => {
+    const [, evaluator] = evaluatorOf(defaults, "test");
+    expect(evaluator.Properties.TracingConfig).toBeUndefined();
+    expect(envOf(evaluator).POWERTOOLS_TRACE_ENABLED).toBe("false");
+  });
+
+  test("Then no role of the template holds any X-Ray action and no function traces actively", () => {
+    const allActions = resources(defaults, "AWS::IAM::Policy").flatMap(([, p]) =>
+      actionsOf((p.Properties.PolicyDocument as { Statement: Statement[] }).Statement),
+    );
+    expect(allActions.length).toBeGreaterThan(0);
+    expect(allActions.filter((a) => a.toLowerCase().startsWith("xray:"))).toEqual([]);
+    expect(JSON.stringify(defaults.toJSON())).not.toMatch(/xray:/i);
+    for (const [id, fn] of resources(defaults, "AWS::Lambda::Function")) expect(fn.Properties.TracingConfig, id).toBeUndefined();
+  });
+});
+
 describe("Given sst.config.ts with the default settings: the weekly digest and the findings history", () => {
   test("Then the history table is on-demand with point-in-time recovery and TTL, retained with the stack; the idempotency table has TTL on expiration", () => {
     const [, history] = historyTableOf(defaults);
@@ -733,6 +753,74 @@ describe("Given digest overrides for a stage", () => {
     expect(error).toBeInstanceOf(SettingsError);
     expect((error as Error).message).toMatch(/stage "weekly".*digest.webhookParameterName must be the NAME of an SSM parameter, not the webhook URL/);
     expect((error as Error).message).not.toContain("hooks.slack.com");
+  });
+});
+
+describe("Given evaluator.tracing true (otherwise the committed settings, same stage as the defaults)", () => {
+  let traced: Template;
+
+  beforeAll(async () => {
+    const file: SettingsFile = {
+      ...SETTINGS,
+      defaults: { ...SETTINGS.defaults, evaluator: { ...SETTINGS.defaults.evaluator, tracing: true } },
+    };
+    const settings = settingsFor("test", file);
+    expect(settings.evaluator.tracing).toBe(true);
+    const stackFn = createAuditorStack({ settings });
+    traced = await synthSst("test", (app) => {
+      app.stack(stackFn, { id: AUDITOR_STACK_ID });
+    });
+  });
+
+  /** The X-Ray statements of a role (any statement naming an xray: action). */
+  function xrayStatements(template: Template, roleId: string): Statement[] {
+    return statementsOf(template, roleId).filter((s) => actionsOf([s]).some((a) => a.toLowerCase().startsWith("xray:")));
+  }
+
+  test("Then the evaluator traces actively and POWERTOOLS_TRACE_ENABLED is true", () => {
+    const [, evaluator] = evaluatorOf(traced, "test");
+    expect(evaluator.Properties.TracingConfig).toEqual({ Mode: "Active" });
+    expect(envOf(evaluator).POWERTOOLS_TRACE_ENABLED).toBe("true");
+  });
+
+  test("Then the evaluator's role gains exactly one statement: xray:PutTraceSegments and xray:PutTelemetryRecords on *, unconditional", () => {
+    const [, evaluator] = evaluatorOf(traced, "test");
+    const roleId = roleIdOf(evaluator);
+    const xray = only(xrayStatements(traced, roleId));
+    expect(xray).toEqual({ Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Resource: "*" });
+    // The pinned default set plus the two X-Ray actions, nothing else.
+    expect(actionsOf(statementsOf(traced, roleId))).toEqual(
+      [...allRulePermissions(), ...CONFIG_ACTIONS, ...HISTORY_ACTIONS, ...LOG_ACTIONS, ...XRAY_ACTIONS].sort(),
+    );
+    const [, untraced] = evaluatorOf(defaults, "test");
+    expect(statementsOf(traced, roleId).filter((s) => s !== xray)).toEqual(statementsOf(defaults, roleIdOf(untraced)));
+    expectOwnRolesWithLogsOnOwnGroup(traced);
+  });
+
+  test("Then the digest is untouched: no active tracing, no X-Ray action on its role", () => {
+    const [, digest] = digestFunctionOf(traced);
+    expect(digest.Properties.TracingConfig).toBeUndefined();
+    expect(envOf(digest).POWERTOOLS_TRACE_ENABLED).toBe("false");
+    expect(xrayStatements(traced, roleIdOf(digest))).toEqual([]);
+  });
+
+  test("Then nothing else in the template changes: without the TracingConfig, the environment switch and the X-Ray statement it equals the default stack", () => {
+    const json = structuredClone(traced.toJSON()) as { Resources: Record<string, Resource> };
+    const [evaluatorId, evaluator] = evaluatorOf(traced, "test");
+    const fn = json.Resources[evaluatorId]!;
+    delete fn.Properties.TracingConfig;
+    (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables.POWERTOOLS_TRACE_ENABLED = "false";
+    let removed = 0;
+    for (const resource of Object.values(json.Resources)) {
+      if (resource.Type !== "AWS::IAM::Policy") continue;
+      if (JSON.stringify(resource.Properties.Roles) !== JSON.stringify([{ Ref: roleIdOf(evaluator) }])) continue;
+      const document = resource.Properties.PolicyDocument as { Statement: Statement[] };
+      const kept = document.Statement.filter((s) => !actionsOf([s]).some((a) => a.startsWith("xray:")));
+      removed += document.Statement.length - kept.length;
+      document.Statement = kept;
+    }
+    expect(removed).toBe(1);
+    expect(json).toEqual(defaults.toJSON());
   });
 });
 

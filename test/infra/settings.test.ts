@@ -99,7 +99,7 @@ describe("settingsFor: per-stage overrides", () => {
   test("Given a stage without overrides, Then the file's defaults apply over the built-in ones", () => {
     const dev = settingsFor("dev", file);
     expect(dev.maximumExecutionFrequency).toBe("Twelve_Hours");
-    expect(dev.evaluator).toEqual({ memorySize: 2048, timeout: 600, logRetention: 30, metrics: true });
+    expect(dev.evaluator).toEqual({ memorySize: 2048, timeout: 600, logRetention: 30, metrics: true, tracing: false });
     expect(dev.rules.find((r) => r.rule.metadata.id === "interface-endpoint-in-use")?.inputParameters).toEqual({
       ruleId: "interface-endpoint-in-use",
       lookbackDays: "60",
@@ -112,7 +112,7 @@ describe("settingsFor: per-stage overrides", () => {
   test("Given prod overrides, Then they merge field by field over the defaults (parameters of one rule included)", () => {
     const prod = settingsFor("prod", file);
     expect(prod.maximumExecutionFrequency).toBe("Six_Hours");
-    expect(prod.evaluator).toEqual({ memorySize: 2048, timeout: 900, logRetention: 365, metrics: false });
+    expect(prod.evaluator).toEqual({ memorySize: 2048, timeout: 900, logRetention: 365, metrics: false, tracing: false });
     const byId = new Map(prod.rules.map((r) => [r.rule.metadata.id, r]));
     expect(byId.get("interface-endpoint-in-use")?.inputParameters).toEqual({
       ruleId: "interface-endpoint-in-use",
@@ -129,6 +129,51 @@ describe("settingsFor: per-stage overrides", () => {
     });
     expect(prod.digest).toEqual({ enabled: true, schedule: "cron(0 9 ? * MON *)", onAllClear: "send", topOffenders: 10 });
   });
+});
+
+describe("settingsFor: evaluator.tracing (X-Ray)", () => {
+  test("Given no tracing setting (built-in defaults and the committed file), Then tracing is off", () => {
+    expect(BUILT_IN_DEFAULTS.evaluator.tracing).toBe(false);
+    expect(settingsFor("dev", EMPTY).evaluator.tracing).toBe(false);
+    expect(settingsFor("any-stage").evaluator.tracing).toBe(false);
+  });
+
+  test("Given tracing true for one stage only, Then that stage traces, the others do not, and the other evaluator settings are untouched", () => {
+    const file: SettingsFile = {
+      defaults: { evaluator: { memorySize: 2048 } },
+      stages: { prod: { evaluator: { tracing: true } } },
+    };
+    expect(settingsFor("prod", file).evaluator).toEqual({
+      memorySize: 2048,
+      timeout: 600,
+      logRetention: 30,
+      metrics: true,
+      tracing: true,
+    });
+    expect(settingsFor("dev", file).evaluator.tracing).toBe(false);
+  });
+
+  test("Given tracing true in the defaults and false in a stage, Then the stage's false wins", () => {
+    const file: SettingsFile = {
+      defaults: { evaluator: { tracing: true } },
+      stages: { dev: { evaluator: { tracing: false } } },
+    };
+    expect(settingsFor("dev", file).evaluator.tracing).toBe(false);
+    expect(settingsFor("prod", file).evaluator.tracing).toBe(true);
+  });
+
+  test.each([["true"], ["false"], [1], [0], [null], [{}]])(
+    "Given evaluator.tracing %j (not a boolean), Then SettingsError names the stage and the setting, and nothing is returned",
+    (tracing) => {
+      const file = { defaults: {}, stages: { prod: { evaluator: { tracing } } } } as unknown as SettingsFile;
+      const error = caught(() => settingsFor("prod", file));
+      expect(error).toBeInstanceOf(SettingsError);
+      expect((error as SettingsError).stage).toBe("prod");
+      expect((error as Error).message).toBe(
+        `Invalid endpoint-auditor settings for stage "prod": evaluator.tracing must be true or false; got ${JSON.stringify(tracing)}`,
+      );
+    },
+  );
 });
 
 describe("settingsFor: digest overrides", () => {
