@@ -240,13 +240,25 @@ describe("selection and time", () => {
     expect(eu(all).map((e) => e.compliance)).toEqual(["NON_COMPLIANT"]);
   });
 
-  it("Given --now, Then the evaluation refers to that time instead of the capture time", async () => {
-    const run = await cli(["evaluate", "--snapshot", DEMO, "--now", "2026-11-24T06:00:00Z", "--rules", "interface-endpoint-in-use", "--format", "json"]);
+  it("Given --now before the capture time, Then the evaluation refers to that time instead of the capture time", async () => {
+    const run = await cli(["evaluate", "--snapshot", DEMO, "--now", "2026-11-22T06:00:00Z", "--rules", "interface-endpoint-in-use", "--format", "json"]);
     expect(run.code).toBe(0);
     const result = JSON.parse(run.stdout) as JsonResult;
-    expect(result.scannedAt).toBe("2026-11-24T06:00:00.000Z");
-    // The endpoint created 2.9 days before the capture is now 3 days old.
-    expect(result.evaluations.some((e) => e.annotation.startsWith("Too new to judge") && e.annotation.includes("created 3 days ago"))).toBe(true);
+    expect(result.scannedAt).toBe("2026-11-22T06:00:00.000Z");
+    // The endpoint created 2.9 days before the capture was 1.9 days old a day earlier.
+    expect(result.evaluations.some((e) => e.annotation.startsWith("Too new to judge") && e.annotation.includes("created 1 day ago"))).toBe(true);
+  });
+
+  it("Given --now after the capture time, Then endpoint traffic is not judged (the snapshot has no metrics for the missing day) and it exits 1 naming the window", async () => {
+    const run = await cli(["evaluate", "--snapshot", DEMO, "--now", "2026-11-24T06:00:00Z", "--rules", "interface-endpoint-in-use", "--format", "json"]);
+    expect(run.code).toBe(1);
+    const result = JSON.parse(run.stdout) as JsonResult;
+    expect(result.evaluations).toEqual([]);
+    expect(result.errors.map((e) => e.region).sort()).toEqual(["eu-west-1", "us-east-1"]);
+    for (const e of result.errors) {
+      expect(e.ruleId).toBe("interface-endpoint-in-use");
+      expect(e.message).toContain("collected 2026-08-25T06:00:00.000Z to 2026-11-23T06:00:00.000Z");
+    }
   });
 });
 

@@ -389,6 +389,15 @@ describe("endpointBytesBetween", () => {
     expect(endpointBytesBetween(traffic, "vpce-0aaa0000000000010", from, new Date(NOW.getTime() + 3 * DAY))).toBeUndefined();
   });
 
+  it("Given a requested window that ends an hour after the collected one (or starts an hour before it), Then the bytes are unknown: the missing hour could hold the only traffic", () => {
+    const hour = 3_600_000;
+    const end = new Date(NOW.getTime() + hour);
+    expect(endpointBytesBetween(traffic, "vpce-0aaa0000000000010", new Date(end.getTime() - 30 * DAY), end)).toBeUndefined();
+    expect(endpointBytesBetween(traffic, "vpce-0aaa0000000000010", new Date(from.getTime() - hour), NOW)).toBeUndefined();
+    // Within a minute of clock tolerance the window still counts as covered.
+    expect(endpointBytesBetween(traffic, "vpce-0aaa0000000000010", new Date(from.getTime() - 30_000), NOW)).toBe(4000);
+  });
+
   it("Given a narrower window inside the collected one, Then only the datapoints of that window count", () => {
     // The last 7 days hold only the 2025-05-30 datapoint.
     expect(endpointBytesBetween(traffic, "vpce-0aaa0000000000010", new Date(NOW.getTime() - 7 * DAY), NOW)).toBe(500);

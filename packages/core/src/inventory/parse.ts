@@ -304,11 +304,14 @@ export function effectiveRouteTable(inventory: Inventory, subnet: Subnet): Route
  */
 export function endpointBytesBetween(traffic: EndpointTraffic, endpointId: string, start: Date, end: Date): number | undefined {
   if (!traffic.queried.has(endpointId)) return undefined;
-  // One period of slack: CloudWatch aligns daily datapoints to the period.
-  const slack = traffic.period * 1000;
-  if (traffic.window.start.getTime() > start.getTime() + slack || traffic.window.end.getTime() < end.getTime() - slack) {
+  // The collected window must cover the requested one (a minute of tolerance for clocks): a window that
+  // starts late or ends early could miss the only traffic and make a used endpoint look idle.
+  const tolerance = 60_000;
+  if (traffic.window.start.getTime() > start.getTime() + tolerance || traffic.window.end.getTime() < end.getTime() - tolerance) {
     return undefined;
   }
+  // A daily datapoint that starts before `start` still overlaps the window.
+  const slack = traffic.period * 1000;
   let total = 0;
   for (const d of traffic.datapoints.get(endpointId) ?? []) {
     // A datapoint stamped t covers [t, t + period): it counts when that overlaps [start, end).
