@@ -63,7 +63,8 @@ packages/cli/demo/demo-account.json) through the same parsing and rules as a liv
 
 Options:
   --snapshot FILE          the snapshot to evaluate (required)
-  --now ISO                evaluate as of this time (default: the snapshot's capture time)
+  --now ISO                evaluate as of this time (default: the snapshot's capture time); endpoint
+                           traffic is judged only inside the metrics window the snapshot holds
 ${SELECTION}
   -h, --help               this help
 
