@@ -85,6 +85,8 @@ export interface VpcEndpoint {
   /** `Interface`, `Gateway`, `GatewayLoadBalancer`, `Resource`, `ServiceNetwork`. */
   type: string;
   state: EndpointState;
+  /** The state exactly as the API spelled it (kept so a state this version does not know can be named). */
+  rawState?: string;
   creationTimestamp?: Date;
   /** Interface endpoints: one subnet (and so one billed AZ) each. */
   subnetIds: readonly string[];

@@ -206,6 +206,7 @@ describe("parseRegion: every part", () => {
       serviceName: "com.amazonaws.eu-west-1.s3",
       type: "Interface",
       state: "available",
+      rawState: "Available",
       creationTimestamp: new Date("2024-05-01T10:00:00.000Z"),
       subnetIds: ["subnet-0aaa000000000002", "subnet-0aaa000000000003"],
       routeTableIds: [],

@@ -171,6 +171,7 @@ export function parseRegion(raw: RawRegion, accountId: string, collectedAt: Date
     serviceName: e.ServiceName ?? "",
     type: e.VpcEndpointType ?? "",
     state: normaliseEndpointState(e.State),
+    rawState: e.State,
     creationTimestamp: toDate(e.CreationTimestamp),
     subnetIds: e.SubnetIds ?? [],
     routeTableIds: e.RouteTableIds ?? [],

@@ -95,7 +95,7 @@ describe("interface-endpoint-in-use", () => {
       const f = findingFor(runRule(rule, b.build()), id);
 
       expect(f.compliance).toBe("NOT_APPLICABLE");
-      expect(f.annotation).toContain("does not recognise (unknown)");
+      expect(f.annotation).toContain("does not recognise (provisioning)");
     });
 
     it("Given the state in the SDK enum's spelling (Available), Then it is judged like available", () => {

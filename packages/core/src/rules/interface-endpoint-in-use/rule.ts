@@ -85,7 +85,7 @@ export const rule = defineRule({
         findings.push({
           resourceId: id,
           compliance: Compliance.NOT_APPLICABLE,
-          annotation: `${id} is in a state this rule does not recognise (${state}); not judged.`,
+          annotation: `${id} is in a state this rule does not recognise (${endpoint.rawState || state}); not judged.`,
         });
         continue;
       }

@@ -53,6 +53,18 @@ describe("s3-dynamodb-endpoint-is-gateway", () => {
         expect(f.annotation).toBe(`S3 interface endpoint ${id} is ${state} and serves no clients; judged once available.`);
       },
     );
+
+    it("Given an S3 interface endpoint in a state the API may add later, Then NOT_APPLICABLE naming the state as the API spelled it", () => {
+      const b = new InventoryBuilder();
+      const vpcId = b.vpc();
+      const id = b.interfaceEndpoint({ vpcId, service: "s3", subnetIds: [b.subnet({ vpcId })] });
+      (b.vpcEndpoints[0] as { State?: string }).State = "provisioning";
+
+      const f = findingFor(runRule(rule, b.build()), id);
+
+      expect(f.compliance).toBe("NOT_APPLICABLE");
+      expect(f.annotation).toBe(`S3 interface endpoint ${id} is provisioning and serves no clients; judged once available.`);
+    });
   });
 
   describe("no hybrid or transit reach", () => {

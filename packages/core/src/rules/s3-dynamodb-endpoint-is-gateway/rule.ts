@@ -83,7 +83,7 @@ export const rule = defineRule({
         findings.push({
           resourceId: id,
           compliance: Compliance.NOT_APPLICABLE,
-          annotation: `${label} interface endpoint ${id} is ${state} and serves no clients; judged once available.`,
+          annotation: `${label} interface endpoint ${id} is ${state === "unknown" ? endpoint.rawState || state : state} and serves no clients; judged once available.`,
         });
         continue;
       }
