@@ -26,7 +26,7 @@ import { PolicyStatement, type IGrantable } from "aws-cdk-lib/aws-iam";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
 import { Function as SstFunction, App as SstApp } from "sst/constructs";
-import { HISTORY_TABLE } from "../../packages/core/src/history/schema";
+import { HISTORY_TABLE } from "@endpoint-auditor/core";
 import { sstNodejsProps } from "../../packages/functions/scripts/lambda-esbuild.mjs";
 import { createFunctionRole } from "../constructs/FunctionRole";
 import {

@@ -5,10 +5,8 @@
  * its XML/JSON work does not share the collector's event loop; it listens on 127.0.0.1 only.
  */
 import { fork, type ChildProcess } from "node:child_process";
-import { metricWindowDays, partsFor, prepareRules } from "../../packages/core/src/engine";
-import { collectRegion } from "../../packages/core/src/inventory/collect";
-import type { RawRegion } from "../../packages/core/src/inventory/raw";
-import { syntheticRegionWithCounts } from "../../packages/core/src/testing/synthetic";
+import { metricWindowDays, partsFor, prepareRules, collectRegion, type RawRegion } from "@endpoint-auditor/core";
+import { syntheticRegionWithCounts } from "@endpoint-auditor/core/testing";
 import { clientsFor, destroyClients } from "../support/fake-aws/clients";
 import { startFakeAws } from "../support/fake-aws/server";
 import { AWS_PAGE_CAPS, callFloor, type Floor, type ListApi } from "./floor";

@@ -4,9 +4,8 @@
  * a scan or a snapshot replay does. Runs in its own process (one per size) so the peak memory is the
  * peak of that size.
  */
-import { evaluateInventory, prepareRules } from "../../packages/core/src/engine";
-import { parseRegion } from "../../packages/core/src/inventory/parse";
-import { syntheticRegionWithCounts, type SyntheticCounts } from "../../packages/core/src/testing/synthetic";
+import { evaluateInventory, prepareRules, parseRegion } from "@endpoint-auditor/core";
+import { syntheticRegionWithCounts, type SyntheticCounts } from "@endpoint-auditor/core/testing";
 import { median } from "./stats";
 
 const ACCOUNT_ID = "123456789012";

@@ -14,7 +14,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inflateRawSync } from "node:zlib";
-import { RULES, allRulePermissions, defaultAsString, rulePermissions } from "@endpoint-auditor/core";
+import { RULES, allRulePermissions, defaultAsString, rulePermissions, parseConfigEvent } from "@endpoint-auditor/core";
 import { Stack } from "aws-cdk-lib";
 import { Template } from "aws-cdk-lib/assertions";
 import { App, getStack } from "sst/constructs";
@@ -22,7 +22,6 @@ import { initProject, useProject } from "sst/project.js";
 import { load } from "sst/stacks/build.js";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 // The Config event parser the evaluator uses (core's config module is not re-exported by the package index).
-import { parseConfigEvent } from "../../packages/core/src/config/events";
 import { AUDITOR_STACK_ID, EVALUATOR_HANDLER, createAuditorStack } from "../../stacks/AuditorStack";
 import { SETTINGS, SettingsError, settingsFor, type SettingsFile } from "../../stacks/settings";
 import { writeStandalone, type StandaloneManifest } from "../../stacks/standalone";

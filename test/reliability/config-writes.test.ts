@@ -6,15 +6,8 @@
  * does not have.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { PutEvaluationsError } from "../../packages/core/src/config/errors";
-import { scheduledEventFor } from "../../packages/core/src/config/fixtures/index";
-import { runConfigRule } from "../../packages/core/src/config/run";
-import { NO_LONGER_EXISTS_ANNOTATION } from "../../packages/core/src/config/stale";
-import { putEvaluations, type WritableEvaluation } from "../../packages/core/src/config/writer";
-import { prepareRules } from "../../packages/core/src/engine";
-import { clampAnnotation, type ComplianceType } from "../../packages/core/src/evaluation";
-import { evaluateRawRegions } from "../../packages/core/src/scan";
-import { syntheticRegion } from "../../packages/core/src/testing/synthetic";
+import { PutEvaluationsError, runConfigRule, NO_LONGER_EXISTS_ANNOTATION, putEvaluations, type WritableEvaluation, prepareRules, clampAnnotation, type ComplianceType, evaluateRawRegions } from "@endpoint-auditor/core";
+import { scheduledEventFor, syntheticRegion } from "@endpoint-auditor/core/testing";
 import { destroyClients, mulberry32, startFakeAws, type FakeAws, type FakeAwsOptions, type FakeClients, type StoredEvaluation } from "../support/fake-aws";
 import { ACCOUNT, EU, NOW, quickClients, rejectionOf } from "./support";
 

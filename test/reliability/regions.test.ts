@@ -18,11 +18,8 @@ import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
 import type { Context } from "aws-lambda";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { prepareRules } from "../../packages/core/src/engine";
-import { RuleEvaluationError } from "../../packages/core/src/errors";
-import type { Evaluation } from "../../packages/core/src/evaluation";
-import { scheduledEventFor } from "../../packages/core/src/config/fixtures/index";
-import { evaluateRawRegions, scanAccount } from "../../packages/core/src/scan";
+import { prepareRules, RuleEvaluationError, type Evaluation, evaluateRawRegions, scanAccount } from "@endpoint-auditor/core";
+import { scheduledEventFor } from "@endpoint-auditor/core/testing";
 import { FAKE_CREDENTIALS, destroyClients, startFakeAws, type FakeAws, type FakeClients, type StoredEvaluation } from "../support/fake-aws";
 import { ACCOUNT, AP, EU, NOW, US, quickClients, rejectionOf, smallRegion } from "./support";
 

@@ -12,7 +12,7 @@
  *
  * How: the handler is TypeScript, so this script bundles a small entry (the handler module, the mocks and
  * the synthetic inventory, all of it TypeScript from this repository) with esbuild into
- * node_modules/.cache/endpoint-auditor-soak/ and imports it; npm packages stay external, so the handler's
+ * packages/functions/node_modules/.cache/endpoint-auditor-soak/ (so the functions package's own dependencies resolve) and imports it; npm packages stay external, so the handler's
  * SDK clients and the mocks share the same SDK classes. Garbage collection is forced with
  * `node --expose-gc`; without that flag the script re-runs itself with it.
  *
@@ -67,7 +67,7 @@ import {
 } from "@aws-sdk/client-ec2";
 import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
-import { endpointDatapoints, pageAt, syntheticRegion } from "./packages/core/src/testing/synthetic";
+import { endpointDatapoints, pageAt, syntheticRegion } from "@endpoint-auditor/core/testing";
 
 export const ACCOUNT = "123456789012";
 export const REGION = "eu-west-1";
@@ -136,7 +136,7 @@ export async function loadHandler() {
 
 async function buildEntry() {
   const { build } = await import("esbuild");
-  const outdir = path.join(ROOT, "node_modules/.cache/endpoint-auditor-soak");
+  const outdir = path.join(ROOT, "packages/functions/node_modules/.cache/endpoint-auditor-soak");
   await rm(outdir, { recursive: true, force: true });
   await mkdir(outdir, { recursive: true });
   const outfile = path.join(outdir, "soak-entry.mjs");

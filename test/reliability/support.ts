@@ -12,9 +12,8 @@ import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { ConfigServiceClient } from "@aws-sdk/client-config-service";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { AdaptiveRetryStrategy } from "@smithy/util-retry";
-import { clientConfig } from "../../packages/core/src/aws";
-import type { RawRegion } from "../../packages/core/src/inventory/raw";
-import { syntheticRegion } from "../../packages/core/src/testing/synthetic";
+import { clientConfig, type RawRegion } from "@endpoint-auditor/core";
+import { syntheticRegion } from "@endpoint-auditor/core/testing";
 import { FAKE_CREDENTIALS, coreSts, type FakeClientOptions, type FakeClients } from "../support/fake-aws";
 
 export const ACCOUNT = "123456789012";

@@ -5,8 +5,7 @@
 import { GetMetricDataCommand, type MetricDataQuery, type MetricDataResult } from "@aws-sdk/client-cloudwatch";
 import type { VpcEndpoint } from "@aws-sdk/client-ec2";
 import { afterEach, describe, expect, it } from "vitest";
-import { parseRegion } from "../../packages/core/src/inventory/parse";
-import type { RawEndpointMetrics } from "../../packages/core/src/inventory/raw";
+import { parseRegion, type RawEndpointMetrics } from "@endpoint-auditor/core";
 import { bytesProcessedSeries, clientsFor, destroyClients, startFakeAws, type FakeAws, type FakeAwsOptions, type FakeClients, type MetricPoint } from "../support/fake-aws";
 import { ACCOUNT, NOW, manyVpcs, richRegion } from "./fixtures";
 

@@ -5,13 +5,8 @@
  */
 import type { TransitGatewayVpcAttachment, VpcPeeringConnection, VpnGateway } from "@aws-sdk/client-ec2";
 import { afterEach, describe, expect, it } from "vitest";
-import { prepareRules } from "../../packages/core/src/engine";
-import { collectRegion } from "../../packages/core/src/inventory/collect";
-import { normaliseEndpointState, parseRegion } from "../../packages/core/src/inventory/parse";
-import { ALL_PARTS } from "../../packages/core/src/inventory/parts";
-import type { RawRegion } from "../../packages/core/src/inventory/raw";
-import { evaluateRawRegions, scanAccount } from "../../packages/core/src/scan";
-import { syntheticRegion } from "../../packages/core/src/testing/synthetic";
+import { prepareRules, collectRegion, normaliseEndpointState, parseRegion, ALL_PARTS, type RawRegion, evaluateRawRegions, scanAccount } from "@endpoint-auditor/core";
+import { syntheticRegion } from "@endpoint-auditor/core/testing";
 import { clientsFor, destroyClients, startFakeAws, type FakeAws, type FakeAwsOptions, type FakeClients, type FakeClientOptions } from "../support/fake-aws";
 import { ACCOUNT } from "./fixtures";
 

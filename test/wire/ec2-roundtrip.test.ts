@@ -4,8 +4,7 @@
  */
 import { DescribeRouteTablesCommand, DescribeSubnetsCommand, DescribeVpcsCommand, DescribeVpcEndpointsCommand, DescribeNatGatewaysCommand } from "@aws-sdk/client-ec2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseRegion } from "../../packages/core/src/inventory/parse";
-import type { RawRegion } from "../../packages/core/src/inventory/raw";
+import { parseRegion, type RawRegion } from "@endpoint-auditor/core";
 import { clientsFor, destroyClients, startFakeAws, type FakeAws, type FakeClients } from "../support/fake-aws";
 import { ACCOUNT, NOW, richRegion } from "./fixtures";
 import { EC2_LIST_KEYS, MAX_PAGE, listAll, rawRegionViaSdk } from "./sdk-lists";

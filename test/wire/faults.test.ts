@@ -8,7 +8,7 @@ import { GetComplianceDetailsByConfigRuleCommand } from "@aws-sdk/client-config-
 import { DescribeRouteTablesCommand, DescribeVpcsCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { afterEach, describe, expect, it } from "vitest";
-import { clientConfig } from "../../packages/core/src/aws";
+import { clientConfig } from "@endpoint-auditor/core";
 import {
   clientsFor,
   coreSts,

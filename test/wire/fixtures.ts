@@ -4,7 +4,7 @@
  * endpoint traffic. `manyVpcs` builds larger regions for pagination tests.
  */
 import type { VpcEndpoint } from "@aws-sdk/client-ec2";
-import type { RawRegion } from "../../packages/core/src/inventory/raw";
+import type { RawRegion } from "@endpoint-auditor/core";
 
 /**
  * EC2 answers endpoint states in lower camel case (`available`, `pendingAcceptance`) although the SDK's

@@ -15,7 +15,7 @@ import {
   type EC2Client,
   type Filter,
 } from "@aws-sdk/client-ec2";
-import type { RawRegion } from "../../packages/core/src/inventory/raw";
+import type { RawRegion } from "@endpoint-auditor/core";
 import type { Ec2ListKey } from "../support/fake-aws/ec2";
 
 export interface PageRequest {

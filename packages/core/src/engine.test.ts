@@ -5,7 +5,7 @@ import { Compliance, EXEMPT_TAG, ResourceTypes, type Finding, type ResourceType 
 import type { InventoryPart } from "./inventory/parts";
 import { defineRule, type AnyRule } from "./rule";
 import { RULES } from "./rules/index";
-import { FIXTURE_NOW, InventoryBuilder, routeTo } from "./testing/inventory-fixtures";
+import { FIXTURE_NOW, InventoryBuilder, routeTo } from "@endpoint-auditor/core/testing";
 
 /** A test rule that returns fixed findings for whatever resource type it claims. */
 function fixedRule(

@@ -6,9 +6,8 @@
  * webhook URL is really read through Powertools Parameters with decryption, and really cached.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { recordEvaluations } from "../../core/src/history/index";
-import { createHistoryTable, createIdempotencyTable, startDynalite, type LocalDynamo } from "../../core/src/history/testing/dynalite";
-import type { SlackMessage } from "../../core/src/digest/index";
+import { recordEvaluations, type SlackMessage } from "@endpoint-auditor/core";
+import { createHistoryTable, createIdempotencyTable, startDynalite, type LocalDynamo } from "@endpoint-auditor/core/testing";
 import { startLocalServer, startSsmIamStub, type LocalServer, type SsmIamStub } from "../../../test/support/ssm-iam-stub";
 import { lambdaContext } from "./helpers";
 

@@ -10,11 +10,8 @@ import { DynamoDBPersistenceLayer } from "@aws-lambda-powertools/idempotency/dyn
 import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import type { Context } from "aws-lambda";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import type { Evaluation } from "@endpoint-auditor/core";
-import { recordEvaluations } from "../../core/src/history/index";
-import { createHistoryTable, createIdempotencyTable, startDynalite, type LocalDynamo } from "../../core/src/history/testing/dynalite";
-import type { SlackMessage } from "../../core/src/digest/index";
-import { SlackDeliveryError } from "../../core/src/slack/index";
+import { type Evaluation, recordEvaluations, type SlackMessage, SlackDeliveryError } from "@endpoint-auditor/core";
+import { createHistoryTable, createIdempotencyTable, startDynalite, type LocalDynamo } from "@endpoint-auditor/core/testing";
 import {
   DigestConfigurationError,
   createDigestHandler,

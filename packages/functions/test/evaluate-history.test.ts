@@ -10,11 +10,8 @@ import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import type { Context } from "aws-lambda";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { serveInventory } from "../../core/src/config/fixtures/aws";
-import { scheduledEventFor } from "../../core/src/config/fixtures/index";
-import { historyPartitionKey, historySortKey } from "../../core/src/history/index";
-import { createHistoryTable, startDynalite, type LocalDynamo } from "../../core/src/history/testing/dynalite";
-import { InventoryBuilder } from "../../core/src/testing/inventory-fixtures";
+import { serveInventory, scheduledEventFor, createHistoryTable, startDynalite, type LocalDynamo, InventoryBuilder } from "@endpoint-auditor/core/testing";
+import { historyPartitionKey, historySortKey } from "@endpoint-auditor/core";
 import { captureOutput, lambdaContext, type Captured } from "./helpers";
 
 const REGION = "us-east-1";

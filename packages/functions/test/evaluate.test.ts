@@ -15,10 +15,8 @@ import { DescribeRouteTablesCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { mockClient } from "aws-sdk-client-mock";
 import type { Context } from "aws-lambda";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { awsError, putEvaluationsRequests, serveInventory, writtenEvaluations } from "../../core/src/config/fixtures/aws";
-import { changeEventFor, eventWith, scheduledEventFor, type RawConfigEvent } from "../../core/src/config/fixtures/index";
-import { NO_LONGER_EXISTS_ANNOTATION, OUT_OF_SCOPE_ANNOTATION } from "../../core/src/config/stale";
-import { InventoryBuilder, routeTo } from "../../core/src/testing/inventory-fixtures";
+import { awsError, putEvaluationsRequests, serveInventory, writtenEvaluations, changeEventFor, eventWith, scheduledEventFor, type RawConfigEvent, InventoryBuilder, routeTo } from "@endpoint-auditor/core/testing";
+import { NO_LONGER_EXISTS_ANNOTATION, OUT_OF_SCOPE_ANNOTATION } from "@endpoint-auditor/core";
 import type { ConfigRunResult } from "../src/lib/config-rule";
 import { captureOutput, lambdaContext, type Captured, type EmfBlob } from "./helpers";
 

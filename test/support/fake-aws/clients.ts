@@ -8,7 +8,7 @@ import { ConfigServiceClient } from "@aws-sdk/client-config-service";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
-import { clientConfig, type AwsClients, type ClientOptions } from "../../../packages/core/src/aws";
+import { clientConfig, type AwsClients, type ClientOptions } from "@endpoint-auditor/core";
 import { FAKE_CREDENTIALS } from "./server";
 
 /**

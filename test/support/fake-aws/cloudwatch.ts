@@ -7,7 +7,7 @@
  */
 import type { VpcEndpoint } from "@aws-sdk/client-ec2";
 import { createHash } from "node:crypto";
-import type { RawRegion } from "../../../packages/core/src/inventory/raw";
+import type { RawRegion } from "@endpoint-auditor/core";
 import { FakeApiError, epochSeconds, readJsonTimestamp } from "./protocol";
 
 /** One datapoint of a series (aggregated per query period with the query's statistic). */

@@ -26,7 +26,7 @@ import {
 } from "@aws-sdk/client-ec2";
 import type { StaticOperationSchema } from "@smithy/types";
 import { createHash } from "node:crypto";
-import type { RawRegion } from "../../../packages/core/src/inventory/raw";
+import type { RawRegion } from "@endpoint-auditor/core";
 import { FakeApiError, ec2ResponseBody } from "./protocol";
 import { FormValueError, outputSchema, readEc2QueryInput, structToXml } from "./schema";
 

@@ -6,7 +6,7 @@
  * the outcome of the n-th `DescribeVpcs` in `eu-west-1` is the same from run to run even when the
  * collector interleaves different calls differently.
  */
-import { createRng } from "../../../packages/core/src/testing/synthetic";
+import { createRng } from "@endpoint-auditor/core/testing";
 
 /** Service names as they appear in call keys (`EC2:DescribeVpcs`). */
 export const FakeServices = {

@@ -7,7 +7,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
-import type { RawRegion } from "../../../packages/core/src/inventory/raw";
+import type { RawRegion } from "@endpoint-auditor/core";
 import { handleGetMetricData, MetricStore, seriesFromRawRegion, DEFAULT_MAX_DATAPOINTS, type MetricSeries } from "./cloudwatch";
 import { FakeConfigService } from "./config";
 import { handleEc2, parseEc2Input } from "./ec2";

@@ -4,7 +4,7 @@ import { Compliance, ResourceTypes } from "../evaluation";
 import { defineRule, type AnyRule } from "../rule";
 import { ConfigEventError } from "./errors";
 import { ConfigMessageTypes, parseConfigEvent } from "./events";
-import { changeEventFor, eventWith, exampleEvent } from "./fixtures/index";
+import { changeEventFor, eventWith, exampleEvent } from "@endpoint-auditor/core/testing";
 
 // A registry of one rule with one bounded integer and one enum parameter: what parsing validates against.
 const testRule = defineRule({

@@ -9,10 +9,8 @@ import { DescribeFlowLogsCommand, DescribeSubnetsCommand, DescribeVpcsCommand, E
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
 import { ParameterValidationError, RuleEvaluationError, UnknownRuleError } from "../errors";
-import { InventoryBuilder } from "../testing/inventory-fixtures";
+import { InventoryBuilder, awsError, putEvaluationsRequests, serveInventory, writtenEvaluations, changeEventFor, eventWith, exampleEvent, scheduledEventFor } from "@endpoint-auditor/core/testing";
 import { ConfigEventError, PutEvaluationsError } from "./errors";
-import { awsError, putEvaluationsRequests, serveInventory, writtenEvaluations } from "./fixtures/aws";
-import { changeEventFor, eventWith, exampleEvent, scheduledEventFor } from "./fixtures/index";
 import { runConfigRule } from "./run";
 import { NO_LONGER_EXISTS_ANNOTATION, OUT_OF_SCOPE_ANNOTATION } from "./stale";
 

@@ -5,7 +5,7 @@ import { Compliance, type ComplianceType, type Evaluation } from "../evaluation"
 import { HistoryInputError, HistoryReadError, HistoryWriteError } from "./errors";
 import { HISTORY_RETENTION_DAYS, historyPartitionKey, historySortKey } from "./schema";
 import { Transition, loadDigestState, nextRecord, recordEvaluations, type HistoryClient } from "./store";
-import { createHistoryTable, startDynalite, type LocalDynamo } from "./testing/dynalite";
+import { createHistoryTable, startDynalite, type LocalDynamo } from "@endpoint-auditor/core/testing";
 
 const ACCOUNT = "123456789012";
 const REGION = "eu-west-1";

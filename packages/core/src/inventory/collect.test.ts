@@ -31,7 +31,7 @@ import { GetCallerIdentityCommand, STSClient, STSServiceException } from "@aws-s
 import { mockClient, type AwsClientStub } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it } from "vitest";
 import { CollectionError } from "../errors";
-import { endpointDatapoints, pageAt, syntheticRegion, syntheticRegionWithCounts, type SyntheticOptions } from "../testing/synthetic";
+import { endpointDatapoints, pageAt, syntheticRegion, syntheticRegionWithCounts, type SyntheticOptions } from "@endpoint-auditor/core/testing";
 import { collectRegion, getAccountId, type ProgressEvent } from "./collect";
 import { endpointBytesBetween, parseRegion } from "./parse";
 import { ALL_PARTS, resolveParts, type InventoryPart } from "./parts";

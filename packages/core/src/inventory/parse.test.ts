@@ -6,7 +6,7 @@
 import type { RouteTable as Ec2RouteTable, VpcEndpoint as Ec2VpcEndpoint } from "@aws-sdk/client-ec2";
 import { describe, expect, it } from "vitest";
 import { SnapshotError } from "../errors";
-import { syntheticRegion } from "../testing/synthetic";
+import { syntheticRegion } from "@endpoint-auditor/core/testing";
 import { effectiveRouteTable, endpointBytesBetween, normaliseEndpointState, parseRegion, toDate } from "./parse";
 import type { RawRegion } from "./raw";
 

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { SnapshotError } from "../errors";
 import { prepareRules } from "../engine";
 import { evaluateRawRegions, evaluateSnapshot } from "../scan";
-import { syntheticRegion, syntheticSnapshot } from "../testing/synthetic";
+import { syntheticRegion, syntheticSnapshot } from "@endpoint-auditor/core/testing";
 import { parseRegion } from "./parse";
 import { SNAPSHOT_FORMAT, type Snapshot } from "./raw";
 import { checkSnapshot, parseSnapshot, serializeSnapshot } from "./snapshot";

@@ -9,7 +9,7 @@ import { Compliance, ResourceTypes } from "../evaluation";
 import type { Inventory } from "../inventory/model";
 import { effectiveRouteTable } from "../inventory/parse";
 import { parseParameters } from "../parameters";
-import { FIXTURE_NOW, InventoryBuilder, daysBefore, routeTo, type ApiEndpointState } from "../testing/inventory-fixtures";
+import { FIXTURE_NOW, InventoryBuilder, daysBefore, routeTo, type ApiEndpointState } from "@endpoint-auditor/core/testing";
 import { RULES } from "./index";
 
 const ENDPOINT_STATES: ApiEndpointState[] = ["available", "pendingAcceptance", "pending", "rejected", "failed", "expired", "deleting", "deleted", "partial"];

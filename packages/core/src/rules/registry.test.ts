@@ -10,7 +10,7 @@ import { ResourceTypes } from "../evaluation";
 import { ALL_PARTS, PART_CALLS, PART_DEPENDENCIES } from "../inventory/parts";
 import { defaultAsString, parseParameters, type ParameterSpec } from "../parameters";
 import { Severity, type AnyRule } from "../rule";
-import { InventoryBuilder, routeTo } from "../testing/inventory-fixtures";
+import { InventoryBuilder, routeTo } from "@endpoint-auditor/core/testing";
 import { RULES, allRulePermissions, getRule, ruleIds, rulePermissions } from "./index";
 
 const RULES_DIR = dirname(fileURLToPath(import.meta.url));

@@ -9,7 +9,7 @@ import {
   daysBefore,
   findingFor,
   runRule,
-} from "../../testing/inventory-fixtures";
+} from "@endpoint-auditor/core/testing";
 import { rule } from "./rule";
 
 const GB = 1_000_000_000;

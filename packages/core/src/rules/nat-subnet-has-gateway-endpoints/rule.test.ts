@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ParameterValidationError } from "../../errors";
-import { InventoryBuilder, findingFor, routeTo, runRule } from "../../testing/inventory-fixtures";
+import { InventoryBuilder, findingFor, routeTo, runRule } from "@endpoint-auditor/core/testing";
 import { rule } from "./rule";
 
 /**

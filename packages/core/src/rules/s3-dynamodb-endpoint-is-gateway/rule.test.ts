@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { InventoryBuilder, findingFor, runRule } from "../../testing/inventory-fixtures";
+import { InventoryBuilder, findingFor, runRule } from "@endpoint-auditor/core/testing";
 import { rule } from "./rule";
 
 /** A VPC with two subnets (two AZs) and a main route table, plus an S3 interface endpoint in it. */

@@ -23,8 +23,8 @@ import type {
   VpcPeeringConnection,
   VpnGateway,
 } from "@aws-sdk/client-ec2";
-import { normaliseEndpointState } from "../inventory/parse";
-import { SNAPSHOT_FORMAT, type RawRegion, type Snapshot } from "../inventory/raw";
+import { normaliseEndpointState } from "../src/inventory/parse";
+import { SNAPSHOT_FORMAT, type RawRegion, type Snapshot } from "../src/inventory/raw";
 
 export interface SyntheticOptions {
   /** PRNG seed (default 1). The same seed and options always give the same inventory. */

@@ -1,5 +1,5 @@
 /**
- * Test support (not exported by the package): a dynalite server (a DynamoDB implementation speaking the
+ * Test support (`@endpoint-auditor/core/testing`): a dynalite server (a DynamoDB implementation speaking the
  * real wire protocol) on 127.0.0.1, and SDK clients pointed at it.
  */
 import { createRequire } from "node:module";
@@ -12,11 +12,13 @@ import {
   type CreateTableCommandInput,
 } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { HISTORY_TABLE } from "../schema";
+import { HISTORY_TABLE } from "../src/history/schema";
 
 type DynaliteFactory = (options?: { createTableMs?: number; deleteTableMs?: number; updateTableMs?: number }) => Server;
-const require = createRequire(import.meta.url);
-const dynalite = require("dynalite") as DynaliteFactory;
+/** Loaded on first use, so importing the testing entry for other helpers does not load dynalite. */
+function loadDynalite(): DynaliteFactory {
+  return createRequire(import.meta.url)("dynalite") as DynaliteFactory;
+}
 
 export interface LocalDynamo {
   endpoint: string;
@@ -27,7 +29,7 @@ export interface LocalDynamo {
 
 /** Starts dynalite on a free loopback port. */
 export async function startDynalite(): Promise<LocalDynamo> {
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const server = loadDynalite()({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   const endpoint = `http://127.0.0.1:${port}`;

@@ -35,13 +35,13 @@ import type {
   VpnGateway as Ec2VpnGateway,
 } from "@aws-sdk/client-ec2";
 import type { MetricDataResult } from "@aws-sdk/client-cloudwatch";
-import type { Finding } from "../evaluation";
-import type { Inventory } from "../inventory/model";
-import { parseRegion } from "../inventory/parse";
-import type { InventoryPart } from "../inventory/parts";
-import type { RawCollectionError, RawEndpointMetrics, RawRegion } from "../inventory/raw";
-import { parseParameters, type ParameterSchema } from "../parameters";
-import type { Rule } from "../rule";
+import type { Finding } from "../src/evaluation";
+import type { Inventory } from "../src/inventory/model";
+import { parseRegion } from "../src/inventory/parse";
+import type { InventoryPart } from "../src/inventory/parts";
+import type { RawCollectionError, RawEndpointMetrics, RawRegion } from "../src/inventory/raw";
+import { parseParameters, type ParameterSchema } from "../src/parameters";
+import type { Rule } from "../src/rule";
 
 export const FIXTURE_ACCOUNT_ID = "111122223333";
 export const FIXTURE_REGION = "us-east-1";

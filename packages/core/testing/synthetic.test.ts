@@ -3,8 +3,8 @@
  * (every reference points at a resource of the same VPC), so benchmarks and collector tests can trust it.
  */
 import { describe, expect, it } from "vitest";
-import { effectiveRouteTable, normaliseEndpointState, parseRegion } from "../inventory/parse";
-import { checkSnapshot } from "../inventory/snapshot";
+import { effectiveRouteTable, normaliseEndpointState, parseRegion } from "../src/inventory/parse";
+import { checkSnapshot } from "../src/inventory/snapshot";
 import {
   createRng,
   endpointDatapoints,
