@@ -142,7 +142,12 @@ describe("Throttling and server errors on EC2 and CloudWatch", () => {
     expect(server.calls.of("EC2:DescribeRouteTables").filter((c) => c.region === EU)).toHaveLength(8);
 
     expect(out.errors).toEqual([
-      { region: EU, ruleId: "nat-subnet-has-gateway-endpoints", message: expect.stringContaining("ec2:DescribeRouteTables failed") },
+      {
+        region: EU,
+        ruleId: "nat-subnet-has-gateway-endpoints",
+        message: expect.stringContaining("ec2:DescribeRouteTables failed"),
+        failedParts: [{ part: "routeTables", call: "ec2:DescribeRouteTables", code: "RequestLimitExceeded", message: expect.any(String) }],
+      },
     ]);
     expect(out.errors[0]?.message).toContain("Request limit exceeded");
     expect(of(out.evaluations, "nat-subnet-has-gateway-endpoints", EU)).toEqual([]);

@@ -282,6 +282,14 @@ describe("evaluateInventory", () => {
           region: "us-east-1",
           ruleId: "vpc-flow-logs-enabled",
           message: "not evaluated: ec2:DescribeFlowLogs failed: User is not authorized to perform: ec2:DescribeFlowLogs",
+          failedParts: [
+            {
+              part: "flowLogs",
+              call: "ec2:DescribeFlowLogs",
+              code: "UnauthorizedOperation",
+              message: "User is not authorized to perform: ec2:DescribeFlowLogs",
+            },
+          ],
         },
       ]);
       expect(evaluations.some((e) => e.ruleId === "vpc-flow-logs-enabled")).toBe(false);

@@ -8,6 +8,7 @@ import {
   EXEMPT_TAG,
   clampAnnotation,
   type Evaluation,
+  type FailedPart,
   type Finding,
   type ScanError,
 } from "./evaluation";
@@ -124,11 +125,12 @@ export function evaluateInventory(inventory: Inventory, rules: readonly Prepared
     const needed = resolveParts(rule.metadata.requires);
     const failed = needed.filter((p) => inventory.failures.has(p));
     if (failed.length > 0) {
-      const reasons = failed.map((p) => {
+      const failedParts: FailedPart[] = failed.map((p) => {
         const f = inventory.failures.get(p);
-        return `${f?.call ?? p} failed: ${f?.message ?? "unknown error"}`;
+        return { part: p, call: f?.call ?? p, message: f?.message ?? "unknown error", ...(f?.code !== undefined ? { code: f.code } : {}) };
       });
-      errors.push({ region: inventory.region, ruleId, message: `not evaluated: ${reasons.join("; ")}` });
+      const reasons = failedParts.map((f) => `${f.call} failed: ${f.message}`);
+      errors.push({ region: inventory.region, ruleId, message: `not evaluated: ${reasons.join("; ")}`, failedParts });
       continue;
     }
     const missing = needed.filter((p) => !inventory.parts.has(p));

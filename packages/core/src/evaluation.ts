@@ -42,6 +42,22 @@ export interface ScanError {
   region: string;
   ruleId?: string;
   message: string;
+  /**
+   * The inventory lists whose collection failed and kept this rule from being evaluated (absent for other
+   * errors). One failed list blocks every rule that needs it; front doors can group by `call`.
+   */
+  failedParts?: FailedPart[];
+}
+
+/** A list that could not be collected, as reported with the rules it blocked. */
+export interface FailedPart {
+  /** Inventory part key, e.g. `flowLogs`. */
+  part: string;
+  /** IAM-style call name, e.g. `ec2:DescribeFlowLogs`. */
+  call: string;
+  message: string;
+  /** The AWS error code, when there is one (e.g. `UnauthorizedOperation`). */
+  code?: string;
 }
 
 /** Whitespace {@link clampAnnotation} would change: a run, anything but a plain space, or at either end. */
