@@ -41,7 +41,7 @@ import { parseRegion } from "../src/inventory/parse";
 import type { InventoryPart } from "../src/inventory/parts";
 import type { RawCollectionError, RawEndpointMetrics, RawRegion } from "../src/inventory/raw";
 import { parseParameters, type ParameterSchema } from "../src/parameters";
-import type { Rule } from "../src/rule";
+import type { Rule } from "../src/rules/rule";
 
 export const FIXTURE_ACCOUNT_ID = "111122223333";
 export const FIXTURE_REGION = "us-east-1";

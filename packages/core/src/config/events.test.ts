@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ParameterValidationError, UnknownRuleError } from "../errors";
 import { Compliance, ResourceTypes } from "../evaluation";
-import { defineRule, type AnyRule } from "../rule";
+import { defineRule, type AnyRule } from "../rules/rule";
 import { ConfigEventError } from "./errors";
 import { ConfigMessageTypes, parseConfigEvent } from "./events";
 import { changeEventFor, eventWith, exampleEvent } from "@endpoint-auditor/core/testing";

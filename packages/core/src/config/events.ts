@@ -8,8 +8,8 @@
  * `./fixtures/`).
  */
 import { ParameterValidationError } from "../errors";
-import { prepareRules, type PreparedRule } from "../engine";
-import type { AnyRule } from "../rule";
+import { prepareRules, type PreparedRule } from "../engine/engine";
+import type { AnyRule } from "../rules/rule";
 import { RULES } from "../rules/index";
 import { ConfigEventError } from "./errors";
 

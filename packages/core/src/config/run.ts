@@ -24,14 +24,14 @@
 import type { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import type { ConfigServiceClient } from "@aws-sdk/client-config-service";
 import type { EC2Client } from "@aws-sdk/client-ec2";
-import { evaluateInventory, metricWindowDays, partsFor } from "../engine";
+import { evaluateInventory, metricWindowDays, partsFor } from "../engine/engine";
 import { CollectionError, RuleEvaluationError, errorMessage } from "../errors";
 import { Compliance, type ComplianceType, type Evaluation, type ResourceType } from "../evaluation";
 import { collectRegion, type ProgressEvent } from "../inventory/collect";
 import type { Inventory } from "../inventory/model";
 import { parseRegion } from "../inventory/parse";
 import type { InventoryPart } from "../inventory/parts";
-import type { AnyRule } from "../rule";
+import type { AnyRule } from "../rules/rule";
 import { RULES } from "../rules/index";
 import { ConfigEventError } from "./errors";
 import { ConfigMessageTypes, DELETED_ITEM_STATUSES, parseConfigEvent, type ChangeConfigEvent, type ConfigMessageType, type ConfigRuleEvent } from "./events";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ScanResult } from "../scan";
+import type { ScanResult } from "../engine/scan";
 import {
   SLACK_LIMITS,
   escapeMrkdwn,

@@ -3,7 +3,7 @@
  * region. Built from history (`loadDigestState`) or from a scan's current state. Pure functions.
  */
 import { Compliance, roundUsd, type ScanError } from "../evaluation";
-import type { ScanResult } from "../scan";
+import type { ScanResult } from "../engine/scan";
 
 const DAY_MS = 86_400_000;
 

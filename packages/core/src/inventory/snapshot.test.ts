@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { SnapshotError } from "../errors";
-import { prepareRules } from "../engine";
-import { evaluateRawRegions, evaluateSnapshot } from "../scan";
+import { prepareRules } from "../engine/engine";
+import { evaluateRawRegions, evaluateSnapshot } from "../engine/scan";
 import { syntheticRegion, syntheticSnapshot } from "@endpoint-auditor/core/testing";
 import { parseRegion } from "./parse";
 import { SNAPSHOT_FORMAT, type Snapshot } from "./raw";

@@ -4,7 +4,7 @@
  */
 import { UnknownRuleError } from "../errors";
 import { permissionsFor } from "../inventory/parts";
-import type { AnyRule } from "../rule";
+import type { AnyRule } from "./rule";
 import { rule as interfaceEndpointInUse } from "./interface-endpoint-in-use/rule";
 import { rule as natSubnetHasGatewayEndpoints } from "./nat-subnet-has-gateway-endpoints/rule";
 import { rule as s3DynamodbEndpointIsGateway } from "./s3-dynamodb-endpoint-is-gateway/rule";

@@ -9,7 +9,7 @@ import { ParameterValidationError, UnknownRuleError } from "../errors";
 import { ResourceTypes } from "../evaluation";
 import { ALL_PARTS, PART_CALLS, PART_DEPENDENCIES } from "../inventory/parts";
 import { defaultAsString, parseParameters, type ParameterSpec } from "../parameters";
-import { Severity, type AnyRule } from "../rule";
+import { Severity, type AnyRule } from "./rule";
 import { InventoryBuilder, routeTo } from "@endpoint-auditor/core/testing";
 import { RULES, allRulePermissions, getRule, ruleIds, rulePermissions } from "./index";
 

@@ -1,6 +1,6 @@
 import { ResourceTypes } from "../../evaluation";
 import type { ParameterSchema } from "../../parameters";
-import type { RuleMetadata } from "../../rule";
+import type { RuleMetadata } from "../rule";
 
 const parameters = {
   lookbackDays: {

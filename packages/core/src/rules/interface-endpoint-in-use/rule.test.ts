@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { evaluateInventory, prepareRules } from "../../engine";
+import { evaluateInventory, prepareRules } from "../../engine/engine";
 import { RuleEvaluationError } from "../../errors";
 import { parseRegion } from "../../inventory/parse";
 import {

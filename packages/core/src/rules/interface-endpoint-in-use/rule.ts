@@ -28,7 +28,7 @@ import { RuleEvaluationError } from "../../errors";
 import type { VpcEndpoint } from "../../inventory/model";
 import { endpointBytesBetween } from "../../inventory/parse";
 import { formatUsd, interfaceEndpointMonthlyUsd, pricesFor } from "../../pricing";
-import { defineRule } from "../../rule";
+import { defineRule } from "../rule";
 import { formatBytes, listIds, plural } from "../format";
 import { metadata } from "./metadata";
 

@@ -29,7 +29,7 @@
 import { Compliance, type Finding } from "../../evaluation";
 import type { Route, RouteTable, Subnet, VpcEndpoint } from "../../inventory/model";
 import { effectiveRouteTable } from "../../inventory/parse";
-import { defineRule } from "../../rule";
+import { defineRule } from "../rule";
 import { GATEWAY_SERVICES, awsServiceName, joinAnd, listIds, type GatewayService } from "../format";
 import { metadata } from "./metadata";
 

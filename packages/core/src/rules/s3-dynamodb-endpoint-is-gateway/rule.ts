@@ -27,7 +27,7 @@
 import { Compliance, type Finding } from "../../evaluation";
 import type { Inventory, VpcEndpoint } from "../../inventory/model";
 import { formatUsd, interfaceEndpointMonthlyUsd, pricesFor } from "../../pricing";
-import { defineRule } from "../../rule";
+import { defineRule } from "../rule";
 import { GATEWAY_SERVICES, awsServiceName, listIds, type GatewayService } from "../format";
 import { metadata } from "./metadata";
 

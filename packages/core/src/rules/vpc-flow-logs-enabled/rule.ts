@@ -24,7 +24,7 @@
  */
 import { Compliance, type Finding } from "../../evaluation";
 import type { FlowLog } from "../../inventory/model";
-import { defineRule } from "../../rule";
+import { defineRule } from "../rule";
 import { ANNOTATION_BUDGET, fitSentences, listIds } from "../format";
 import { metadata } from "./metadata";
 

@@ -2,8 +2,8 @@
  * A whole scan: for each region, collect what the selected rules need, parse, evaluate. Also the replay
  * of a saved snapshot through the same parsing and rules.
  */
-import type { AwsClients } from "./aws";
-import { EndpointAuditorError, errorMessage } from "./errors";
+import type { AwsClients } from "../aws";
+import { EndpointAuditorError, errorMessage } from "../errors";
 import {
   evaluateInventory,
   metricWindowDays,
@@ -12,11 +12,11 @@ import {
   type PreparedRule,
   type RuleSelection,
 } from "./engine";
-import type { Evaluation, ScanError } from "./evaluation";
-import { collectRegion, getAccountId, type ProgressEvent } from "./inventory/collect";
-import { parseRegion } from "./inventory/parse";
-import { SNAPSHOT_FORMAT, type RawRegion, type Snapshot } from "./inventory/raw";
-import { mapLimit } from "./concurrency";
+import type { Evaluation, ScanError } from "../evaluation";
+import { collectRegion, getAccountId, type ProgressEvent } from "../inventory/collect";
+import { parseRegion } from "../inventory/parse";
+import { SNAPSHOT_FORMAT, type RawRegion, type Snapshot } from "../inventory/raw";
+import { mapLimit } from "../concurrency";
 
 export interface ScanResult {
   accountId: string;

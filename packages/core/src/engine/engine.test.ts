@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { evaluateInventory, metricWindowDays, partsFor, prepareRules } from "./engine";
-import { DuplicateRuleError, ParameterValidationError, RuleEvaluationError, UnknownRuleError } from "./errors";
-import { Compliance, EXEMPT_TAG, ResourceTypes, type Finding, type ResourceType } from "./evaluation";
-import type { InventoryPart } from "./inventory/parts";
-import { defineRule, type AnyRule } from "./rule";
-import { RULES } from "./rules/index";
+import { DuplicateRuleError, ParameterValidationError, RuleEvaluationError, UnknownRuleError } from "../errors";
+import { Compliance, EXEMPT_TAG, ResourceTypes, type Finding, type ResourceType } from "../evaluation";
+import type { InventoryPart } from "../inventory/parts";
+import { defineRule, type AnyRule } from "../rules/rule";
+import { RULES } from "../rules/index";
 import { FIXTURE_NOW, InventoryBuilder, routeTo } from "@endpoint-auditor/core/testing";
 
 /** A test rule that returns fixed findings for whatever resource type it claims. */

@@ -1,8 +1,8 @@
 /** The shape of a rule: metadata plus a pure evaluation function. */
-import type { Finding, ResourceType } from "./evaluation";
-import type { Inventory } from "./inventory/model";
-import type { InventoryPart } from "./inventory/parts";
-import type { ParameterSchema, ParametersOf } from "./parameters";
+import type { Finding, ResourceType } from "../evaluation";
+import type { Inventory } from "../inventory/model";
+import type { InventoryPart } from "../inventory/parts";
+import type { ParameterSchema, ParametersOf } from "../parameters";
 
 export const Severity = { low: "low", medium: "medium", high: "high" } as const;
 export type Severity = (typeof Severity)[keyof typeof Severity];

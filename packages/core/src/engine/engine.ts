@@ -2,7 +2,7 @@
  * Runs rules over an inventory: validates parameters, refuses rules whose data is missing, applies the
  * exemption tag and AWS Config's annotation limits. The one place where findings become evaluations.
  */
-import { DuplicateRuleError, RuleEvaluationError, UnknownRuleError, errorMessage } from "./errors";
+import { DuplicateRuleError, RuleEvaluationError, UnknownRuleError, errorMessage } from "../errors";
 import {
   Compliance,
   EXEMPT_TAG,
@@ -11,12 +11,12 @@ import {
   type FailedPart,
   type Finding,
   type ScanError,
-} from "./evaluation";
-import type { Inventory, Tags } from "./inventory/model";
-import { resolveParts, type InventoryPart } from "./inventory/parts";
-import { parseParameters, type ParameterSchema, type ParametersOf } from "./parameters";
-import type { AnyRule } from "./rule";
-import { RULES } from "./rules/index";
+} from "../evaluation";
+import type { Inventory, Tags } from "../inventory/model";
+import { resolveParts, type InventoryPart } from "../inventory/parts";
+import { parseParameters, type ParameterSchema, type ParametersOf } from "../parameters";
+import type { AnyRule } from "../rules/rule";
+import { RULES } from "../rules/index";
 
 /** A rule chosen for a run, with its raw (unvalidated) parameters. */
 export interface RuleSelection {
