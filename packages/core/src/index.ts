@@ -6,6 +6,8 @@ export * from "./pricing";
 export * from "./rules/rule";
 export * from "./engine/engine";
 export * from "./engine/scan";
+export * from "./engine/accounts";
+export * from "./engine/snapshots";
 export * from "./aws";
 export * from "./inventory/parts";
 export * from "./inventory/model";
