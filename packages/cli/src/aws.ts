@@ -45,6 +45,8 @@ const TRANSPORT_ERRORS: Readonly<Record<string, string>> = {
 };
 
 const MARK = Symbol.for("endpoint-auditor.endpoint-named");
+/** Where the call's deadline is kept in the SDK's per-call context. */
+const DEADLINE = "endpointAuditorDeadline";
 
 interface RequestLike {
   protocol?: string;
@@ -85,7 +87,7 @@ export function nameEndpoint(error: unknown, endpoint: string | undefined): void
   if (!(error instanceof Error) || endpoint === undefined || answered(error) || (error as unknown as Record<symbol, boolean>)[MARK]) return;
   const code = codeOf(error);
   const timeout = error.name === "TimeoutError" || /timed? ?out/i.test(error.message);
-  const cause = code && TRANSPORT_ERRORS[code] ? TRANSPORT_ERRORS[code] : timeout ? `no answer: ${error.message}` : undefined;
+  const cause = timeout ? `timed out (${error.message})` : code && TRANSPORT_ERRORS[code] ? TRANSPORT_ERRORS[code] : undefined;
   if (cause === undefined && code === undefined) return;
   error.message = `cannot reach ${endpoint}: ${cause ?? error.message}${code ? ` (${code})` : ""}`;
   (error as unknown as Record<symbol, boolean>)[MARK] = true;
@@ -121,6 +123,7 @@ export function instrument<C>(client: C, region: string, options: ClientInstrume
   stack.add(
     (next, context) => (args) => {
       const call = callName(context);
+      context[DEADLINE] = Date.now() + options.timeoutMs;
       let timer: NodeJS.Timeout | undefined;
       const deadline = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new CallTimeoutError(call, lastEndpoint, Math.round(options.timeoutMs / 100) / 10)), options.timeoutMs);
@@ -138,6 +141,9 @@ export function instrument<C>(client: C, region: string, options: ClientInstrume
       lastEndpoint = endpoint ?? lastEndpoint;
       const attempt = /attempt=(\d+)/.exec(request?.headers?.["amz-sdk-request"] ?? "")?.[1] ?? "1";
       const call = callName(context);
+      const deadline = context[DEADLINE];
+      // Past the deadline the retry loop stops: this error is not retryable, and nothing more is sent.
+      if (typeof deadline === "number" && Date.now() >= deadline) throw new CallTimeoutError(call, lastEndpoint, Math.round(options.timeoutMs / 100) / 10);
       const started = Date.now();
       options.trace?.(`${region}  ${call}  attempt ${attempt} → ${endpoint ?? "?"}${request?.path && request.path !== "/" ? request.path : ""}`);
       try {

@@ -3,9 +3,9 @@
  * through its public `settingsFor` — so the CLI judges with exactly what the deployed Config rules use.
  */
 import type { RuleSelection } from "@endpoint-auditor/core";
-import { SETTINGS, settingsFor } from "../../../../stacks/settings";
+import { SETTINGS, settingsFor, type SettingsFile } from "../../../../stacks/settings";
+import { didYouMean } from "../text";
 import { UsageError } from "../args";
-import { suggestion } from "../text";
 
 /** One rule as a stage deploys it. */
 export interface StageRule {
@@ -15,31 +15,34 @@ export interface StageRule {
   parameters: Record<string, string>;
 }
 
-/** The stages named in stacks/settings.ts. */
-export function knownStages(): string[] {
-  return Object.keys(SETTINGS.stages);
+/** The stages named in the settings file. */
+export function knownStages(file: SettingsFile = SETTINGS): string[] {
+  return Object.keys(file.stages);
 }
 
 /**
  * The rules of a stage (every registry rule, enabled or not), as the stack deploys them.
  *
- * @throws UsageError for a stage the settings do not name, or settings that do not validate.
+ * @throws UsageError for a misspelt stage (close to a named one), or settings that do not validate.
  * @example
  * ```ts
  * stageRules("prod").filter((r) => r.enabled);
  * ```
  */
-export function stageRules(stage: string): StageRule[] {
-  const stages = knownStages();
-  if (!stages.includes(stage)) {
+export function stageRules(stage: string, file: SettingsFile = SETTINGS): StageRule[] {
+  const stages = knownStages(file);
+  // Like `sst deploy --stage NAME`, a stage the file does not name deploys the defaults; a name one edit or
+  // two away from a named stage is a typo, not a new stage.
+  const close = stages.includes(stage) ? undefined : didYouMean(stage, stages);
+  if (close !== undefined) {
     throw new UsageError(
-      `unknown --stage '${stage}'${suggestion(stage, stages)}; stacks/settings.ts names ${stages.length > 0 ? stages.join(", ") : "no stage"}`,
-      "pass a stage from stacks/settings.ts, or leave --stage out for the rules' defaults",
+      `unknown --stage '${stage}' (did you mean '${close}'?); stacks/settings.ts names ${stages.join(", ")}`,
+      "pass a stage from stacks/settings.ts; a stage it does not name deploys the defaults",
     );
   }
   let settings;
   try {
-    settings = settingsFor(stage);
+    settings = settingsFor(stage, file);
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error), "fix stacks/settings.ts (npm run synth shows the same error)", { cause: error });
   }
@@ -54,8 +57,8 @@ export function stageRules(stage: string): StageRule[] {
  *
  * @throws UsageError when `--rules` names a rule the stage disables.
  */
-export function stageSelections(stage: string, rulesGiven: boolean, selections: readonly RuleSelection[]): RuleSelection[] {
-  const rules = stageRules(stage);
+export function stageSelections(stage: string, rulesGiven: boolean, selections: readonly RuleSelection[], file: SettingsFile = SETTINGS): RuleSelection[] {
+  const rules = stageRules(stage, file);
   const enabled = rules.filter((r) => r.enabled);
   const chosen = rulesGiven ? selections.map((s) => s.ruleId) : enabled.map((r) => r.ruleId);
   for (const s of selections) {

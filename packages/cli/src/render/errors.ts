@@ -2,7 +2,14 @@
  * Errors as people read them: one failed list once, with the rules it blocked (not once per rule); a region
  * where every call failed the same way as one line; an account that could not be read as one line.
  */
+import { PART_DEPENDENCIES, type FailedPart, type InventoryPart } from "@endpoint-auditor/core";
 import type { ReportError } from "./common";
+
+/** The failed parts that are causes: a part that failed only because a part it depends on failed is left out. */
+function rootCauses(parts: readonly FailedPart[]): FailedPart[] {
+  const failed = new Set(parts.map((p) => p.part));
+  return parts.filter((p) => !(PART_DEPENDENCIES[p.part as InventoryPart] ?? []).some((d) => failed.has(d)));
+}
 
 /** One thing that went wrong, and what it kept from being evaluated. */
 export interface ErrorGroup {
@@ -46,7 +53,7 @@ export function groupErrors(errors: readonly ReportError[]): ErrorGroup[] {
   };
   for (const e of errors) {
     if (e.failedParts && e.failedParts.length > 0) {
-      for (const p of e.failedParts) {
+      for (const p of rootCauses(e.failedParts)) {
         const message = `${p.call} failed: ${p.message}`;
         add(
           { ...(e.accountId ? { accountId: e.accountId } : {}), ...(e.region ? { region: e.region } : {}), calls: [p.call], ...(p.code ? { code: p.code } : {}), message },

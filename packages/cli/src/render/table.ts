@@ -136,9 +136,13 @@ export function renderTable(report: Report, options: TableOptions): string {
         const tokens = [escapeControl(e.resourceId), e.region, ...(multi ? [e.accountId] : []), e.compliance, e.monthlySavingsUsd === undefined ? "" : `${money(e.monthlySavingsUsd)}/month`];
         const head = tokenLines(tokens, width, INDENT, DETAIL_INDENT);
         lines.push(...head.map((l, i) => (i === 0 ? l.replace(e.compliance, paint(STATUS_STYLE[e.compliance], e.compliance)) : l)));
-        for (const l of wrap(annotation, annotationWidth)) lines.push(DETAIL_INDENT + l);
+        // A word too long for the indented column (a long service name) moves left rather than being split.
+        for (const l of wrap(annotation, annotationWidth)) lines.push((l.length > annotationWidth ? INDENT : DETAIL_INDENT) + l);
       } else {
-        const [first = "", ...rest] = wrap(annotation, annotationWidth);
+        const wrapped = wrap(annotation, annotationWidth);
+        // A word wider than the column (a long service name) is not split: it moves left on a line of its own.
+        const overlong = (l: string): boolean => l.length > annotationWidth;
+        const [first = "", ...rest] = overlong(wrapped[0] ?? "") ? ["", ...wrapped] : wrapped;
         lines.push(
           [
             ...(multi ? [INDENT + e.accountId.padEnd(accountWidth)] : []),
@@ -149,7 +153,7 @@ export function renderTable(report: Report, options: TableOptions): string {
             first,
           ].join(GAP),
         );
-        for (const line of rest) lines.push(" ".repeat(fixed) + line);
+        for (const line of rest) lines.push(" ".repeat(overlong(line) ? Math.max(INDENT.length, width - line.length) : fixed) + line);
       }
       const fix = options.fixes?.(e);
       if (fix) {
@@ -166,7 +170,10 @@ export function renderTable(report: Report, options: TableOptions): string {
     lines.push(paint("bold", "Savings by account"));
     for (const t of accountTotals(report)) {
       const what = t.failed ? "not scanned (see Errors)" : `${describeCounts(t.counts)}${t.errors > 0 ? `; ${t.errors} error${t.errors === 1 ? "" : "s"}` : ""}`;
-      lines.push(...paragraph(`${t.accountId}  ${formatUsd(t.monthlySavingsUsd).padStart(10)}/month  ${what}`, INDENT, undefined, INDENT + " ".repeat(14)));
+      const head = `${INDENT}${t.accountId}  ${formatUsd(t.monthlySavingsUsd).padStart(10)}/month  `;
+      const fits = width - head.length >= MIN_TEXT_WIDTH;
+      const [first = "", ...rest] = wrap(what, fits ? width - head.length : width - DETAIL_INDENT.length);
+      lines.push(fits ? head + first : head.trimEnd(), ...(fits ? rest.map((l) => " ".repeat(head.length) + l) : [first, ...rest].map((l) => DETAIL_INDENT + l)));
     }
   }
   const errorGroups = groupErrors(report.errors);
