@@ -182,8 +182,10 @@ describe("scan --org", () => {
     expect(result.accounts.find((a) => a.accountId === SUSPENDED)).toBeUndefined();
     expect(fake.calls.count("Organizations:ListAccounts")).toBe(3); // 6 accounts, pages of 2
     expect(fake.calls.count("EC2:DescribeRegions")).toBe(3); // A, B, NESTED (CALLER and DENIED were not assumed)
-    const regions = (id: string): string[] => [...new Set(fake.calls.log.filter((c) => c.action === "DescribeVpcs" && c.outcome !== "auth-error").map((c) => c.region))];
-    expect(regions(A).sort()).toEqual(["ap-east-1", "eu-west-1", "us-east-1"]);
+    // A: us-east-1, eu-west-1; B: us-east-1, ap-east-1 (opted in); NESTED: eu-west-1.
+    const scanned = [...new Set(fake.calls.log.filter((c) => c.action === "DescribeVpcs").map((c) => c.region))];
+    expect(scanned.sort()).toEqual(["ap-east-1", "eu-west-1", "us-east-1"]);
+    expect(fake.calls.count("EC2:DescribeVpcs")).toBe(5);
     expect(run.code).toBe(1);
   });
 

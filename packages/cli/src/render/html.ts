@@ -60,7 +60,7 @@ export function barChart(id: string, title: string, bars: readonly Bar[]): strin
     const w = max > 0 ? Math.max(1, Math.round((b.value / max) * barArea)) : 1;
     return (
       `<g class="bar" data-label="${escapeHtml(b.label)}" data-value="${b.value.toFixed(2)}">` +
-      `<text x="${labelWidth - 8}" y="${y + 17}" text-anchor="end">${escapeHtml(b.label.length > 44 ? `${b.label.slice(0, 43)}…` : b.label)}<title>${escapeHtml(b.label)}</title></text>` +
+      `<text x="${labelWidth - 8}" y="${y + 17}" text-anchor="end">${escapeHtml(b.label.length > 40 ? `${b.label.slice(0, 39)}…` : b.label)}<title>${escapeHtml(b.label)}</title></text>` +
       `<rect x="${labelWidth}" y="${y + 4}" width="${w}" height="${rowHeight - 8}" rx="2"></rect>` +
       `<text x="${labelWidth + w + 6}" y="${y + 17}">${escapeHtml(formatUsd(b.value))}</text></g>`
     );
@@ -84,7 +84,7 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px}.sub{color:
 table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid var(--line);padding:5px 8px;text-align:left;vertical-align:top}
 th{background:var(--bg);position:sticky;top:0}th button{font:inherit;font-weight:600;border:0;background:none;padding:0;cursor:pointer;color:inherit}
 th[aria-sort=ascending] button::after{content:" ▲"}th[aria-sort=descending] button::after{content:" ▼"}
-td.num,th.num{text-align:right;white-space:nowrap}td.id{font-family:ui-monospace,monospace;white-space:nowrap}
+td.num,th.num{text-align:right;white-space:nowrap}td.nowrap{white-space:nowrap}td.id{font-family:ui-monospace,monospace;white-space:nowrap}
 .NON_COMPLIANT{color:var(--fail);font-weight:600}.COMPLIANT{color:var(--pass)}.NOT_APPLICABLE{color:var(--na)}
 .errors li{margin:4px 0}#count{color:#57606a}footer{margin-top:24px;color:#57606a;font-size:12px}
 `;
@@ -149,7 +149,7 @@ export function renderHtml(report: Report, options: HtmlOptions): string {
         `<tr data-status="${e.compliance}" data-rule="${escapeHtml(e.ruleId)}">` +
         `<td class="num" data-sort="${i}">${i + 1}</td>` +
         (multi ? `<td class="id">${escapeHtml(e.accountId)}</td>` : "") +
-        `<td>${escapeHtml(e.ruleId)}</td><td class="id">${escapeHtml(e.resourceId)}</td><td>${escapeHtml(e.region)}</td>` +
+        `<td class="nowrap">${escapeHtml(e.ruleId)}</td><td class="id">${escapeHtml(e.resourceId)}</td><td class="nowrap">${escapeHtml(e.region)}</td>` +
         `<td class="${e.compliance}" data-sort="${STATUS_ORDER.indexOf(e.compliance)}">${e.compliance}</td>` +
         `<td class="num" data-sort="${(e.monthlySavingsUsd ?? 0).toFixed(2)}">${escapeHtml(money)}</td><td>${escapeHtml(e.annotation)}</td></tr>`
       );
