@@ -98,7 +98,7 @@ describe("the HTML report in headless Chromium", () => {
     const header = page.locator("#findings thead button", { hasText: "$/month" });
     const column = await page.locator("#findings thead th").evaluateAll((ths) => ths.findIndex((th) => th.textContent?.includes("$/month")));
     const amounts = async (): Promise<number[]> =>
-      page.locator("#findings tbody tr").evaluateAll((rows, i) => rows.map((r) => Number((r as unknown as { cells: Element[] }).cells[i]?.getAttribute("data-sort"))), column);
+      page.locator("#findings tbody tr").evaluateAll((rows, i) => rows.map((r) => Number((r as unknown as { cells: { getAttribute(name: string): string | null }[] }).cells[i]?.getAttribute("data-sort"))), column);
     await header.click();
     const ascending = await amounts();
     expect(ascending).toEqual([...ascending].sort((a, b) => a - b));
