@@ -3,7 +3,20 @@
  * the rules looked at — routes and gateway endpoints for a subnet, endpoint state, zones, traffic and the
  * VPC's hybrid reach for an endpoint, flow logs for a VPC.
  */
-import { effectiveRouteTable, endpointBytesBetween, type Inventory, type Route, type Tags } from "@endpoint-auditor/core";
+import {
+  effectiveRouteTable,
+  endpointBytesBetween,
+  endpointsOf,
+  flowLogsOn,
+  gatewayEndpointsOn,
+  peeringConnectionsOf,
+  subnetsOf,
+  transitGatewayAttachmentsOf,
+  vpnGatewaysOf,
+  type Inventory,
+  type Route,
+  type Tags,
+} from "@endpoint-auditor/core";
 
 /** One labelled block of evidence. */
 export interface EvidenceSection {
@@ -45,12 +58,12 @@ function isoDay(d: Date): string {
 /** What the VPC is reachable from besides itself (the S3/DynamoDB rule's hybrid evidence). */
 function reach(inventory: Inventory, vpcId: string): string[] {
   const lines: string[] = [];
-  for (const g of inventory.index.vpnGatewaysByVpc.get(vpcId) ?? []) {
+  for (const g of vpnGatewaysOf(inventory, vpcId)) {
     const state = g.attachments.find((a) => a.vpcId === vpcId)?.state ?? "?";
     lines.push(`VPN gateway ${g.id} (attachment ${state})`);
   }
-  for (const a of inventory.index.transitGatewayAttachmentsByVpc.get(vpcId) ?? []) lines.push(`transit gateway attachment ${a.id} to ${a.transitGatewayId ?? "?"} (${a.state ?? "?"})`);
-  for (const p of inventory.index.peeringConnectionsByVpc.get(vpcId) ?? []) {
+  for (const a of transitGatewayAttachmentsOf(inventory, vpcId)) lines.push(`transit gateway attachment ${a.id} to ${a.transitGatewayId ?? "?"} (${a.state ?? "?"})`);
+  for (const p of peeringConnectionsOf(inventory, vpcId)) {
     const other = p.requester.vpcId === vpcId ? p.accepter : p.requester;
     lines.push(`peering ${p.id} with ${other.vpcId ?? "?"} in ${other.region ?? inventory.region} (${p.status ?? "?"})`);
   }
@@ -82,15 +95,15 @@ export function evidenceFor(inventory: Inventory, resourceId: string, now: Date,
     lines.push(`tags: ${tags(endpoint.tags)}`);
     const sections: EvidenceSection[] = [{ title: "Endpoint", lines }];
     if (endpoint.type === "Interface") {
-      const traffic = inventory.endpointTraffic;
+      const metrics = inventory.endpointMetrics;
       const t: string[] = [];
-      if (!traffic) t.push("no CloudWatch data was collected (a rule that reads traffic was not selected)");
+      if (!metrics.window) t.push("no CloudWatch data was collected (a rule that reads traffic was not selected)");
       else {
-        t.push(`CloudWatch AWS/PrivateLinkEndpoints BytesProcessed, daily sums collected ${isoDay(traffic.window.start)} to ${isoDay(traffic.window.end)}`);
-        const points = traffic.datapoints.get(endpoint.id) ?? [];
-        t.push(traffic.queried.has(endpoint.id) ? `${points.length} daily datapoint${points.length === 1 ? "" : "s"} (no datapoint = no traffic that day)` : "this endpoint was not queried");
+        t.push(`CloudWatch AWS/PrivateLinkEndpoints BytesProcessed, daily sums collected ${isoDay(metrics.window.start)} to ${isoDay(metrics.window.end)}`);
+        const points = metrics.datapoints.get("BytesProcessed")?.get(endpoint.id) ?? [];
+        t.push(metrics.queried.get("BytesProcessed")?.has(endpoint.id) ? `${points.length} daily datapoint${points.length === 1 ? "" : "s"} (no datapoint = no traffic that day)` : "this endpoint was not queried");
         for (const days of lookbackDays) {
-          const bytes = endpointBytesBetween(traffic, endpoint.id, new Date(now.getTime() - days * DAY_MS), now);
+          const bytes = endpointBytesBetween(inventory, endpoint.id, new Date(now.getTime() - days * DAY_MS), now);
           t.push(`last ${days} days: ${bytes === undefined ? "not covered by the collected window" : `${bytes.toLocaleString("en-US")} bytes`}`);
         }
       }
@@ -110,12 +123,12 @@ export function evidenceFor(inventory: Inventory, resourceId: string, now: Date,
     const routes: string[] = [];
     if (!table) routes.push("no explicit association and no main route table of its VPC in the inventory");
     else {
-      const explicit = inventory.index.routeTableBySubnet.get(subnet.id)?.id === table.id;
+      const explicit = table.subnetIds.includes(subnet.id);
       routes.push(`${table.id} (${explicit ? "explicit association" : `main route table of ${subnet.vpcId}`})`);
       for (const r of table.routes) routes.push(`${destination(r).padEnd(18)} → ${target(r)}${r.state && r.state !== "active" ? ` (${r.state})` : ""}`);
-      const gateways = inventory.index.gatewayEndpointsByRouteTable.get(table.id) ?? [];
+      const gateways = gatewayEndpointsOn(inventory, table.id);
       routes.push(`gateway endpoints attached: ${gateways.length > 0 ? gateways.map((g) => `${g.id} (${g.serviceName}, ${g.state})`).join(", ") : "none"}`);
-      const inVpc = (inventory.index.endpointsByVpc.get(subnet.vpcId) ?? []).filter((e) => e.type === "Gateway" && !gateways.includes(e));
+      const inVpc = endpointsOf(inventory, subnet.vpcId).filter((e) => e.type === "Gateway" && !gateways.includes(e));
       if (inVpc.length > 0) routes.push(`other gateway endpoints in ${subnet.vpcId}: ${inVpc.map((g) => `${g.id} (${g.serviceName})`).join(", ")}`);
       const nats = table.routes.flatMap((r) => (r.natGatewayId ? [inventory.natGateways.get(r.natGatewayId)] : [])).filter((n) => n !== undefined);
       for (const n of nats) routes.push(`NAT gateway ${n.id}: ${n.state}${n.connectivityType ? `, ${n.connectivityType}` : ""}, in ${n.subnetId ?? "?"}`);
@@ -128,14 +141,14 @@ export function evidenceFor(inventory: Inventory, resourceId: string, now: Date,
 
   const vpc = inventory.vpcs.get(resourceId);
   if (vpc) {
-    const subnets = inventory.index.subnetsByVpc.get(vpc.id) ?? [];
+    const subnets = subnetsOf(inventory, vpc.id);
     const lines = [
       `${vpc.cidrBlock ?? "no IPv4 CIDR"}${vpc.isDefault ? ", default VPC" : ""}, owner ${vpc.ownerId}, ${subnets.length} subnet${subnets.length === 1 ? "" : "s"}`,
       `tags: ${tags(vpc.tags)}`,
     ];
     const logs: string[] = [];
     const describe = (resource: string): void => {
-      for (const f of inventory.index.flowLogsByResource.get(resource) ?? []) {
+      for (const f of flowLogsOn(inventory, resource)) {
         logs.push(
           `${f.id} on ${resource}: ${f.status ?? "?"}, traffic ${f.trafficType ?? "?"}, to ${f.logDestinationType ?? "?"} ${f.logDestination ?? ""}`.trimEnd() +
             `, delivery ${f.deliverLogsStatus ?? "?"}${f.deliverLogsErrorMessage ? ` ("${f.deliverLogsErrorMessage}")` : ""}`,
@@ -144,9 +157,9 @@ export function evidenceFor(inventory: Inventory, resourceId: string, now: Date,
     };
     describe(vpc.id);
     for (const s of subnets) describe(s.id);
-    const uncovered = subnets.filter((s) => (inventory.index.flowLogsByResource.get(s.id) ?? []).length === 0).map((s) => s.id);
+    const uncovered = subnets.filter((s) => flowLogsOn(inventory, s.id).length === 0).map((s) => s.id);
     if (logs.length === 0) logs.push("no flow log on the VPC or any of its subnets");
-    else if ((inventory.index.flowLogsByResource.get(vpc.id) ?? []).length === 0 && uncovered.length > 0) logs.push(`subnets without a flow log: ${uncovered.join(", ")}`);
+    else if (flowLogsOn(inventory, vpc.id).length === 0 && uncovered.length > 0) logs.push(`subnets without a flow log: ${uncovered.join(", ")}`);
     return [
       { title: "VPC", lines },
       { title: "Flow logs", lines: logs },

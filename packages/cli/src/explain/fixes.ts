@@ -4,7 +4,7 @@
  * `com.amazonaws.us-east-1.s3`, …) are replaced by the resource's own, read from the parsed inventory.
  * What the inventory cannot tell (a bucket name, a security group) stays as in the metadata.
  */
-import { effectiveRouteTable, type Evaluation, type Inventory, type RuleMetadata, type VpcEndpoint } from "@endpoint-auditor/core";
+import { effectiveRouteTable, endpointsOf, gatewayEndpointsOn, type Evaluation, type Inventory, type RuleMetadata, type VpcEndpoint } from "@endpoint-auditor/core";
 
 /** A filled-in fix. */
 export interface FilledFix {
@@ -57,11 +57,11 @@ function subnetFix(metadata: RuleMetadata, subnetId: string, inventory: Inventor
   if (!subnet) return undefined;
   const table = effectiveRouteTable(inventory, subnet);
   const services = Array.isArray(params.services) ? (params.services as string[]) : ["s3"];
-  const attached = new Set((table ? (inventory.index.gatewayEndpointsByRouteTable.get(table.id) ?? []) : []).map((e) => e.serviceName));
+  const attached = new Set((table ? gatewayEndpointsOn(inventory, table.id) : []).map((e) => e.serviceName));
   const missing = services.filter((s) => !attached.has(serviceName(inventory.region, s)));
   const fixes = (missing.length > 0 ? missing : services).map((service) => {
     const name = serviceName(inventory.region, service);
-    const existing = (inventory.index.endpointsByVpc.get(subnet.vpcId) ?? []).find((e) => e.type === "Gateway" && e.serviceName === name);
+    const existing = endpointsOf(inventory, subnet.vpcId).find((e) => e.type === "Gateway" && e.serviceName === name);
     const subs: Substitution[] = [
       [EXAMPLE_IDS.endpoint, existing?.id ?? EXAMPLE_IDS.endpoint],
       [EXAMPLE_IDS.routeTable, table?.id ?? EXAMPLE_IDS.routeTable],

@@ -2,13 +2,13 @@
  * Errors as people read them: one failed list once, with the rules it blocked (not once per rule); a region
  * where every call failed the same way as one line; an account that could not be read as one line.
  */
-import { PART_DEPENDENCIES, type FailedPart, type InventoryPart } from "@endpoint-auditor/core";
+import { isInventoryPart, partSpec, type FailedPart } from "@endpoint-auditor/core";
 import type { ReportError } from "./common";
 
 /** The failed parts that are causes: a part that failed only because a part it depends on failed is left out. */
 function rootCauses(parts: readonly FailedPart[]): FailedPart[] {
   const failed = new Set(parts.map((p) => p.part));
-  return parts.filter((p) => !(PART_DEPENDENCIES[p.part as InventoryPart] ?? []).some((d) => failed.has(d)));
+  return parts.filter((p) => !(isInventoryPart(p.part) ? (partSpec(p.part).after ?? []) : []).some((d) => failed.has(d)));
 }
 
 /** One thing that went wrong, and what it kept from being evaluated. */
