@@ -7,6 +7,7 @@ export * from "./rules/rule";
 export * from "./engine/engine";
 export * from "./engine/scan";
 export * from "./aws";
+export * from "./retry";
 export * from "./inventory/parts";
 export * from "./inventory/model";
 export * from "./inventory/raw";
