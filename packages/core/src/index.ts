@@ -8,6 +8,7 @@ export * from "./engine/engine";
 export * from "./engine/scan";
 export * from "./aws";
 export * from "./retry";
+export * from "./deployment";
 export * from "./inventory/parts";
 export * from "./inventory/model";
 export * from "./inventory/raw";
