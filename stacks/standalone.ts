@@ -36,7 +36,8 @@ import {
 import { App, getStack } from "sst/constructs";
 import { initProject, useProject } from "sst/project.js";
 import { AUDITOR_STACK_ID, createAuditorStack, type AuditorStackOptions } from "./AuditorStack";
-import { settingsFor, type SettingsFile } from "./settings";
+import type { SettingsFile } from "./settings/schema";
+import { settingsFor } from "./settings/validate";
 import { zipDirectory } from "./zip";
 
 /** The template's parameters for the Lambda code location. */

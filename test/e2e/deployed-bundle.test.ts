@@ -39,7 +39,7 @@ import { RULES, prepareRules, type Evaluation, NO_LONGER_EXISTS_ANNOTATION, buil
 import { scheduledEventFor, createHistoryTable, createIdempotencyTable, startDynalite, type LocalDynamo, syntheticRegion } from "@endpoint-auditor/core/testing";
 import { bundleHandlers } from "../../packages/functions/scripts/bundle.mjs";
 import { AUDITOR_STACK_ID, createAuditorStack } from "../../stacks/AuditorStack";
-import { settingsFor } from "../../stacks/settings";
+import { settingsFor } from "../../stacks/settings/validate";
 import { FAKE_CREDENTIALS, startFakeAws, type FakeAws, type StoredEvaluation } from "../support/fake-aws";
 import { startLocalServer, startSsmIamStub, type LocalServer, type SsmIamStub } from "../support/ssm-iam-stub";
 

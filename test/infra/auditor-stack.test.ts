@@ -14,7 +14,16 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inflateRawSync } from "node:zlib";
-import { RULES, allRulePermissions, defaultAsString, rulePermissions, parseConfigEvent } from "@endpoint-auditor/core";
+import {
+  EnvironmentVariables,
+  RULES,
+  allRulePermissions,
+  defaultAsString,
+  digestSettingsFromEnv,
+  parseConfigEvent,
+  rulePermissions,
+  type DigestSettings,
+} from "@endpoint-auditor/core";
 import { Stack } from "aws-cdk-lib";
 import { Template } from "aws-cdk-lib/assertions";
 import { App, getStack } from "sst/constructs";
@@ -23,7 +32,9 @@ import { load } from "sst/stacks/build.js";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 // The Config event parser the evaluator uses (core's config module is not re-exported by the package index).
 import { AUDITOR_STACK_ID, EVALUATOR_HANDLER, createAuditorStack } from "../../stacks/AuditorStack";
-import { SETTINGS, SettingsError, settingsFor, type SettingsFile } from "../../stacks/settings";
+import { SETTINGS } from "../../stacks/settings";
+import type { SettingsFile } from "../../stacks/settings/schema";
+import { SettingsError, settingsFor } from "../../stacks/settings/validate";
 import { writeStandalone, type StandaloneManifest } from "../../stacks/standalone";
 import { bundleHandlers, type HandlerBundle } from "../../packages/functions/scripts/bundle.mjs";
 import { LAMBDA_BANNER } from "../../packages/functions/scripts/lambda-esbuild.mjs";
@@ -110,6 +121,38 @@ function evaluatorOf(template: Template, stage: string): [string, Resource] {
       ([, f]) => f.Properties.FunctionName === `endpoint-auditor-${stage}-evaluator`,
     ),
   );
+}
+
+/**
+ * Every environment variable of every function in `template` is one of core's `EnvironmentVariables` —
+ * the one module that names what the stacks set and the functions read. A name typed into a stack by hand
+ * (and so, most likely, never read) fails here.
+ */
+function expectOnlyNamedEnvironment(template: Template): void {
+  const named: ReadonlySet<string> = new Set(Object.values(EnvironmentVariables));
+  const functions = resources(template, "AWS::Lambda::Function");
+  expect(functions.length).toBeGreaterThan(0);
+  for (const [id, fn] of functions) {
+    const names = Object.keys(envOf(fn));
+    // SST's Function adds these four to every function by itself; none of our code reads them.
+    expect(names.filter((name) => SST_VARIABLES.includes(name)).sort(), id).toEqual([...SST_VARIABLES].sort());
+    const unnamed = names.filter((name) => !named.has(name) && !SST_VARIABLES.includes(name));
+    expect(unnamed, `${id} sets environment variables core's EnvironmentVariables does not name`).toEqual([]);
+  }
+}
+
+/** What SST v2's `Function` sets on every function, whatever the stack says. */
+const SST_VARIABLES: readonly string[] = ["AWS_NODEJS_CONNECTION_REUSE_ENABLED", "SST_APP", "SST_STAGE", "SST_SSM_PREFIX"];
+
+/**
+ * What the digest function makes of the environment the stack gives it (core's own parser, as at cold
+ * start), with each CloudFormation reference standing in as the text `<Ref …>`.
+ */
+function digestSettingsOf(template: Template): DigestSettings {
+  const env = Object.fromEntries(
+    Object.entries(envOf(digestFunctionOf(template)[1])).map(([k, v]) => [k, typeof v === "string" ? v : `<Ref ${JSON.stringify(v)}>`]),
+  );
+  return digestSettingsFromEnv(env);
 }
 
 /** The digest function: the one that reads the webhook parameter. */
@@ -345,6 +388,10 @@ describe("Given sst.config.ts with the default settings", () => {
     expect(logGroup).toMatchObject({ DeletionPolicy: "Delete" });
   });
 
+  test("Then every environment variable of both functions is named in core's EnvironmentVariables", () => {
+    expectOnlyNamedEnvironment(defaults);
+  });
+
   test("Then the template holds exactly the auditor's resources plus the digest's (on by default) — no log-retention, sourcemap or other custom resource, no SST binding parameter", () => {
     expect(resourceTypes(defaults)).toEqual([...CORE_RESOURCE_TYPES, ...DIGEST_RESOURCE_TYPES].sort());
   });
@@ -444,6 +491,17 @@ describe("Given sst.config.ts with the default settings: the weekly digest and t
     expect(actionsOf([ssm])).toEqual(["ssm:GetParameter"]);
     expect(ssm.Resource).toEqual(parameterArn(parameter));
     expect(actionsOf(statements).filter((a) => a.startsWith("kms:"))).toEqual([]);
+  });
+
+  test("Then the digest function's own settings parser accepts that environment: send, 10 top offenders, the stack's tables and prefix", () => {
+    expect(digestSettingsOf(defaults)).toMatchObject({
+      historyTableName: `<Ref ${JSON.stringify({ Ref: historyTableOf(defaults)[0] })}>`,
+      idempotencyTableName: expect.stringContaining("DigestIdempotency"),
+      webhookParameterName: "/sst/endpoint-auditor/test/Secret/SLACK_WEBHOOK_URL/value",
+      onAllClear: "send",
+      topOffenders: 10,
+      configRuleNamePrefix: "endpoint-auditor-test-",
+    });
   });
 
   test("Then the stack outputs the digest function, the history table and the webhook parameter's name", () => {
@@ -595,6 +653,10 @@ describe("Given per-stage overrides", () => {
     });
   });
 
+  test("Then the evaluator (metrics off, no digest) still sets only variables core's EnvironmentVariables names", () => {
+    expectOnlyNamedEnvironment(overridden);
+  });
+
   test("Then a disabled rule is not deployed and the others are, every one on the overridden schedule", () => {
     const rules = rulesByName(overridden);
     expect([...rules.keys()].sort()).toEqual([
@@ -718,6 +780,11 @@ describe("Given digest overrides for a stage", () => {
     expect(outputs.SlackWebhookParameterName?.Value).toBe("/endpoint-auditor/slack-webhook-url");
   });
 
+  test("Then the digest function's own settings parser reads skip and 25 from it, and every variable is a named one", () => {
+    expect(digestSettingsOf(weekly)).toMatchObject({ onAllClear: "skip", topOffenders: 25, webhookParameterName: "/endpoint-auditor/slack-webhook-url" });
+    expectOnlyNamedEnvironment(weekly);
+  });
+
   test("Then ssm:GetParameter is granted on exactly the custom parameter (not the SST secret), and kms:Decrypt on exactly the key, via SSM only", () => {
     const statements = statementsOf(weekly, roleIdOf(digestFunctionOf(weekly)[1]));
     const ssm = only(statements.filter((s) => actionsOf([s]).some((a) => a.startsWith("ssm:"))));
@@ -769,6 +836,10 @@ describe("Given evaluator.tracing true (otherwise the committed settings, same s
     traced = await synthSst("test", (app) => {
       app.stack(stackFn, { id: AUDITOR_STACK_ID });
     });
+  });
+
+  test("Then the tracing variables it adds are named in core's EnvironmentVariables too", () => {
+    expectOnlyNamedEnvironment(traced);
   });
 
   /** The X-Ray statements of a role (any statement naming an xray: action). */

@@ -21,7 +21,8 @@ import { App, getStack } from "sst/constructs";
 import { initProject } from "sst/project.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAuditorStack, evaluatorCollectionActions } from "../../stacks/AuditorStack";
-import { settingsFor, type AuditorSettings } from "../../stacks/settings";
+import type { AuditorSettings } from "../../stacks/settings/schema";
+import { settingsFor } from "../../stacks/settings/validate";
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
 type Statement = { Sid?: string; Effect: string; Action?: string | string[]; NotAction?: unknown; Resource?: unknown; NotResource?: unknown; Condition?: unknown };
