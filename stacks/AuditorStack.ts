@@ -11,7 +11,7 @@ import { PolicyStatement } from "aws-cdk-lib/aws-iam";
 import { LogGroup } from "aws-cdk-lib/aws-logs";
 import { Function as SstFunction, type StackContext } from "sst/constructs";
 import { EnvironmentVariables as Env, METRICS_NAMESPACE, ServiceNames, clampAnnotation, rulePermissions } from "@endpoint-auditor/core";
-import { sstNodejsProps } from "../packages/functions/scripts/lambda-esbuild.mjs";
+import { sstNodejsProps } from "../esbuild.config.mjs";
 import { ConfigRules } from "./constructs/ConfigRules";
 import { createFunctionRole } from "./constructs/FunctionRole";
 import { Digest, sstSecretParameterName } from "./digest/Digest";

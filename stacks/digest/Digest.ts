@@ -36,7 +36,7 @@ import {
   ServiceNames,
   isWithin,
 } from "@endpoint-auditor/core";
-import { sstNodejsProps } from "../../packages/functions/scripts/lambda-esbuild.mjs";
+import { sstNodejsProps } from "../../esbuild.config.mjs";
 import { createFunctionRole } from "../constructs/FunctionRole";
 import { DEFAULT_DIGEST_SCHEDULE } from "../settings/schema";
 import { kmsKeyArnProblem, scheduleExpressionProblem, webhookParameterNameProblem } from "../settings/validate";

@@ -1,7 +1,8 @@
 /**
  * CDK assertions on the synthesized SST stack, offline: the app is loaded from sst.config.ts with SST's own
- * loader, synthesized in-process (`initProject` + `App` + `app.finish()`, NODE_ENV=test so SST skips its
- * bootstrap lookup), and the template is checked against the rule registry.
+ * loader, synthesized in-process with the repository's one synthesis helper (`stacks/synth.ts`:
+ * `initProject` + `App` + `app.finish()`, NODE_ENV=test so SST skips its bootstrap lookup), and the
+ * template is checked against the rule registry.
  *
  * All SST syntheses live in this one file: they build the functions into the same .sst/artifacts directory,
  * so they must not run in parallel.
@@ -27,7 +28,7 @@ import {
 import { Stack } from "aws-cdk-lib";
 import { Template } from "aws-cdk-lib/assertions";
 import { App, getStack } from "sst/constructs";
-import { initProject, useProject } from "sst/project.js";
+import { useProject } from "sst/project.js";
 import { load } from "sst/stacks/build.js";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 // The Config event parser the evaluator uses (core's config module is not re-exported by the package index).
@@ -36,8 +37,9 @@ import { SETTINGS } from "../../stacks/settings";
 import type { SettingsFile } from "../../stacks/settings/schema";
 import { SettingsError, settingsFor } from "../../stacks/settings/validate";
 import { writeStandalone, type StandaloneManifest } from "../../stacks/standalone";
+import { initOfflineProject, synthesizeApp } from "../../stacks/synth";
 import { bundleHandlers, type HandlerBundle } from "../../packages/functions/scripts/bundle.mjs";
-import { LAMBDA_BANNER } from "../../packages/functions/scripts/lambda-esbuild.mjs";
+import { LAMBDA_BANNER } from "../../esbuild.config.mjs";
 
 const CONFIG_ACTIONS = ["config:GetComplianceDetailsByConfigRule", "config:PutEvaluations"];
 /** What the evaluator needs to record the findings history (issue 5), on the history table only. */
@@ -281,9 +283,7 @@ function filesUnder(dir: string, prefix = ""): string[] {
 }
 
 async function synthSst(stage: string, add: (app: App) => Promise<void> | void): Promise<Template> {
-  const app = new App({ mode: "deploy", stage, name: "endpoint-auditor", region: "us-east-1" });
-  await add(app);
-  await app.finish();
+  const app = await synthesizeApp({ stage }, add);
   const stack = only(app.node.children.filter((c): c is Stack => c instanceof Stack));
   expect(stack.stackName).toBe(`${stage}-endpoint-auditor-${AUDITOR_STACK_ID}`);
   const template = Template.fromStack(stack);
@@ -296,12 +296,9 @@ let defaults: Template;
 const previousWebhook = process.env.SLACK_WEBHOOK_URL;
 
 beforeAll(async () => {
-  // SST runs `npm install` (of nothing) in the function's build directory: keep it off the network.
-  process.env.npm_config_offline = "true";
-  process.env.npm_config_audit = "false";
   // Where a careless stack would pick the webhook URL up from (the CLI reads it there).
   process.env.SLACK_WEBHOOK_URL = FAKE_WEBHOOK;
-  await initProject({ stage: "test" });
+  await initOfflineProject({ stage: "test" });
   // sst.config.ts as `sst deploy` loads it (bundled by SST's esbuild, stacks included).
   const [, config] = await load(useProject().paths.config, false);
   expect(config.config({})).toMatchObject({ name: "endpoint-auditor" });

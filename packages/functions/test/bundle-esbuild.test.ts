@@ -1,5 +1,5 @@
 /**
- * The shared Lambda esbuild settings (packages/functions/scripts/lambda-esbuild.mjs) on their own:
+ * The shared Lambda esbuild settings (the repository's esbuild.config.mjs) on their own:
  *
  * - `inlineSchemaKeys` rewrites only `[_x]:` keys whose `_x` is a top-level `const _x = "…";`, and the
  *   rewritten module evaluates to the same objects — on a small sample and on the real generated schema
@@ -25,7 +25,7 @@ import {
   lambdaCredentials,
   literalSchemaKeys,
   sstNodejsProps,
-} from "../scripts/lambda-esbuild.mjs";
+} from "../../../esbuild.config.mjs";
 
 const FUNCTIONS_DIR = path.resolve(import.meta.dirname, "..");
 const REPO_ROOT = path.resolve(FUNCTIONS_DIR, "../..");
@@ -252,7 +252,7 @@ describe("lambdaCredentials", () => {
   it("Given the settings module bundled into another folder (as SST bundles the stacks that import it), When its plugins build, Then the credentials swap still resolves", async () => {
     const moved = path.join(workDir, "elsewhere", "stacks.bundle.mjs");
     await esbuild.build({
-      entryPoints: [path.join(FUNCTIONS_DIR, "scripts/lambda-esbuild.mjs")],
+      entryPoints: [path.join(REPO_ROOT, "esbuild.config.mjs")],
       outfile: moved,
       bundle: true,
       format: "esm",
