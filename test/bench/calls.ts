@@ -5,11 +5,11 @@
  * its XML/JSON work does not share the collector's event loop; it listens on 127.0.0.1 only.
  */
 import { fork, type ChildProcess } from "node:child_process";
-import { metricWindowDays, partsFor, prepareRules, collectRegion, type RawRegion } from "@endpoint-auditor/core";
+import { PARTS, isListPart, metricNeeds, type PartSpec, partsFor, prepareRules, collectRegion, type RawRegion } from "@endpoint-auditor/core";
 import { syntheticRegionWithCounts } from "@endpoint-auditor/core/testing";
 import { clientsFor, destroyClients } from "../support/fake-aws/clients";
 import { startFakeAws } from "../support/fake-aws/server";
-import { AWS_PAGE_CAPS, callFloor, type Floor, type ListApi } from "./floor";
+import { callFloor, partCounts, type Floor } from "./floor";
 import { median, peakListsInFlight, type TimelineEntry } from "./stats";
 
 const REGION = "us-east-1";
@@ -17,18 +17,6 @@ const ACCOUNT_ID = "123456789012";
 /** The synthetic generator's default "now" (end of its metric window). */
 const NOW = new Date("2025-06-02T00:00:00.000Z");
 
-/** The raw list each EC2 API fills. */
-const LIST_OF: Readonly<Record<ListApi, keyof RawRegion>> = {
-  DescribeVpcs: "vpcs",
-  DescribeSubnets: "subnets",
-  DescribeRouteTables: "routeTables",
-  DescribeNatGateways: "natGateways",
-  DescribeVpcEndpoints: "vpcEndpoints",
-  DescribeFlowLogs: "flowLogs",
-  DescribeVpnGateways: "vpnGateways",
-  DescribeTransitGatewayVpcAttachments: "transitGatewayAttachments",
-  DescribeVpcPeeringConnections: "vpcPeeringConnections",
-};
 
 export interface FakeServerOptions {
   vpcs: number;
@@ -39,7 +27,8 @@ export interface FakeServerOptions {
 interface ReadyMessage {
   type: "ready";
   url: string;
-  items: Record<ListApi, number>;
+  /** Items served per list part. */
+  items: Record<string, number>;
   meteredEndpoints: number;
   datapoints: number;
 }
@@ -61,13 +50,10 @@ function timeline(log: readonly { key: string; startedAt: number; endedAt?: numb
   return log.map((c) => ({ key: c.key, startMs: c.startedAt - origin, endMs: c.endedAt === undefined ? undefined : c.endedAt - origin }));
 }
 
-function itemCounts(raw: RawRegion): Record<ListApi, number> {
-  const out = {} as Record<ListApi, number>;
-  for (const api of Object.keys(LIST_OF) as ListApi[]) {
-    const list = raw[LIST_OF[api]];
-    out[api] = Array.isArray(list) ? list.length : 0;
-  }
-  return out;
+/** Items per list part (every list of the table; 0 for one the region does not hold). */
+function itemCounts(raw: RawRegion): Record<string, number> {
+  const counts = partCounts(raw);
+  return Object.fromEntries((PARTS as readonly PartSpec[]).filter(isListPart).map((p) => [p.key, counts[p.key] ?? 0]));
 }
 
 /**
@@ -152,7 +138,8 @@ export interface CallsOptions extends FakeServerOptions {
 export interface CallsResult {
   vpcs: number;
   latencyMs: number;
-  items: Record<ListApi, number>;
+  /** Items served per list part. */
+  items: Record<string, number>;
   meteredEndpoints: number;
   windowDays: number;
   /** Calls per `Service:Action` of the last measured run. */
@@ -202,7 +189,8 @@ export async function runCalls(options: CallsOptions): Promise<CallsResult> {
     clientsHolder.clients = clients;
     const rules = prepareRules();
     const parts = partsFor(rules);
-    const windowDays = metricWindowDays(rules);
+    const metrics = metricNeeds(rules);
+    const windowDays = metrics.days;
     const problems: string[] = [];
     const walls: number[] = [];
     const clientCpu: number[] = [];
@@ -210,11 +198,13 @@ export async function runCalls(options: CallsOptions): Promise<CallsResult> {
     const callSets: string[] = [];
     const timelines: TimelineEntry[][] = [];
     let last: CallsMessage | undefined;
+    let lastRaw: RawRegion | undefined;
     let maxConcurrency = 0;
     for (let i = 0; i < options.warmup + options.runs; i++) {
       const cpu0 = process.cpuUsage();
       const t0 = performance.now();
-      const raw = await collectRegion({ region: REGION, accountId: ACCOUNT_ID, clients, parts, now: NOW, metricWindowDays: windowDays });
+      const raw = await collectRegion({ region: REGION, accountId: ACCOUNT_ID, clients, parts, now: NOW, metricWindowDays: windowDays, metricNames: metrics.names });
+      lastRaw = raw;
       const wall = performance.now() - t0;
       const cpu = process.cpuUsage(cpu0);
       server.send({ type: "calls" });
@@ -230,14 +220,16 @@ export async function runCalls(options: CallsOptions): Promise<CallsResult> {
       for (const e of raw.errors ?? []) problems.push(`${e.call}: ${e.message}`);
       for (const [key, n] of Object.entries(calls.notOk)) problems.push(`${n}× ${key}`);
       const got = itemCounts(raw);
-      for (const api of Object.keys(got) as ListApi[]) {
-        if (got[api] !== ready.items[api]) problems.push(`${api}: collected ${got[api]} of ${ready.items[api]} items`);
+      for (const part of Object.keys(got)) {
+        if (got[part] !== ready.items[part]) problems.push(`${part}: collected ${got[part]} of ${ready.items[part]} items`);
       }
       const queried = raw.endpointMetrics?.queries.length ?? 0;
-      if (queried !== ready.meteredEndpoints) problems.push(`GetMetricData: queried ${queried} of ${ready.meteredEndpoints} endpoints`);
+      const expectedQueries = ready.meteredEndpoints * metrics.names.length;
+      if (queried !== expectedQueries) problems.push(`GetMetricData: ${queried} queries for ${ready.meteredEndpoints} endpoints × ${metrics.names.length} metrics`);
     }
-    if (!last) throw new Error("no measured run");
-    const floor = callFloor({ items: ready.items, meteredEndpoints: ready.meteredEndpoints, windowDays });
+    if (!last || !lastRaw) throw new Error("no measured run");
+    // The floor of what was collected; the completeness checks above make sure that is everything served.
+    const floor = callFloor(lastRaw);
     const totalCalls = Object.values(last.counts).reduce((a, b) => a + b, 0);
     const wallMs = median(walls);
     const medianRun = walls.indexOf([...walls].sort((a, b) => a - b)[Math.floor((walls.length - 1) / 2)] as number);
@@ -281,4 +273,4 @@ export async function runCalls(options: CallsOptions): Promise<CallsResult> {
 }
 
 /** Every API the floor counts (for reports that list APIs with no calls too). */
-export const FLOOR_APIS: readonly string[] = [...Object.keys(AWS_PAGE_CAPS).map((a) => `EC2:${a}`), "CloudWatch:GetMetricData"];
+export const FLOOR_APIS: readonly string[] = PARTS.flatMap((p) => p.apis);

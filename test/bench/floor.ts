@@ -1,102 +1,59 @@
 /**
  * The call floor of one region's collection: the fewest API calls any collector could make to read every
- * item of every list the rules need, given how AWS pages each API.
+ * item of every part the rules need, given how AWS pages each API.
  *
- * floor = Σ over lists ⌈items / largest page the API returns⌉ (at least one call per list, even an empty
- * one; an unpaginated API is one call) + ⌈metered endpoints / 500⌉ `GetMetricData` calls.
+ * floor = Σ over the collected parts of each part record's `floor` — for a list ⌈items / largest page⌉
+ * (at least one call, even for an empty list; an unpaginated API is one call), for endpoint metrics one
+ * `GetMetricData` call per 500 queries (more when a batch's datapoints exceed one response).
  *
- * The page caps are written here from the API references, not taken from the collector (which could be
- * wrong) — `floor.test.ts` checks they agree with the fake AWS server's pagination.
+ * The page sizes come from the part records (packages/core/src/inventory/parts/); `floor.test.ts` checks
+ * them against the fake AWS server's pagination, which is written separately from the API references —
+ * a disagreement means one of them is wrong.
  */
-
-/**
- * Largest page each EC2 list API returns ("Valid Range" of `MaxResults` in the EC2 API reference);
- * `undefined`: the API does not paginate (one call returns everything).
- */
-export const AWS_PAGE_CAPS = {
-  DescribeVpcs: 1000,
-  DescribeSubnets: 1000,
-  DescribeRouteTables: 100,
-  DescribeNatGateways: 1000,
-  DescribeVpcEndpoints: 1000,
-  DescribeFlowLogs: 1000,
-  DescribeVpnGateways: undefined,
-  DescribeTransitGatewayVpcAttachments: 1000,
-  DescribeVpcPeeringConnections: 1000,
-} as const satisfies Record<string, number | undefined>;
-
-export type ListApi = keyof typeof AWS_PAGE_CAPS;
-
-/** `GetMetricData` accepts at most 500 queries per call (CloudWatch API reference). */
-export const GET_METRIC_DATA_MAX_QUERIES = 500;
-/** `GetMetricData` returns at most 100,800 datapoints per response before it pages. */
-export const GET_METRIC_DATA_MAX_DATAPOINTS = 100_800;
-
-/** Calls needed to read `items` items from an API whose pages hold at most `cap` (undefined: one call). */
-export function listFloor(items: number, cap: number | undefined): number {
-  if (!Number.isInteger(items) || items < 0) throw new RangeError(`items must be a non-negative integer, got ${items}`);
-  if (cap === undefined) return 1;
-  if (!Number.isInteger(cap) || cap < 1) throw new RangeError(`page cap must be a positive integer, got ${cap}`);
-  return Math.max(1, Math.ceil(items / cap));
-}
-
-/**
- * `GetMetricData` calls needed for `endpoints` daily series over `windowDays` days: one per 500 queries,
- * as long as a full batch fits one response (500 × days ≤ 100,800, i.e. windows up to 201 days). No
- * endpoints or no window: no call.
- */
-export function metricsFloor(endpoints: number, windowDays: number): number {
-  if (!Number.isInteger(endpoints) || endpoints < 0) throw new RangeError(`endpoints must be a non-negative integer, got ${endpoints}`);
-  if (!Number.isInteger(windowDays) || windowDays < 0) throw new RangeError(`windowDays must be a non-negative integer, got ${windowDays}`);
-  if (endpoints === 0 || windowDays === 0) return 0;
-  if (GET_METRIC_DATA_MAX_QUERIES * windowDays > GET_METRIC_DATA_MAX_DATAPOINTS) {
-    throw new RangeError(`a ${windowDays}-day window of daily datapoints can page within one batch; this floor does not model that`);
-  }
-  return Math.ceil(endpoints / GET_METRIC_DATA_MAX_QUERIES);
-}
-
-/** What one region holds, for the floor. */
-export interface FloorInput {
-  /** Items each list returns (after the collector's server-side filters). */
-  items: Readonly<Record<ListApi, number>>;
-  /** Interface endpoints whose traffic is queried. */
-  meteredEndpoints: number;
-  windowDays: number;
-}
+import { PARTS, partSpec, type InventoryPart, type RawRegion } from "@endpoint-auditor/core";
 
 export interface Floor {
   /** Calls per `Service:Action` (`EC2:DescribeVpcs`, `CloudWatch:GetMetricData`). */
   byApi: Record<string, number>;
   total: number;
   /**
-   * The longest chain of calls that must follow one another (pages of one list are sequential; metrics
-   * need the whole endpoint list first): a lower bound of the wall time in call latencies.
+   * The longest chain of calls that must follow one another (pages of one list are sequential; a part
+   * that needs another starts after all of its pages): a lower bound of the wall time in call latencies.
    */
   criticalPath: number;
 }
 
+/** The parts present in a raw region, in table order. */
+export function collectedParts(raw: RawRegion): InventoryPart[] {
+  return PARTS.map((p) => p.key).filter((k) => (raw as Record<string, unknown>)[k] !== undefined);
+}
+
 /**
- * The call floor of a region.
+ * The call floor of the parts a raw region holds.
  *
  * @example
  * ```ts
- * const floor = callFloor({ items: { ...counts }, meteredEndpoints: 2900, windowDays: 30 });
+ * const floor = callFloor(raw);
  * floor.byApi["EC2:DescribeRouteTables"]; // ⌈route tables / 100⌉
  * ```
  */
-export function callFloor(input: FloorInput): Floor {
+export function callFloor(raw: RawRegion): Floor {
   const byApi: Record<string, number> = {};
-  let criticalPath = 0;
-  for (const api of Object.keys(AWS_PAGE_CAPS) as ListApi[]) {
-    const pages = listFloor(input.items[api], AWS_PAGE_CAPS[api]);
-    byApi[`EC2:${api}`] = pages;
-    criticalPath = Math.max(criticalPath, pages);
-  }
-  const metrics = metricsFloor(input.meteredEndpoints, input.windowDays);
-  if (metrics > 0) {
-    byApi["CloudWatch:GetMetricData"] = metrics;
-    criticalPath = Math.max(criticalPath, (byApi["EC2:DescribeVpcEndpoints"] ?? 0) + 1);
+  const chain = new Map<string, number>();
+  for (const key of collectedParts(raw)) {
+    const spec = partSpec(key);
+    const { calls, sequential: own } = spec.floor((raw as Record<string, unknown>)[key] as never);
+    for (const [api, n] of Object.entries(calls)) byApi[api] = (byApi[api] ?? 0) + n;
+    const before = Math.max(0, ...(spec.after ?? []).map((d) => chain.get(d) ?? 0));
+    chain.set(key, own === 0 ? 0 : before + own);
   }
   const total = Object.values(byApi).reduce((a, b) => a + b, 0);
-  return { byApi, total, criticalPath };
+  return { byApi, total, criticalPath: Math.max(0, ...chain.values()) };
+}
+
+/** Items per collected part (a list's length; for endpoint metrics the endpoints queried). */
+export function partCounts(raw: RawRegion): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const key of collectedParts(raw)) out[key] = partSpec(key).count((raw as Record<string, unknown>)[key] as never);
+  return out;
 }

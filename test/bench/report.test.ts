@@ -18,6 +18,7 @@ function scale(target: number, resources: number, totalMs: number, extra: Record
     totalMs,
     evaluations: Math.round(resources * 0.55),
     byRule: RULES,
+    registeredRules: Object.keys(RULES).length,
     errors: [],
     peakRssMb: 300,
     rssAfterGenerateMb: 250,
@@ -55,6 +56,12 @@ describe("scaleRows", () => {
     const { rows } = scaleRows([broken]);
     expect(rowOf(rows, "9,986 resources").ok).toBe(false);
     expect(rowOf(rows, "9,986 resources").measured).toContain("vpc-flow-logs-enabled");
+  });
+
+  it("Given a registered rule that produced no evaluation at all Then that size's row misses", () => {
+    const { rows } = scaleRows([scale(10_000, 9_986, 40, { registeredRules: Object.keys(RULES).length + 1 })]);
+    expect(rowOf(rows, "9,986 resources").ok).toBe(false);
+    expect(rowOf(rows, "9,986 resources").target).toContain(`${Object.keys(RULES).length + 1} rules`);
   });
 
   it("Given a size whose process failed Then its row misses", () => {

@@ -1,10 +1,10 @@
 /**
  * Evaluation scale: a synthetic region of about N resources (realistic ratios per VPC) parsed with the
- * real `parseRegion` and evaluated by the four registered rules through `evaluateInventory`, exactly as
+ * real `parseRegion` and evaluated by every registered rule through `evaluateInventory`, exactly as
  * a scan or a snapshot replay does. Runs in its own process (one per size) so the peak memory is the
  * peak of that size.
  */
-import { evaluateInventory, prepareRules, parseRegion } from "@endpoint-auditor/core";
+import { RULES, evaluateInventory, prepareRules, parseRegion, resourceCount } from "@endpoint-auditor/core";
 import { syntheticRegionWithCounts, type SyntheticCounts } from "@endpoint-auditor/core/testing";
 import { median } from "./stats";
 
@@ -13,26 +13,12 @@ const ACCOUNT_ID = "123456789012";
 const NOW = new Date("2025-06-02T00:00:00.000Z");
 const MB = 1024 * 1024;
 
-/** Resources counted: every listed item (not datapoints, not ENIs inside an endpoint). */
-export function resourceCount(c: SyntheticCounts): number {
-  return (
-    c.vpcs +
-    c.subnets +
-    c.routeTables +
-    c.natGateways +
-    c.vpcEndpoints +
-    c.flowLogs +
-    c.vpnGateways +
-    c.transitGatewayAttachments +
-    c.vpcPeeringConnections
-  );
-}
 
 /** VPCs to generate for about `target` resources, from the generator's own ratios (seeded sample). */
 export function vpcsFor(target: number, seed: number): number {
   const sampleVpcs = 500;
   const sample = syntheticRegionWithCounts({ seed, vpcs: sampleVpcs, metricDays: 0 });
-  const perVpc = resourceCount(sample.counts) / sampleVpcs;
+  const perVpc = resourceCount(sample.raw) / sampleVpcs;
   return Math.max(1, Math.round(target / perVpc));
 }
 
@@ -57,6 +43,8 @@ export interface ScaleResult {
   totalMinMs: number;
   totalMaxMs: number;
   evaluations: number;
+  /** Rules in the registry: all of them must evaluate. */
+  registeredRules: number;
   /** Evaluations per rule. */
   byRule: Record<string, number>;
   /** Median time of each rule evaluated alone over one parsed inventory, ms. */
@@ -158,7 +146,8 @@ export function runScale(options: ScaleOptions): ScaleResult {
   return {
     target: options.target,
     vpcs,
-    resources: resourceCount(counts),
+    resources: resourceCount(raw),
+    registeredRules: RULES.length,
     counts,
     runs: options.runs,
     parseMs: median(parse),

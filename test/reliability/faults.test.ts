@@ -16,12 +16,12 @@ import type { ConfigServiceClient } from "@aws-sdk/client-config-service";
 import type { EC2Client } from "@aws-sdk/client-ec2";
 import { MAXIMUM_RETRY_DELAY } from "@smithy/util-retry";
 import { afterEach, describe, expect, it } from "vitest";
-import { clientConfig, createClients, prepareRules, CollectionError, type Evaluation, evaluateRawRegions, scanAccount, type ScanOutput } from "@endpoint-auditor/core";
+import { clientConfig, createClients, prepareRules, CollectionError, type Evaluation, evaluateRawRegions, resourceCount, scanAccount, type ScanOutput } from "@endpoint-auditor/core";
 import { createConfigRuleClients, ApiCallCounter } from "../../packages/functions/src/lib/clients";
 import { tracer } from "../../packages/functions/src/lib/tracer";
 import { settingsFor } from "../../stacks/settings/validate";
 import { destroyClients, startFakeAws, type FakeAws, type FakeAwsOptions, type FakeClients, type FakeClientOptions } from "../support/fake-aws";
-import { ACCOUNT, EU, NOW, US, quickClients, rejectionOf, resourceCount, smallRegion } from "./support";
+import { ACCOUNT, EU, NOW, US, quickClients, rejectionOf, smallRegion } from "./support";
 
 const euSource = smallRegion(EU, 701);
 const usSource = smallRegion(US, 702);

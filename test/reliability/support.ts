@@ -41,11 +41,6 @@ export function smallRegion(region: string, seed: number): RawRegion {
   });
 }
 
-/** Resources (list items) in a raw region: what "a scan of N resources" counts. */
-export function resourceCount(raw: RawRegion): number {
-  const lists = [raw.vpcs, raw.subnets, raw.routeTables, raw.natGateways, raw.vpcEndpoints, raw.flowLogs, raw.vpnGateways, raw.transitGatewayAttachments, raw.vpcPeeringConnections];
-  return lists.reduce((sum, list) => sum + (list?.length ?? 0), 0);
-}
 
 /** Milliseconds between attempts in tests: 2, 4, 8 … capped at 25 (production: up to 20 s). */
 export const TEST_BACKOFF = {

@@ -84,11 +84,11 @@ describe("GetMetricData through the real CloudWatch client", () => {
     const { results } = await getAll(clients.cloudwatch, queries);
     expect(results.find((r) => r.Id === "e0")?.Timestamps?.[0]).toBeInstanceOf(Date);
     const viaSdk: RawEndpointMetrics = { ...(source.endpointMetrics as RawEndpointMetrics), results };
-    const expected = parseRegion({ region: REGION, vpcEndpoints: endpoints, endpointMetrics: source.endpointMetrics }, ACCOUNT, NOW).endpointTraffic;
-    const actual = parseRegion({ region: REGION, vpcEndpoints: endpoints, endpointMetrics: viaSdk }, ACCOUNT, NOW).endpointTraffic;
+    const expected = parseRegion({ region: REGION, vpcEndpoints: endpoints, endpointMetrics: source.endpointMetrics }, ACCOUNT, NOW).endpointMetrics;
+    const actual = parseRegion({ region: REGION, vpcEndpoints: endpoints, endpointMetrics: viaSdk }, ACCOUNT, NOW).endpointMetrics;
     expect(actual).toEqual(expected);
-    expect(actual?.datapoints.get("vpce-0a-s3if")?.map((d) => d.value).sort()).toEqual([0, 1_048_576, 2_000_000.5]);
-    expect(actual?.queried.has("vpce-0a-idle")).toBe(true);
+    expect(actual.datapoints.get("BytesProcessed")?.get("vpce-0a-s3if")?.map((d) => d.value).sort()).toEqual([0, 1_048_576, 2_000_000.5]);
+    expect(actual.queried.get("BytesProcessed")?.has("vpce-0a-idle")).toBe(true);
     expect(results.find((r) => r.Id === "e1")).toMatchObject({ StatusCode: "Complete", Timestamps: [], Values: [] });
   });
 

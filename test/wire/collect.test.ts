@@ -5,35 +5,18 @@
  */
 import type { TransitGatewayVpcAttachment, VpcPeeringConnection, VpnGateway } from "@aws-sdk/client-ec2";
 import { afterEach, describe, expect, it } from "vitest";
-import { prepareRules, collectRegion, normaliseEndpointState, parseRegion, ALL_PARTS, type RawRegion, evaluateRawRegions, scanAccount } from "@endpoint-auditor/core";
+import { prepareRules, collectRegion, normaliseEndpointState, parseRegion, ALL_PARTS, type InventoryPart, type RawRegion, evaluateRawRegions, scanAccount } from "@endpoint-auditor/core";
 import { syntheticRegion } from "@endpoint-auditor/core/testing";
 import { clientsFor, destroyClients, startFakeAws, type FakeAws, type FakeAwsOptions, type FakeClients, type FakeClientOptions } from "../support/fake-aws";
+import { callFloor } from "../bench/floor";
 import { ACCOUNT } from "./fixtures";
+import { EC2_LIST_PARTS } from "./sdk-lists";
 
 const NOW = new Date("2026-02-01T00:00:00.000Z");
 const EU = "eu-west-1";
 const US = "us-east-1";
-const MAX_PAGE = {
-  vpcs: 1000,
-  subnets: 1000,
-  routeTables: 100,
-  natGateways: 1000,
-  vpcEndpoints: 1000,
-  flowLogs: 1000,
-  transitGatewayAttachments: 1000,
-  vpcPeeringConnections: 1000,
-} as const;
-const EC2_ACTION = {
-  vpcs: "DescribeVpcs",
-  subnets: "DescribeSubnets",
-  routeTables: "DescribeRouteTables",
-  natGateways: "DescribeNatGateways",
-  vpcEndpoints: "DescribeVpcEndpoints",
-  flowLogs: "DescribeFlowLogs",
-  vpnGateways: "DescribeVpnGateways",
-  transitGatewayAttachments: "DescribeTransitGatewayVpcAttachments",
-  vpcPeeringConnections: "DescribeVpcPeeringConnections",
-} as const;
+/** The EC2 action of a list part's record (`EC2:DescribeVpcs` → `DescribeVpcs`). */
+const EC2_ACTION = Object.fromEntries(EC2_LIST_PARTS.map((p) => [p.key, p.list.api.replace(/^EC2:/, "")])) as Readonly<Record<InventoryPart, string>>;
 
 const euSource = syntheticRegion({ seed: 21, region: EU, now: NOW, vpcs: 150, interfaceEndpoints: 1100, peeringRatio: 0.3, transitGatewayRatio: 0.3, vpnRatio: 0.2 });
 const usSource = syntheticRegion({ seed: 22, region: US, now: NOW, vpcs: 20 });
@@ -79,7 +62,7 @@ function sentFilter(server: FakeAws, action: string, name: string): Set<string> 
 function bytesByEndpoint(raw: RawRegion): Map<string, number> {
   const inventory = parseRegion(raw, ACCOUNT, NOW);
   const out = new Map<string, number>();
-  for (const [id, points] of inventory.endpointTraffic?.datapoints ?? []) out.set(id, points.reduce((a, p) => a + p.value, 0));
+  for (const [id, points] of inventory.endpointMetrics.datapoints.get("BytesProcessed") ?? []) out.set(id, points.reduce((a, p) => a + p.value, 0));
   return out;
 }
 
@@ -111,8 +94,8 @@ describe("collectRegion through the real SDK against fake-aws", () => {
     const raw = await collect(server, EU);
     const metered = (euSource.vpcEndpoints ?? []).filter((e) => e.VpcEndpointType === "Interface" && !["deleting", "deleted"].includes(normaliseEndpointState(e.State)));
     expect(metered.length).toBeGreaterThan(1000);
-    const traffic = parseRegion(raw, ACCOUNT, NOW).endpointTraffic;
-    expect(traffic?.queried).toEqual(new Set(metered.map((e) => e.VpcEndpointId)));
+    const traffic = parseRegion(raw, ACCOUNT, NOW).endpointMetrics;
+    expect(traffic.queried.get("BytesProcessed")).toEqual(new Set(metered.map((e) => e.VpcEndpointId)));
     const expected = bytesByEndpoint(euSource);
     const actual = bytesByEndpoint(raw);
     expect(actual.size).toBeGreaterThan(0);
@@ -122,17 +105,16 @@ describe("collectRegion through the real SDK against fake-aws", () => {
   it("Given a region, Then the collector makes exactly the floor of calls: ⌈items / max page⌉ per list and ⌈metered / 500⌉ GetMetricData, at the maximum page size", async () => {
     const server = await start();
     const raw = await collect(server, EU);
-    const expected: Record<string, number> = {};
-    for (const [part, max] of Object.entries(MAX_PAGE)) {
-      expected[`EC2:${EC2_ACTION[part as keyof typeof MAX_PAGE]}`] = Math.max(1, Math.ceil((raw[part as keyof typeof MAX_PAGE] ?? []).length / max));
-    }
-    expected["EC2:DescribeVpnGateways"] = 1;
-    expected["CloudWatch:GetMetricData"] = Math.ceil((raw.endpointMetrics?.queries.length ?? 0) / 500);
+    // The floor from the part records (each record's page size is checked against the fake's
+    // pagination, written from the API references, in test/bench/floor.test.ts).
+    const expected = callFloor(raw).byApi;
     expect(server.calls.counts()).toEqual(expected);
     expect(expected["EC2:DescribeRouteTables"]).toBeGreaterThan(1);
     expect(expected["CloudWatch:GetMetricData"]).toBe(3);
-    for (const [part, max] of Object.entries(MAX_PAGE)) {
-      for (const call of server.calls.of(`EC2:${EC2_ACTION[part as keyof typeof MAX_PAGE]}`)) expect(call.params.MaxResults, part).toBe(max);
+    for (const part of EC2_LIST_PARTS) {
+      const calls = server.calls.of(part.list.api);
+      expect(calls.length, part.key).toBeGreaterThan(0);
+      for (const call of calls) expect(call.params.MaxResults, part.key).toBe(part.list.pageSize);
     }
     expect(server.calls.maxConcurrency).toBeGreaterThan(1);
   });

@@ -3,7 +3,8 @@
  * (every reference points at a resource of the same VPC), so benchmarks and collector tests can trust it.
  */
 import { describe, expect, it } from "vitest";
-import { effectiveRouteTable, normaliseEndpointState, parseRegion } from "../src/inventory/parse";
+import { normaliseEndpointState, parseRegion } from "../src/inventory/parse";
+import { effectiveRouteTable } from "../src/inventory/queries";
 import { checkSnapshot } from "../src/inventory/snapshot";
 import {
   createRng,

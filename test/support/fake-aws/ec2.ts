@@ -26,21 +26,13 @@ import {
 } from "@aws-sdk/client-ec2";
 import type { StaticOperationSchema } from "@smithy/types";
 import { createHash } from "node:crypto";
-import type { RawRegion } from "@endpoint-auditor/core";
+import type { InventoryPart, RawRegion } from "@endpoint-auditor/core";
 import { FakeApiError, ec2ResponseBody } from "./protocol";
 import { FormValueError, outputSchema, readEc2QueryInput, structToXml } from "./schema";
 
 /** Raw list keys of a region that an EC2 Describe call serves. */
-export type Ec2ListKey =
-  | "vpcs"
-  | "subnets"
-  | "routeTables"
-  | "natGateways"
-  | "vpcEndpoints"
-  | "flowLogs"
-  | "vpnGateways"
-  | "transitGatewayAttachments"
-  | "vpcPeeringConnections";
+/** The inventory part a served EC2 list fills (floor.test.ts checks every EC2 list record is served). */
+export type Ec2ListKey = InventoryPart;
 
 type Extractor<T> = (item: T) => readonly (string | number | boolean | Date | undefined)[];
 

@@ -24,13 +24,14 @@
 import type { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import type { ConfigServiceClient } from "@aws-sdk/client-config-service";
 import type { EC2Client } from "@aws-sdk/client-ec2";
-import { evaluateInventory, metricWindowDays, partsFor } from "../engine/engine";
+import { evaluateInventory, metricNeeds, partsFor } from "../engine/engine";
 import { CollectionError, RuleEvaluationError, errorMessage } from "../errors";
 import { Compliance, type ComplianceType, type Evaluation, type ResourceType } from "../evaluation";
 import { collectRegion, type ProgressEvent } from "../inventory/collect";
 import type { Inventory } from "../inventory/model";
 import { parseRegion } from "../inventory/parse";
-import type { InventoryPart } from "../inventory/parts";
+import { isListPart, type ListItem } from "../inventory/part";
+import { partOfResourceType, type InventoryPart } from "../inventory/parts/index";
 import type { AnyRule } from "../rules/rule";
 import { RULES } from "../rules/index";
 import { ConfigEventError } from "./errors";
@@ -112,26 +113,17 @@ export interface ConfigRunResult {
   skipped?: string;
 }
 
-/** The inventory part that lists each resource type a rule can judge. */
-const PART_OF_TYPE: Readonly<Record<ResourceType, InventoryPart>> = {
-  "AWS::EC2::VPCEndpoint": "vpcEndpoints",
-  "AWS::EC2::Subnet": "subnets",
-  "AWS::EC2::VPC": "vpcs",
-};
-
-/** Ids of `type` in the inventory, or undefined when that list was not collected. */
+/**
+ * Ids of `type` in the inventory (from the part record that lists that resource type, without items the
+ * record says are gone), or undefined when that list was not collected.
+ */
 function existingIds(inventory: Inventory, type: ResourceType): ReadonlySet<string> | undefined {
-  const part = PART_OF_TYPE[type];
-  if (!inventory.parts.has(part)) return undefined;
-  switch (type) {
-    case "AWS::EC2::VPCEndpoint":
-      // DescribeVpcEndpoints keeps listing a deleted endpoint for a while: it is gone all the same.
-      return new Set([...inventory.vpcEndpoints.values()].filter((e) => e.state !== "deleted").map((e) => e.id));
-    case "AWS::EC2::Subnet":
-      return new Set(inventory.subnets.keys());
-    case "AWS::EC2::VPC":
-      return new Set(inventory.vpcs.keys());
-  }
+  const part = partOfResourceType(type);
+  if (!part || !isListPart(part) || !inventory.parts.has(part.key as InventoryPart)) return undefined;
+  const items = inventory[part.key as InventoryPart] as ReadonlyMap<string, ListItem>;
+  const ids = new Set<string>();
+  for (const item of items.values()) if (part.exists(item)) ids.add(item.id);
+  return ids;
 }
 
 interface Judged {
@@ -152,7 +144,8 @@ async function judge(parsed: ConfigRuleEvent, options: ConfigRunOptions, account
       clients: { ec2: options.clients.ec2, cloudwatch: options.clients.cloudwatch },
       parts: partsFor([rule]),
       now,
-      metricWindowDays: metricWindowDays([rule]),
+      metricWindowDays: metricNeeds([rule]).days,
+      metricNames: metricNeeds([rule]).names,
       onProgress: options.onProgress,
     });
     inventory = parseRegion(raw, accountId, now);

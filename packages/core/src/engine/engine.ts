@@ -13,7 +13,8 @@ import {
   type ScanError,
 } from "../evaluation";
 import type { Inventory, Tags } from "../inventory/model";
-import { resolveParts, type InventoryPart } from "../inventory/parts";
+import type { ListItem, MetricNeeds } from "../inventory/part";
+import { partOfResourceType, resolveParts, type InventoryPart } from "../inventory/parts/index";
 import { parseParameters, type ParameterSchema, type ParametersOf } from "../parameters";
 import type { AnyRule } from "../rules/rule";
 import { RULES } from "../rules/index";
@@ -57,30 +58,45 @@ export function partsFor(rules: readonly PreparedRule[]): InventoryPart[] {
   return resolveParts(rules.flatMap((r) => r.rule.metadata.requires));
 }
 
-/** The number of days of endpoint traffic the rules need (0 when none reads traffic). */
-export function metricWindowDays(rules: readonly PreparedRule[]): number {
+/**
+ * The endpoint metrics the rules read, from each rule's own `metrics` declaration: the longest window
+ * and every metric name (in first-declared order). No rule reads metrics: 0 days, no names.
+ *
+ * @example
+ * ```ts
+ * metricNeeds(prepareRules([{ ruleId: "interface-endpoint-in-use", params: { lookbackDays: 60 } }]));
+ * // { days: 60, names: ["BytesProcessed"] }
+ * ```
+ */
+export function metricNeeds(rules: readonly PreparedRule[]): MetricNeeds {
   let days = 0;
+  const names: string[] = [];
   for (const r of rules) {
-    if (!r.rule.metadata.requires.includes("endpointMetrics")) continue;
-    const lookback = (r.params as Record<string, unknown>).lookbackDays;
-    days = Math.max(days, typeof lookback === "number" ? lookback : 0);
+    const needs = r.rule.metadata.metrics?.(r.params);
+    if (!needs) continue;
+    days = Math.max(days, needs.days);
+    for (const n of needs.names) if (!names.includes(n)) names.push(n);
   }
-  return days;
+  return { days, names };
 }
 
-function tagsOf(inventory: Inventory, rule: AnyRule, resourceId: string): Tags | undefined {
-  switch (rule.metadata.resourceType) {
-    case "AWS::EC2::VPCEndpoint":
-      return inventory.vpcEndpoints.get(resourceId)?.tags;
-    case "AWS::EC2::Subnet":
-      return inventory.subnets.get(resourceId)?.tags;
-    case "AWS::EC2::VPC":
-      return inventory.vpcs.get(resourceId)?.tags;
-  }
+/** The number of days of endpoint metrics the rules need (0 when none reads metrics). */
+export function metricWindowDays(rules: readonly PreparedRule[]): number {
+  return metricNeeds(rules).days;
 }
 
-function finish(inventory: Inventory, rule: AnyRule, finding: Finding): Evaluation {
-  const exempt = tagsOf(inventory, rule, finding.resourceId)?.[EXEMPT_TAG];
+/** The items of each resource type's list, from the part records (so a new resource type needs no code here). */
+function itemsOfType(inventory: Inventory, type: string): ReadonlyMap<string, ListItem> | undefined {
+  const part = partOfResourceType(type);
+  return part ? (inventory[part.key as InventoryPart] as ReadonlyMap<string, ListItem>) : undefined;
+}
+
+function tagsOf(items: ReadonlyMap<string, ListItem> | undefined, resourceId: string): Tags | undefined {
+  return items?.get(resourceId)?.tags;
+}
+
+function finish(inventory: Inventory, rule: AnyRule, items: ReadonlyMap<string, ListItem> | undefined, finding: Finding): Evaluation {
+  const exempt = tagsOf(items, finding.resourceId)?.[EXEMPT_TAG];
   // One literal, no spread: this runs once per evaluation (100k+ in large accounts).
   const evaluation: Evaluation = {
     ruleId: rule.metadata.id,
@@ -140,11 +156,12 @@ export function evaluateInventory(inventory: Inventory, rules: readonly Prepared
     }
     try {
       const findings = rule.evaluate({ inventory, params, now });
+      const items = itemsOfType(inventory, rule.metadata.resourceType);
       const seen = new Set<string>();
       for (const f of findings) {
         if (seen.has(f.resourceId)) continue;
         seen.add(f.resourceId);
-        evaluations.push(finish(inventory, rule, f));
+        evaluations.push(finish(inventory, rule, items, f));
       }
     } catch (error) {
       const message = error instanceof RuleEvaluationError ? error.message : `rule failed: ${errorMessage(error)}`;

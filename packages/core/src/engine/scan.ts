@@ -6,7 +6,7 @@ import type { AwsClients } from "../aws";
 import { EndpointAuditorError, errorMessage } from "../errors";
 import {
   evaluateInventory,
-  metricWindowDays,
+  metricNeeds,
   partsFor,
   prepareRules,
   type PreparedRule,
@@ -108,7 +108,7 @@ export async function scanAccount(options: ScanOptions): Promise<ScanOutput> {
   const regions = [...new Set(options.regions)];
   if (regions.length === 0) throw new Error("scanAccount needs at least one region");
   const parts = partsFor(rules);
-  const windowDays = metricWindowDays(rules);
+  const metrics = metricNeeds(rules);
 
   // The account id comes from the first region that answers.
   let accountId: string | undefined;
@@ -130,7 +130,8 @@ export async function scanAccount(options: ScanOptions): Promise<ScanOutput> {
       clients: options.clientsFor(region),
       parts,
       now,
-      metricWindowDays: windowDays,
+      metricWindowDays: metrics.days,
+      metricNames: metrics.names,
       onProgress: options.onProgress,
     }),
   );

@@ -33,7 +33,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { CollectionError } from "../errors";
 import { endpointDatapoints, pageAt, syntheticRegion, syntheticRegionWithCounts, type SyntheticOptions } from "@endpoint-auditor/core/testing";
 import { collectRegion, getAccountId, type ProgressEvent } from "./collect";
-import { endpointBytesBetween, parseRegion } from "./parse";
+import { parseRegion } from "./parse";
+import { endpointBytesBetween } from "./queries";
 import { ALL_PARTS, resolveParts, type InventoryPart } from "./parts";
 import type { RawRegion } from "./raw";
 
@@ -414,14 +415,14 @@ describe("collectRegion: endpoint metrics", () => {
     expect(new Set(inputs.map((i) => i.NextToken))).toEqual(new Set([undefined, "cw-page-1", "cw-page-2"]));
     // Same query ids on every page of one batch.
     const inventory = parseRegion(collected, ACCOUNT, NOW);
-    const traffic = inventory.endpointTraffic;
+    const traffic = inventory;
     expect(traffic).toBeDefined();
     const published = endpointDatapoints(raw);
     let active = 0;
     for (const q of raw.endpointMetrics?.queries ?? []) {
       const expected = (published.get(q.endpointId)?.Values ?? []).reduce((a, b) => a + b, 0);
       if (expected > 0) active++;
-      expect(endpointBytesBetween(traffic!, q.endpointId, new Date(NOW.getTime() - 30 * DAY), NOW)).toBe(expected);
+      expect(endpointBytesBetween(traffic, q.endpointId, new Date(NOW.getTime() - 30 * DAY), NOW)).toBe(expected);
     }
     expect(active).toBeGreaterThan(500);
   });
@@ -448,7 +449,7 @@ describe("collectRegion: endpoint metrics", () => {
 
     const queries = metricInputs(fake.cwMock)[0]?.MetricDataQueries ?? [];
     expect(queries.map((q) => q.MetricStat?.Metric?.Dimensions?.[2]?.Value)).toEqual(["vpce-0a1b2c3d4e5f60001", "vpce-0a1b2c3d4e5f60002"]);
-    const traffic = parseRegion(collected, ACCOUNT, now).endpointTraffic!;
+    const traffic = parseRegion(collected, ACCOUNT, now);
     const from = new Date(now.getTime() - 30 * DAY);
     expect(endpointBytesBetween(traffic, "vpce-0a1b2c3d4e5f60001", from, now)).toBe(0);
     expect(endpointBytesBetween(traffic, "vpce-0a1b2c3d4e5f60002", from, now)).toBe(53_477_376);
@@ -489,7 +490,7 @@ describe("collectRegion: endpoint metrics", () => {
       expect(collected.vpcEndpoints).toEqual(oneEndpoint.vpcEndpoints);
       expect(collected.errors).toEqual([{ part: "endpointMetrics", call: "cloudwatch:GetMetricData", message: expect.stringMatching(message) }]);
       const inventory = parseRegion(collected, ACCOUNT, NOW);
-      expect(inventory.endpointTraffic).toBeUndefined();
+      expect(inventory.endpointMetrics.window).toBeUndefined();
       expect(inventory.parts.has("endpointMetrics")).toBe(false);
       expect(inventory.failures.get("endpointMetrics")?.call).toBe("cloudwatch:GetMetricData");
     });

@@ -1,8 +1,9 @@
 /**
- * The inventory model: one account and one region, every list fetched once and indexed by id.
- * Rules read only this model; they never see the SDK.
+ * The inventory model: the types rules read. One account and one region, every list fetched once and
+ * mapped by id; the records of `parts/` turn raw API items into these types.
+ * Rules read only this model (through `queries.ts`); they never see the SDK.
  */
-import type { InventoryPart } from "./parts";
+import type { InventoryPart, ParsedOf } from "./parts/index";
 
 export type Tags = Readonly<Record<string, string>>;
 
@@ -149,31 +150,16 @@ export interface Datapoint {
   value: number;
 }
 
-/** Daily `BytesProcessed` sums of interface endpoints. */
-export interface EndpointTraffic {
-  window: { start: Date; end: Date };
+/** Daily sums of endpoint metrics (CloudWatch `AWS/PrivateLinkEndpoints`) over one window. */
+export interface EndpointMetrics {
+  /** The collected window; undefined when no metrics were collected. */
+  window: { start: Date; end: Date } | undefined;
+  /** Period of the datapoints in seconds. */
   period: number;
-  /** Endpoints that were queried. A queried endpoint without datapoints processed zero bytes. */
-  queried: ReadonlySet<string>;
-  datapoints: ReadonlyMap<string, readonly Datapoint[]>;
-}
-
-/** Lookups built once while parsing; every rule join goes through a map. */
-export interface InventoryIndex {
-  subnetsByVpc: ReadonlyMap<string, readonly Subnet[]>;
-  /** Explicit subnet → route table associations. */
-  routeTableBySubnet: ReadonlyMap<string, RouteTable>;
-  /** Each VPC's own main route table. */
-  mainRouteTableByVpc: ReadonlyMap<string, RouteTable>;
-  endpointsByVpc: ReadonlyMap<string, readonly VpcEndpoint[]>;
-  /** Gateway endpoints by the route tables they are attached to. */
-  gatewayEndpointsByRouteTable: ReadonlyMap<string, readonly VpcEndpoint[]>;
-  flowLogsByResource: ReadonlyMap<string, readonly FlowLog[]>;
-  /** VPN gateways by the VPCs they are attached to (any attachment state). */
-  vpnGatewaysByVpc: ReadonlyMap<string, readonly VpnGateway[]>;
-  transitGatewayAttachmentsByVpc: ReadonlyMap<string, readonly TransitGatewayVpcAttachment[]>;
-  /** Peering connections by each side's VPC id. */
-  peeringConnectionsByVpc: ReadonlyMap<string, readonly VpcPeeringConnection[]>;
+  /** Endpoints that were queried, per metric name. A queried endpoint without datapoints had zero. */
+  queried: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Datapoints per metric name and endpoint id. */
+  datapoints: ReadonlyMap<string, ReadonlyMap<string, readonly Datapoint[]>>;
 }
 
 /** A failed part: the call and the error message. */
@@ -183,8 +169,8 @@ export interface PartFailure {
   code?: string;
 }
 
-/** One account + one region, parsed and indexed. */
-export interface Inventory {
+/** What every inventory has besides its parts. */
+export interface InventoryBase {
   accountId: string;
   region: string;
   collectedAt: Date;
@@ -192,15 +178,11 @@ export interface Inventory {
   parts: ReadonlySet<InventoryPart>;
   /** Parts whose collection failed. */
   failures: ReadonlyMap<InventoryPart, PartFailure>;
-  vpcs: ReadonlyMap<string, Vpc>;
-  subnets: ReadonlyMap<string, Subnet>;
-  routeTables: ReadonlyMap<string, RouteTable>;
-  natGateways: ReadonlyMap<string, NatGateway>;
-  vpcEndpoints: ReadonlyMap<string, VpcEndpoint>;
-  flowLogs: ReadonlyMap<string, FlowLog>;
-  vpnGateways: ReadonlyMap<string, VpnGateway>;
-  transitGatewayAttachments: ReadonlyMap<string, TransitGatewayVpcAttachment>;
-  vpcPeeringConnections: ReadonlyMap<string, VpcPeeringConnection>;
-  endpointTraffic?: EndpointTraffic;
-  index: InventoryIndex;
 }
+
+/**
+ * One account + one region, parsed: every part of the table (`parts/index.ts`) as its record parses it —
+ * a map by id for each list (empty when not collected; `parts` says what was). Rules read it through
+ * the helpers of `queries.ts`.
+ */
+export type Inventory = InventoryBase & { readonly [K in InventoryPart]: ParsedOf<K> };

@@ -7,7 +7,18 @@ import type { RouteTable as Ec2RouteTable, VpcEndpoint as Ec2VpcEndpoint } from 
 import { describe, expect, it } from "vitest";
 import { SnapshotError } from "../errors";
 import { syntheticRegion } from "@endpoint-auditor/core/testing";
-import { effectiveRouteTable, endpointBytesBetween, normaliseEndpointState, parseRegion, toDate } from "./parse";
+import { normaliseEndpointState, parseRegion, toDate } from "./parse";
+import {
+  effectiveRouteTable,
+  endpointBytesBetween,
+  endpointsOf,
+  flowLogsOn,
+  gatewayEndpointsOn,
+  peeringConnectionsOf,
+  subnetsOf,
+  transitGatewayAttachmentsOf,
+  vpnGatewaysOf,
+} from "./queries";
 import type { RawRegion } from "./raw";
 
 const ACCOUNT = "111122223333";
@@ -172,7 +183,7 @@ describe("parseRegion: every part", () => {
 
   it("Given subnets, Then they are indexed by VPC", () => {
     expect(inventory.subnets.get("subnet-0bbb000000000001")).toEqual({ id: "subnet-0bbb000000000001", vpcId: VPC_B, ownerId: ACCOUNT, availabilityZone: "eu-west-1a", cidrBlock: "10.1.0.0/24", tags: {} });
-    expect(inventory.index.subnetsByVpc.get(VPC_A)?.map((s) => s.id)).toEqual(["subnet-0aaa000000000001", "subnet-0aaa000000000002", "subnet-0aaa000000000003"]);
+    expect(subnetsOf(inventory, VPC_A).map((s) => s.id)).toEqual(["subnet-0aaa000000000001", "subnet-0aaa000000000002", "subnet-0aaa000000000003"]);
   });
 
   it("Given route tables, Then the main flag, the associated subnets (not disassociating ones, not edge associations) and every route target are kept", () => {
@@ -184,13 +195,14 @@ describe("parseRegion: every part", () => {
       expect.objectContaining({ destinationPrefixListId: "pl-6da54004", gatewayId: "vpce-0aaa0000000000009" }),
     ]);
     expect(inventory.routeTables.get("rtb-0bbb0000000000001")?.routes[1]).toMatchObject({ destinationCidrBlock: "0.0.0.0/0", transitGatewayId: "tgw-0bbb0000000000001" });
-    expect(inventory.index.routeTableBySubnet.get("subnet-0aaa000000000002")?.id).toBe("rtb-0aaa0000000000002");
-    expect(inventory.index.routeTableBySubnet.has("subnet-0aaa000000000003")).toBe(false);
+    // A disassociating association does not govern the subnet: its VPC's main table does.
+    expect(effectiveRouteTable(inventory, inventory.subnets.get("subnet-0aaa000000000002")!)?.id).toBe("rtb-0aaa0000000000002");
+    expect(effectiveRouteTable(inventory, inventory.subnets.get("subnet-0aaa000000000003")!)?.id).toBe("rtb-0aaa0000000000001");
   });
 
   it("Given two VPCs whose main tables are listed one after the other, Then each VPC gets its own main table", () => {
-    expect(inventory.index.mainRouteTableByVpc.get(VPC_A)?.id).toBe("rtb-0aaa0000000000001");
-    expect(inventory.index.mainRouteTableByVpc.get(VPC_B)?.id).toBe("rtb-0bbb0000000000001");
+    expect(effectiveRouteTable(inventory, inventory.subnets.get("subnet-0aaa000000000001")!)?.id).toBe("rtb-0aaa0000000000001");
+    expect(effectiveRouteTable(inventory, inventory.subnets.get("subnet-0bbb000000000001")!)?.id).toBe("rtb-0bbb0000000000001");
   });
 
   it("Given NAT gateways, Then their state is lower-cased", () => {
@@ -215,15 +227,16 @@ describe("parseRegion: every part", () => {
       tags: { "endpoint-auditor:exempt": "hybrid DNS" },
     });
     expect(inventory.vpcEndpoints.get("vpce-0bbb0000000000011")).toMatchObject({ state: "pendingAcceptance", subnetIds: ["subnet-0bbb000000000001"], routeTableIds: [], privateDnsEnabled: false, privateDnsOnlyForInboundResolverEndpoint: false, creationTimestamp: undefined });
-    expect(inventory.index.endpointsByVpc.get(VPC_A)?.map((e) => e.id)).toEqual(["vpce-0aaa0000000000009", "vpce-0aaa0000000000010"]);
-    expect(inventory.index.gatewayEndpointsByRouteTable.get("rtb-0aaa0000000000002")?.map((e) => e.id)).toEqual(["vpce-0aaa0000000000009"]);
-    expect(inventory.index.gatewayEndpointsByRouteTable.size).toBe(1);
+    expect(endpointsOf(inventory, VPC_A).map((e) => e.id)).toEqual(["vpce-0aaa0000000000009", "vpce-0aaa0000000000010"]);
+    expect(gatewayEndpointsOn(inventory, "rtb-0aaa0000000000002").map((e) => e.id)).toEqual(["vpce-0aaa0000000000009"]);
+    // Only gateway endpoints are attached to route tables: the interface endpoints of VPC A are not.
+    expect(gatewayEndpointsOn(inventory, "rtb-0aaa0000000000001")).toEqual([]);
   });
 
   it("Given flow logs, Then status, traffic type, delivery status and error, and destination (or log group) are kept, indexed by resource", () => {
     expect(inventory.flowLogs.get("fl-0aaa0000000000001")).toMatchObject({ resourceId: VPC_A, status: "ACTIVE", trafficType: "ALL", deliverLogsStatus: "SUCCESS", logDestinationType: "s3", logDestination: "arn:aws:s3:::flow-logs-bucket/prod/" });
     expect(inventory.flowLogs.get("fl-0bbb0000000000001")).toMatchObject({ trafficType: "REJECT", deliverLogsStatus: "FAILED", deliverLogsErrorMessage: "Access error", logDestination: "/vpc/b" });
-    expect(inventory.index.flowLogsByResource.get("subnet-0bbb000000000001")?.map((f) => f.id)).toEqual(["fl-0bbb0000000000001"]);
+    expect(flowLogsOn(inventory, "subnet-0bbb000000000001").map((f) => f.id)).toEqual(["fl-0bbb0000000000001"]);
   });
 
   it("Given a VPN gateway with attachments, Then it is indexed under every attached VPC with the attachment state (an attachment without a VPC is dropped)", () => {
@@ -231,12 +244,12 @@ describe("parseRegion: every part", () => {
       { vpcId: VPC_B, state: "attached" },
       { vpcId: VPC_A, state: "detached" },
     ]);
-    expect(inventory.index.vpnGatewaysByVpc.get(VPC_B)?.map((g) => g.id)).toEqual(["vgw-0bbb0000000000001"]);
-    expect(inventory.index.vpnGatewaysByVpc.get(VPC_A)?.map((g) => g.id)).toEqual(["vgw-0bbb0000000000001"]);
+    expect(vpnGatewaysOf(inventory, VPC_B).map((g) => g.id)).toEqual(["vgw-0bbb0000000000001"]);
+    expect(vpnGatewaysOf(inventory, VPC_A).map((g) => g.id)).toEqual(["vgw-0bbb0000000000001"]);
   });
 
   it("Given transit-gateway attachments and peering connections, Then they are indexed by VPC (peering on both sides, regions kept)", () => {
-    expect(inventory.index.transitGatewayAttachmentsByVpc.get(VPC_B)).toEqual([
+    expect(transitGatewayAttachmentsOf(inventory, VPC_B)).toEqual([
       { id: "tgw-attach-0bbb000000000001", transitGatewayId: "tgw-0bbb0000000000001", vpcId: VPC_B, state: "available", tags: {} },
     ]);
     expect(inventory.vpcPeeringConnections.get("pcx-0aaa0000000000001")).toEqual({
@@ -246,8 +259,8 @@ describe("parseRegion: every part", () => {
       accepter: { vpcId: "vpc-0fff000000000001", ownerId: ACCOUNT, region: "us-east-1" },
       tags: {},
     });
-    expect(inventory.index.peeringConnectionsByVpc.get(VPC_A)?.map((p) => p.id)).toEqual(["pcx-0aaa0000000000001", "pcx-0aaa0000000000002"]);
-    expect(inventory.index.peeringConnectionsByVpc.get(VPC_B)?.map((p) => p.id)).toEqual(["pcx-0aaa0000000000002"]);
+    expect(peeringConnectionsOf(inventory, VPC_A).map((p) => p.id)).toEqual(["pcx-0aaa0000000000001", "pcx-0aaa0000000000002"]);
+    expect(peeringConnectionsOf(inventory, VPC_B).map((p) => p.id)).toEqual(["pcx-0aaa0000000000002"]);
   });
 
   it("Given every part present and no errors, Then every part is marked collected and there are no failures", () => {
@@ -274,7 +287,7 @@ describe("parseRegion: parts and failures", () => {
 
     expect([...inventory.parts].sort()).toEqual(["subnets", "vpcs"]);
     expect(inventory.failures.get("flowLogs")).toEqual({ call: "ec2:DescribeFlowLogs", message: "You are not authorized to perform this operation.", code: "UnauthorizedOperation" });
-    expect(inventory.endpointTraffic).toBeUndefined();
+    expect(inventory.endpointMetrics.window).toBeUndefined();
     expect(inventory.flowLogs.size).toBe(0);
   });
 
@@ -370,7 +383,7 @@ describe("effectiveRouteTable", () => {
 });
 
 describe("endpointBytesBetween", () => {
-  const traffic = parseRegion(RAW, ACCOUNT, NOW).endpointTraffic!;
+  const traffic = parseRegion(RAW, ACCOUNT, NOW);
   const from = new Date(NOW.getTime() - 30 * DAY);
 
   it("Given datapoints split over several result pages (strings or Dates), Then the bytes in the window add up; results of unknown query ids are ignored", () => {
@@ -424,7 +437,7 @@ describe("endpointBytesBetween", () => {
         ],
       },
     };
-    const t = parseRegion(raw, ACCOUNT, NOW).endpointTraffic!;
+    const t = parseRegion(raw, ACCOUNT, NOW);
     expect(endpointBytesBetween(t, "vpce-0aaa0000000000010", from, NOW)).toBe(5);
   });
 
@@ -441,7 +454,7 @@ describe("endpointBytesBetween", () => {
         },
       }),
     ) as RawRegion;
-    const t = parseRegion(raw, ACCOUNT, NOW).endpointTraffic!;
+    const t = parseRegion(raw, ACCOUNT, NOW);
     expect(endpointBytesBetween(t, "vpce-0aaa0000000000010", from, NOW)).toBe(10);
   });
 });

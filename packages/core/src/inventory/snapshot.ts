@@ -1,9 +1,7 @@
-/** Reading and writing snapshot files (the raw API responses of a scan). */
+/** Reading and writing snapshot files (the raw API responses of a scan, keyed by the parts of `parts/index.ts`). */
 import { SnapshotError } from "../errors";
-import { ALL_PARTS } from "./parts";
+import { ALL_PARTS, PARTS } from "./parts/index";
 import { SNAPSHOT_FORMAT, type RawRegion, type Snapshot } from "./raw";
-
-const LIST_KEYS = ALL_PARTS.filter((p) => p !== "endpointMetrics");
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -14,26 +12,10 @@ function checkRegion(value: unknown, i: number): RawRegion {
   if (typeof value.region !== "string" || !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(value.region)) {
     throw new SnapshotError(`regions[${i}].region is not a region name: ${JSON.stringify(value.region)}`);
   }
-  for (const key of LIST_KEYS) {
-    const list = value[key];
-    if (list === undefined) continue;
-    if (!Array.isArray(list)) throw new SnapshotError(`${value.region}: "${key}" is not a list`);
-    list.forEach((item, j) => {
-      if (!isRecord(item)) throw new SnapshotError(`${value.region}: ${key}[${j}] is not an object`);
-    });
-  }
-  const m = value.endpointMetrics;
-  if (m !== undefined) {
-    if (!isRecord(m)) throw new SnapshotError(`${value.region}: "endpointMetrics" is not an object`);
-    if (typeof m.startTime !== "string" || typeof m.endTime !== "string" || typeof m.period !== "number" || !(m.period > 0)) {
-      throw new SnapshotError(`${value.region}: "endpointMetrics" needs startTime, endTime and period`);
-    }
-    if (!Array.isArray(m.queries) || !m.queries.every((q) => isRecord(q) && typeof q.id === "string" && typeof q.endpointId === "string")) {
-      throw new SnapshotError(`${value.region}: "endpointMetrics.queries" must be a list of {id, endpointId}`);
-    }
-    if (!Array.isArray(m.results) || !m.results.every(isRecord)) {
-      throw new SnapshotError(`${value.region}: "endpointMetrics.results" must be a list of MetricDataResult`);
-    }
+  // Each part's record checks its own value (a list: objects; metrics: the GetMetricData exchange).
+  for (const part of PARTS) {
+    const v = value[part.key];
+    if (v !== undefined) part.check(v, value.region);
   }
   if (value.errors !== undefined) {
     if (

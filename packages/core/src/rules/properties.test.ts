@@ -7,7 +7,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Compliance, ResourceTypes } from "../evaluation";
 import type { Inventory } from "../inventory/model";
-import { effectiveRouteTable } from "../inventory/parse";
+import { effectiveRouteTable } from "../inventory/queries";
 import { parseParameters } from "../parameters";
 import { FIXTURE_NOW, InventoryBuilder, daysBefore, routeTo, type ApiEndpointState } from "@endpoint-auditor/core/testing";
 import { RULES } from "./index";

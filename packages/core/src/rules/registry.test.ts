@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { ParameterValidationError, UnknownRuleError } from "../errors";
 import { ResourceTypes } from "../evaluation";
-import { ALL_PARTS, PART_CALLS, PART_DEPENDENCIES } from "../inventory/parts";
+import { ALL_PARTS, partSpec } from "../inventory/parts/index";
 import { defaultAsString, parseParameters, type ParameterSpec } from "../parameters";
 import { Severity, type AnyRule } from "./rule";
 import { InventoryBuilder, routeTo } from "@endpoint-auditor/core/testing";
@@ -118,12 +118,12 @@ describe.each(RULES.map((r) => [r.metadata.id, r] as const))("rule %s metadata",
     expect(new Set(metadata.requires).size).toBe(metadata.requires.length);
     for (const part of metadata.requires) {
       expect(ALL_PARTS).toContain(part);
-      for (const dep of PART_DEPENDENCIES[part] ?? []) expect(metadata.requires).toContain(dep);
+      for (const dep of partSpec(part).after ?? []) expect(metadata.requires).toContain(dep);
     }
   });
 
   it("Given its required parts, Then its permissions are exactly their API calls", () => {
-    const expected = [...new Set(metadata.requires.map((p) => PART_CALLS[p]))].sort();
+    const expected = [...new Set(metadata.requires.flatMap((p) => partSpec(p).iamActions))].sort();
     expect(rulePermissions(rule)).toEqual(expected);
   });
 

@@ -1,7 +1,8 @@
 /** The shape of a rule: metadata plus a pure evaluation function. */
 import type { Finding, ResourceType } from "../evaluation";
 import type { Inventory } from "../inventory/model";
-import type { InventoryPart } from "../inventory/parts";
+import type { MetricNeeds } from "../inventory/part";
+import type { InventoryPart } from "../inventory/parts/index";
 import type { ParameterSchema, ParametersOf } from "../parameters";
 
 export const Severity = { low: "low", medium: "medium", high: "high" } as const;
@@ -21,6 +22,12 @@ export interface RuleMetadata<S extends ParameterSchema = ParameterSchema> {
   parameters: S;
   /** Inventory parts the rule reads; the collector fetches only these, and they imply its IAM actions. */
   requires: readonly InventoryPart[];
+  /**
+   * The endpoint metrics (CloudWatch `AWS/PrivateLinkEndpoints`) the rule reads and the days before "now"
+   * it needs them for, given its parameters. Required when `requires` includes `endpointMetrics`; the
+   * collector fetches the union of all selected rules' needs in one set of `GetMetricData` batches.
+   */
+  metrics?(params: ParametersOf<S>): MetricNeeds;
   remediation: {
     text: string;
     /** AWS CLI commands that fix a finding. */

@@ -40,6 +40,7 @@ export const metadata: RuleMetadata<typeof parameters> = {
     "us-east-1). Idle endpoints repeated across VPCs and accounts add up to a steady, invisible cost.",
   parameters,
   requires: ["vpcEndpoints", "endpointMetrics"],
+  metrics: (params) => ({ days: params.lookbackDays, names: ["BytesProcessed"] }),
   remediation: {
     text:
       "Delete endpoints nothing uses. When several VPCs need the same service, keep one endpoint in a hub VPC and " +

@@ -26,7 +26,7 @@
 import { Compliance, type Finding } from "../../evaluation";
 import { RuleEvaluationError } from "../../errors";
 import type { VpcEndpoint } from "../../inventory/model";
-import { endpointBytesBetween } from "../../inventory/parse";
+import { endpointBytesBetween, endpointMetricsWindow } from "../../inventory/queries";
 import { formatUsd, interfaceEndpointMonthlyUsd, pricesFor } from "../../pricing";
 import { defineRule } from "../rule";
 import { formatBytes, listIds, plural } from "../format";
@@ -102,8 +102,7 @@ export const rule = defineRule({
         continue;
       }
 
-      const traffic = inventory.endpointTraffic;
-      const bytes = traffic ? endpointBytesBetween(traffic, id, windowStart, now) : undefined;
+      const bytes = endpointBytesBetween(inventory, id, windowStart, now);
       if (bytes === undefined) {
         unmeasured.push(id);
         continue;
@@ -142,9 +141,8 @@ export const rule = defineRule({
     }
 
     if (unmeasured.length > 0) {
-      const collected = inventory.endpointTraffic
-        ? `collected ${inventory.endpointTraffic.window.start.toISOString()} to ${inventory.endpointTraffic.window.end.toISOString()}`
-        : "no endpoint traffic was collected";
+      const window = endpointMetricsWindow(inventory);
+      const collected = window ? `collected ${window.start.toISOString()} to ${window.end.toISOString()}` : "no endpoint traffic was collected";
       throw new RuleEvaluationError(
         { ruleId: metadata.id, region: inventory.region, accountId: inventory.accountId },
         `no BytesProcessed data covering the last ${params.lookbackDays} days for ${listIds(unmeasured, 5)} (${collected}); ` +

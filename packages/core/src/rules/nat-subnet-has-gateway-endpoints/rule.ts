@@ -28,7 +28,7 @@
  */
 import { Compliance, type Finding } from "../../evaluation";
 import type { Route, RouteTable, Subnet, VpcEndpoint } from "../../inventory/model";
-import { effectiveRouteTable } from "../../inventory/parse";
+import { effectiveRouteTable, endpointsOf } from "../../inventory/queries";
 import { defineRule } from "../rule";
 import { GATEWAY_SERVICES, awsServiceName, joinAnd, listIds, type GatewayService } from "../format";
 import { metadata } from "./metadata";
@@ -149,7 +149,7 @@ export const rule = defineRule({
         continue;
       }
       findings.push(
-        judgeNatSubnet(subnet, table, natId, services, inventory.region, inventory.index.endpointsByVpc.get(subnet.vpcId) ?? []),
+        judgeNatSubnet(subnet, table, natId, services, inventory.region, endpointsOf(inventory, subnet.vpcId)),
       );
     }
     return findings;

@@ -26,6 +26,7 @@
  */
 import { Compliance, type Finding } from "../../evaluation";
 import type { Inventory, VpcEndpoint } from "../../inventory/model";
+import { endpointsOf, peeringConnectionsOf, transitGatewayAttachmentsOf, vpnGatewaysOf } from "../../inventory/queries";
 import { formatUsd, interfaceEndpointMonthlyUsd, pricesFor } from "../../pricing";
 import { defineRule } from "../rule";
 import { GATEWAY_SERVICES, awsServiceName, listIds, type GatewayService } from "../format";
@@ -37,17 +38,17 @@ const OPERATING_STATES = new Set(["available", "partial"]);
 /** Hybrid or transit reach of a VPC, one short phrase per piece of evidence. */
 export function hybridEvidence(inventory: Inventory, vpcId: string): string[] {
   const evidence: string[] = [];
-  for (const gateway of inventory.index.vpnGatewaysByVpc.get(vpcId) ?? []) {
+  for (const gateway of vpnGatewaysOf(inventory, vpcId)) {
     if (gateway.attachments.some((a) => a.vpcId === vpcId && a.state === "attached")) {
       evidence.push(`VPN gateway ${gateway.id} attached`);
     }
   }
-  for (const attachment of inventory.index.transitGatewayAttachmentsByVpc.get(vpcId) ?? []) {
+  for (const attachment of transitGatewayAttachmentsOf(inventory, vpcId)) {
     if (attachment.state === "available") {
       evidence.push(`transit gateway attachment ${attachment.id}`);
     }
   }
-  for (const peering of inventory.index.peeringConnectionsByVpc.get(vpcId) ?? []) {
+  for (const peering of peeringConnectionsOf(inventory, vpcId)) {
     if (peering.status !== "active") continue;
     const other = peering.requester.vpcId === vpcId ? peering.accepter : peering.requester;
     // A side without a region cannot be shown to be remote, so it is not evidence.
@@ -59,7 +60,7 @@ export function hybridEvidence(inventory: Inventory, vpcId: string): string[] {
 }
 
 function gatewayEndpointsFor(inventory: Inventory, vpcId: string, serviceName: string): VpcEndpoint[] {
-  return (inventory.index.endpointsByVpc.get(vpcId) ?? []).filter(
+  return endpointsOf(inventory, vpcId).filter(
     (e) => e.type === "Gateway" && e.serviceName === serviceName && e.state === "available",
   );
 }

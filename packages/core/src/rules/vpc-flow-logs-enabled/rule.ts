@@ -24,6 +24,7 @@
  */
 import { Compliance, type Finding } from "../../evaluation";
 import type { FlowLog } from "../../inventory/model";
+import { flowLogsOn, subnetsOf } from "../../inventory/queries";
 import { defineRule } from "../rule";
 import { ANNOTATION_BUDGET, fitSentences, listIds } from "../format";
 import { metadata } from "./metadata";
@@ -40,7 +41,7 @@ export const rule = defineRule({
     };
     const isFailing = (f: FlowLog): boolean => (f.deliverLogsStatus ?? "").toUpperCase() === "FAILED";
     const counts = (f: FlowLog): boolean => isActive(f) && typeMatches(f) && !isFailing(f);
-    const logsOf = (resourceId: string): readonly FlowLog[] => inventory.index.flowLogsByResource.get(resourceId) ?? [];
+    const logsOf = (resourceId: string): readonly FlowLog[] => flowLogsOn(inventory, resourceId);
     const typeText = wanted && wanted !== "ALL" ? `${wanted}/ALL ` : wanted === "ALL" ? "ALL " : "";
 
     const findings: Finding[] = [];
@@ -66,7 +67,7 @@ export const rule = defineRule({
         continue;
       }
 
-      const subnets = inventory.index.subnetsByVpc.get(vpc.id) ?? [];
+      const subnets = subnetsOf(inventory, vpc.id);
       const uncovered = subnets.filter((s) => !logsOf(s.id).some(counts)).map((s) => s.id);
       if (subnets.length > 0 && uncovered.length === 0) {
         findings.push({

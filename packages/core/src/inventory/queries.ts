@@ -1,0 +1,183 @@
+/**
+ * How rules read the inventory: lookups by relation (the subnets of a VPC, the route table that governs a
+ * subnet, the flow logs on a resource, an endpoint's metric over a window). Each index is built once per
+ * inventory, the first time a rule asks, so an inventory parsed for one rule pays only for what it reads.
+ * Rules import this module and the model types, never the parser or the part records.
+ */
+import type {
+  Datapoint,
+  FlowLog,
+  Inventory,
+  RouteTable,
+  Subnet,
+  TransitGatewayVpcAttachment,
+  VpcEndpoint,
+  VpcPeeringConnection,
+  VpnGateway,
+} from "./model";
+
+const indexes = new WeakMap<Inventory, Map<string, ReadonlyMap<string, unknown>>>();
+
+/**
+ * An index of an inventory, built on first use and kept with the inventory.
+ *
+ * @example
+ * ```ts
+ * const byVpc = memoIndex(inventory, "subnetsByVpc", () => groupBy(inventory.subnets.values(), (s) => [s.vpcId]));
+ * ```
+ */
+export function memoIndex<V>(inventory: Inventory, name: string, build: () => ReadonlyMap<string, V>): ReadonlyMap<string, V> {
+  let cache = indexes.get(inventory);
+  if (!cache) indexes.set(inventory, (cache = new Map()));
+  let index = cache.get(name) as ReadonlyMap<string, V> | undefined;
+  if (!index) cache.set(name, (index = build()));
+  return index;
+}
+
+/**
+ * Groups items under each key `keys` gives (an item may have several keys, or none).
+ *
+ * @example
+ * ```ts
+ * groupBy(inventory.subnets.values(), (s) => [s.vpcId]).get("vpc-0a1b2c3d");
+ * ```
+ */
+export function groupBy<T>(items: Iterable<T>, keys: (item: T) => Iterable<string | undefined>): Map<string, T[]> {
+  const map = new Map<string, T[]>();
+  for (const item of items) {
+    for (const key of keys(item)) {
+      if (key === undefined) continue;
+      const list = map.get(key);
+      if (list) list.push(item);
+      else map.set(key, [item]);
+    }
+  }
+  return map;
+}
+
+const NONE: readonly never[] = Object.freeze([]);
+
+/** The subnets of a VPC. */
+export function subnetsOf(inventory: Inventory, vpcId: string): readonly Subnet[] {
+  return memoIndex(inventory, "subnetsByVpc", () => groupBy(inventory.subnets.values(), (s) => [s.vpcId])).get(vpcId) ?? NONE;
+}
+
+/** Every endpoint (of any type) in a VPC. */
+export function endpointsOf(inventory: Inventory, vpcId: string): readonly VpcEndpoint[] {
+  return memoIndex(inventory, "endpointsByVpc", () => groupBy(inventory.vpcEndpoints.values(), (e) => [e.vpcId])).get(vpcId) ?? NONE;
+}
+
+/** The gateway endpoints attached to a route table. */
+export function gatewayEndpointsOn(inventory: Inventory, routeTableId: string): readonly VpcEndpoint[] {
+  return (
+    memoIndex(inventory, "gatewayEndpointsByRouteTable", () =>
+      groupBy(inventory.vpcEndpoints.values(), (e) => (e.type === "Gateway" ? e.routeTableIds : NONE)),
+    ).get(routeTableId) ?? NONE
+  );
+}
+
+/** The flow logs that record a VPC, subnet or network interface. */
+export function flowLogsOn(inventory: Inventory, resourceId: string): readonly FlowLog[] {
+  return memoIndex(inventory, "flowLogsByResource", () => groupBy(inventory.flowLogs.values(), (f) => [f.resourceId])).get(resourceId) ?? NONE;
+}
+
+/** The VPN gateways attached to a VPC (any attachment state). */
+export function vpnGatewaysOf(inventory: Inventory, vpcId: string): readonly VpnGateway[] {
+  return (
+    memoIndex(inventory, "vpnGatewaysByVpc", () => groupBy(inventory.vpnGateways.values(), (g) => g.attachments.map((a) => a.vpcId))).get(vpcId) ??
+    NONE
+  );
+}
+
+/** The transit-gateway attachments of a VPC. */
+export function transitGatewayAttachmentsOf(inventory: Inventory, vpcId: string): readonly TransitGatewayVpcAttachment[] {
+  return (
+    memoIndex(inventory, "transitGatewayAttachmentsByVpc", () => groupBy(inventory.transitGatewayAttachments.values(), (a) => [a.vpcId])).get(vpcId) ??
+    NONE
+  );
+}
+
+/** The peering connections with a VPC on either side. */
+export function peeringConnectionsOf(inventory: Inventory, vpcId: string): readonly VpcPeeringConnection[] {
+  return (
+    memoIndex(inventory, "peeringConnectionsByVpc", () =>
+      groupBy(inventory.vpcPeeringConnections.values(), (p) => (p.accepter.vpcId !== p.requester.vpcId ? [p.requester.vpcId, p.accepter.vpcId] : [p.requester.vpcId])),
+    ).get(vpcId) ?? NONE
+  );
+}
+
+/**
+ * The route table that governs a subnet: its explicit association, else the main route table of the
+ * subnet's **own** VPC (a known bug of other scanners takes the first main table found).
+ *
+ * @example
+ * ```ts
+ * const rt = effectiveRouteTable(inventory, subnet); // undefined when the VPC has no main table listed
+ * ```
+ */
+export function effectiveRouteTable(inventory: Inventory, subnet: Subnet): RouteTable | undefined {
+  const explicit = memoIndex(inventory, "routeTableBySubnet", () => {
+    const map = new Map<string, RouteTable>();
+    for (const rt of inventory.routeTables.values()) for (const s of rt.subnetIds) map.set(s, rt);
+    return map;
+  });
+  const main = memoIndex(inventory, "mainRouteTableByVpc", () => {
+    const map = new Map<string, RouteTable>();
+    for (const rt of inventory.routeTables.values()) if (rt.isMain) map.set(rt.vpcId, rt);
+    return map;
+  });
+  return explicit.get(subnet.id) ?? main.get(subnet.vpcId);
+}
+
+/** The window endpoint metrics were collected for, if they were. */
+export function endpointMetricsWindow(inventory: Inventory): { start: Date; end: Date } | undefined {
+  return inventory.endpointMetrics.window;
+}
+
+/**
+ * The sum of an endpoint metric in `[start, end)`, or `undefined` when that metric of the endpoint was not
+ * queried or the collected window does not cover the requested one (never a guess: no datapoints inside a
+ * covering window is a real zero, because an idle endpoint publishes none).
+ *
+ * @example
+ * ```ts
+ * endpointMetricSum(inventory, "PacketsDropped", "vpce-0a1b2c3d", daysBefore(now, 7), now); // 0 when none dropped
+ * ```
+ */
+export function endpointMetricSum(inventory: Inventory, metric: string, endpointId: string, start: Date, end: Date): number | undefined {
+  const points = endpointMetricPoints(inventory, metric, endpointId, start, end);
+  if (points === undefined) return undefined;
+  let total = 0;
+  for (const d of points) total += d.value;
+  return total;
+}
+
+/**
+ * The datapoints of an endpoint metric that overlap `[start, end)` (a daily datapoint stamped t covers
+ * `[t, t + period)`), or `undefined` when not queried or not covered — see {@link endpointMetricSum}.
+ */
+export function endpointMetricPoints(inventory: Inventory, metric: string, endpointId: string, start: Date, end: Date): Datapoint[] | undefined {
+  const metrics = inventory.endpointMetrics;
+  if (!metrics.window || !metrics.queried.get(metric)?.has(endpointId)) return undefined;
+  // The collected window must cover the requested one (a minute of tolerance for clocks): a window that
+  // starts late or ends early could miss the only traffic and make a used endpoint look idle.
+  const tolerance = 60_000;
+  if (metrics.window.start.getTime() > start.getTime() + tolerance || metrics.window.end.getTime() < end.getTime() - tolerance) {
+    return undefined;
+  }
+  const slack = metrics.period * 1000;
+  const out: Datapoint[] = [];
+  for (const d of metrics.datapoints.get(metric)?.get(endpointId) ?? NONE) {
+    const t = d.timestamp.getTime();
+    if (t > start.getTime() - slack && t < end.getTime()) out.push(d);
+  }
+  return out;
+}
+
+/**
+ * Bytes an endpoint processed in `[start, end)` (`BytesProcessed`), or `undefined` when not measured for
+ * the whole window.
+ */
+export function endpointBytesBetween(inventory: Inventory, endpointId: string, start: Date, end: Date): number | undefined {
+  return endpointMetricSum(inventory, "BytesProcessed", endpointId, start, end);
+}
