@@ -39,7 +39,14 @@ export interface Backoff {
   sleep(ms: number): Promise<void>;
 }
 
-/** Waits `ms` milliseconds on a timer. */
+/**
+ * Waits `ms` milliseconds on a timer.
+ *
+ * @example
+ * ```ts
+ * await sleepMs(250);
+ * ```
+ */
 export const sleepMs = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
