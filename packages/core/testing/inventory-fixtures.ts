@@ -38,10 +38,11 @@ import type { MetricDataResult } from "@aws-sdk/client-cloudwatch";
 import type { Finding } from "../src/evaluation";
 import type { Inventory } from "../src/inventory/model";
 import { parseRegion } from "../src/inventory/parse";
-import type { InventoryPart } from "../src/inventory/parts";
+import { PARTS, type InventoryPart } from "../src/inventory/parts/index";
 import type { RawCollectionError, RawEndpointMetrics, RawRegion } from "../src/inventory/raw";
 import { parseParameters, type ParameterSchema } from "../src/parameters";
 import type { Rule } from "../src/rules/rule";
+import { RULES } from "../src/rules/index";
 
 export const FIXTURE_ACCOUNT_ID = "111122223333";
 export const FIXTURE_REGION = "us-east-1";
@@ -159,6 +160,16 @@ export interface DailyBytes {
   bytes: number;
 }
 
+/** Every endpoint metric a registered rule reads with its default parameters (what a full scan collects). */
+function registeredMetricNames(): string[] {
+  const names: string[] = [];
+  for (const rule of RULES) {
+    const needs = rule.metadata.metrics?.(parseParameters(rule.metadata.id, rule.metadata.parameters, {}));
+    for (const n of needs?.names ?? []) if (!names.includes(n)) names.push(n);
+  }
+  return names.length > 0 ? names : ["BytesProcessed"];
+}
+
 /**
  * Accumulates raw API items for one account + region and parses them with {@link parseRegion}.
  * Every `add` method returns the id of what it added. Ids are generated (17 hex digits, like real ones)
@@ -169,20 +180,50 @@ export class InventoryBuilder {
   public readonly accountId: string;
   public readonly now: Date;
 
-  public readonly vpcs: Ec2Vpc[] = [];
-  public readonly subnets: Ec2Subnet[] = [];
-  public readonly routeTables: Ec2RouteTable[] = [];
-  public readonly natGateways: Ec2NatGateway[] = [];
-  public readonly vpcEndpoints: Ec2VpcEndpoint[] = [];
-  public readonly flowLogs: Ec2FlowLog[] = [];
-  public readonly vpnGateways: Ec2VpnGateway[] = [];
-  public readonly transitGatewayAttachments: Ec2TransitGatewayVpcAttachment[] = [];
-  public readonly vpcPeeringConnections: Ec2VpcPeeringConnection[] = [];
+  /** Raw items of every list part, by part key (what `toRaw` puts in the region). */
+  private readonly lists = new Map<InventoryPart, unknown[]>();
+
+  /** The raw items of a list part (the array itself: pushing to it adds items). */
+  public items<T = unknown>(part: InventoryPart): T[] {
+    let list = this.lists.get(part);
+    if (!list) this.lists.set(part, (list = []));
+    return list as T[];
+  }
+
+  public get vpcs(): Ec2Vpc[] {
+    return this.items("vpcs");
+  }
+  public get subnets(): Ec2Subnet[] {
+    return this.items("subnets");
+  }
+  public get routeTables(): Ec2RouteTable[] {
+    return this.items("routeTables");
+  }
+  public get natGateways(): Ec2NatGateway[] {
+    return this.items("natGateways");
+  }
+  public get vpcEndpoints(): Ec2VpcEndpoint[] {
+    return this.items("vpcEndpoints");
+  }
+  public get flowLogs(): Ec2FlowLog[] {
+    return this.items("flowLogs");
+  }
+  public get vpnGateways(): Ec2VpnGateway[] {
+    return this.items("vpnGateways");
+  }
+  public get transitGatewayAttachments(): Ec2TransitGatewayVpcAttachment[] {
+    return this.items("transitGatewayAttachments");
+  }
+  public get vpcPeeringConnections(): Ec2VpcPeeringConnection[] {
+    return this.items("vpcPeeringConnections");
+  }
 
   private counter = 0;
   private cidrCounter = 0;
   private readonly subnetCidrCounters = new Map<string, number>();
-  private readonly trafficByEndpoint = new Map<string, DailyBytes[]>();
+  private readonly metricData = new Map<string, Map<string, DailyBytes[]>>();
+  private metricNames: string[] | undefined;
+  private readonly rawValues = new Map<InventoryPart, unknown>();
   private metricsWindowDays = 30;
   private metricsEndpointIds: string[] | undefined;
   private readonly omitted = new Set<InventoryPart>();
@@ -584,17 +625,35 @@ export class InventoryBuilder {
 
   /** Daily `BytesProcessed` sums for an endpoint (days without an entry publish no datapoint, like an idle endpoint). */
   public traffic(endpointId: string, days: readonly DailyBytes[]): this {
-    this.trafficByEndpoint.set(endpointId, [...(this.trafficByEndpoint.get(endpointId) ?? []), ...days]);
+    return this.metric(endpointId, "BytesProcessed", days);
+  }
+
+  /**
+   * Daily sums of any endpoint metric (`PacketsDropped`, …) for an endpoint; days without an entry publish
+   * no datapoint (CloudWatch's "nothing happened").
+   */
+  public metric(endpointId: string, name: string, days: readonly DailyBytes[]): this {
+    let byEndpoint = this.metricData.get(name);
+    if (!byEndpoint) this.metricData.set(name, (byEndpoint = new Map()));
+    byEndpoint.set(endpointId, [...(byEndpoint.get(endpointId) ?? []), ...days]);
     return this;
   }
 
   /**
-   * How the metrics were collected: the window (default 30 days before `now`) and which endpoints were
-   * queried (default every interface endpoint that is not deleting/deleted).
+   * How the metrics were collected: the window (default 30 days before `now`), which endpoints were
+   * queried (default every interface endpoint that is not deleting/deleted) and which metrics (default
+   * every metric a registered rule reads, plus any metric given data).
    */
-  public metrics(options: { lookbackDays?: number; endpointIds?: readonly string[] }): this {
+  public metrics(options: { lookbackDays?: number; endpointIds?: readonly string[]; names?: readonly string[] }): this {
     if (options.lookbackDays !== undefined) this.metricsWindowDays = options.lookbackDays;
     if (options.endpointIds !== undefined) this.metricsEndpointIds = [...options.endpointIds];
+    if (options.names !== undefined) this.metricNames = [...options.names];
+    return this;
+  }
+
+  /** Sets the raw value of a part that is not a list (as its record's snapshot format holds it). */
+  public rawPart(part: InventoryPart, value: unknown): this {
+    this.rawValues.set(part, value);
     return this;
   }
 
@@ -611,47 +670,54 @@ export class InventoryBuilder {
     return this;
   }
 
-  /** The raw `GetMetricData` exchange: one query per endpoint, results newest first, idle endpoints empty. */
+  /**
+   * The raw `GetMetricData` exchange: one query per endpoint and metric, results newest first, endpoints
+   * without data empty.
+   */
   public endpointMetrics(): RawEndpointMetrics {
     const queried =
       this.metricsEndpointIds ??
       this.vpcEndpoints
         .filter((e) => e.VpcEndpointType === "Interface" && !["deleting", "deleted"].includes(String(e.State).toLowerCase()))
         .map((e) => e.VpcEndpointId as string);
+    const names = this.metricNames ?? [...new Set([...registeredMetricNames(), ...this.metricData.keys()])];
     const start = startOfUtcDay(daysBefore(this.now, this.metricsWindowDays));
-    const queries = queried.map((endpointId, i) => ({ id: `m${i}`, endpointId }));
-    const results: MetricDataResult[] = queries.map(({ id, endpointId }) => {
-      const days = [...(this.trafficByEndpoint.get(endpointId) ?? [])]
-        .map((d) => ({ at: startOfUtcDay(daysBefore(this.now, d.daysAgo)), bytes: d.bytes }))
-        .filter((d) => d.at.getTime() >= start.getTime() && d.at.getTime() < this.now.getTime())
-        .sort((a, b) => b.at.getTime() - a.at.getTime());
-      return {
-        Id: id,
-        Label: `${endpointId} BytesProcessed`,
-        Timestamps: days.map((d) => d.at),
-        Values: days.map((d) => d.bytes),
-        StatusCode: "Complete",
-      };
+    const queries: RawEndpointMetrics["queries"] = [];
+    const results: MetricDataResult[] = [];
+    queried.forEach((endpointId, i) => {
+      names.forEach((metric, m) => {
+        const id = m === 0 ? `m${i}` : `m${i}x${m}`;
+        queries.push(metric === "BytesProcessed" ? { id, endpointId } : { id, endpointId, metric });
+        const days = [...(this.metricData.get(metric)?.get(endpointId) ?? [])]
+          .map((d) => ({ at: startOfUtcDay(daysBefore(this.now, d.daysAgo)), bytes: d.bytes }))
+          .filter((d) => d.at.getTime() >= start.getTime() && d.at.getTime() < this.now.getTime())
+          .sort((a, b) => b.at.getTime() - a.at.getTime());
+        results.push({
+          Id: id,
+          Label: `${endpointId} ${metric}`,
+          Timestamps: days.map((d) => d.at),
+          Values: days.map((d) => d.bytes),
+          StatusCode: "Complete",
+        });
+      });
     });
     return { startTime: start.toISOString(), endTime: this.now.toISOString(), period: 86400, queries, results };
   }
 
-  /** The raw region: every list (empty when nothing was added) except omitted or failed parts. */
+  /**
+   * The raw region: every list part of the table (empty when nothing was added) and the endpoint
+   * metrics, except omitted or failed parts.
+   */
   public toRaw(): RawRegion {
-    const raw: RawRegion = { region: this.region };
-    const keep = (p: InventoryPart): boolean => !this.omitted.has(p);
-    if (keep("vpcs")) raw.vpcs = structuredClone(this.vpcs);
-    if (keep("subnets")) raw.subnets = structuredClone(this.subnets);
-    if (keep("routeTables")) raw.routeTables = structuredClone(this.routeTables);
-    if (keep("natGateways")) raw.natGateways = structuredClone(this.natGateways);
-    if (keep("vpcEndpoints")) raw.vpcEndpoints = structuredClone(this.vpcEndpoints);
-    if (keep("flowLogs")) raw.flowLogs = structuredClone(this.flowLogs);
-    if (keep("vpnGateways")) raw.vpnGateways = structuredClone(this.vpnGateways);
-    if (keep("transitGatewayAttachments")) raw.transitGatewayAttachments = structuredClone(this.transitGatewayAttachments);
-    if (keep("vpcPeeringConnections")) raw.vpcPeeringConnections = structuredClone(this.vpcPeeringConnections);
-    if (keep("endpointMetrics")) raw.endpointMetrics = this.endpointMetrics();
+    const raw: Record<string, unknown> = { region: this.region };
+    for (const part of PARTS) {
+      if (this.omitted.has(part.key)) continue;
+      if (part.list !== undefined) raw[part.key] = structuredClone(this.items(part.key));
+      else if (part.key === "endpointMetrics") raw[part.key] = this.endpointMetrics();
+      else if (this.rawValues.has(part.key)) raw[part.key] = structuredClone(this.rawValues.get(part.key));
+    }
     if (this.errors.length > 0) raw.errors = [...this.errors];
-    return raw;
+    return raw as RawRegion;
   }
 
   /** The raw region as a snapshot file would hold it (dates as ISO strings). */

@@ -36,9 +36,17 @@ export const PRIVATELINK_NAMESPACE = "AWS/PrivateLinkEndpoints";
  * `Endpoint Type, Service Name, VPC Endpoint Id, VPC Id`.
  */
 export function bytesProcessedSeries(endpoint: VpcEndpoint, datapoints: readonly MetricPoint[]): MetricSeries {
+  return endpointSeries(endpoint, "BytesProcessed", datapoints);
+}
+
+/**
+ * A PrivateLink metric series of an endpoint (`BytesProcessed`, `PacketsDropped`, …), keyed by the full
+ * dimension set `Endpoint Type, Service Name, VPC Endpoint Id, VPC Id`.
+ */
+export function endpointSeries(endpoint: VpcEndpoint, metricName: string, datapoints: readonly MetricPoint[]): MetricSeries {
   return {
     namespace: PRIVATELINK_NAMESPACE,
-    metricName: "BytesProcessed",
+    metricName,
     dimensions: {
       "Endpoint Type": endpoint.VpcEndpointType ?? "",
       "Service Name": endpoint.ServiceName ?? "",
@@ -50,32 +58,35 @@ export function bytesProcessedSeries(endpoint: VpcEndpoint, datapoints: readonly
 }
 
 /**
- * The series a region's recorded `endpointMetrics` imply: each queried endpoint's datapoints, keyed by
- * the endpoint's real dimensions. Endpoints not in `vpcEndpoints` are skipped (their dimensions are unknown).
+ * The series a region's recorded `endpointMetrics` imply: each query's datapoints under its metric (absent:
+ * `BytesProcessed`) and the endpoint's real dimensions. Endpoints not in `vpcEndpoints` are skipped (their
+ * dimensions are unknown).
  */
 export function seriesFromRawRegion(region: RawRegion): MetricSeries[] {
   const metrics = region.endpointMetrics;
   if (!metrics) return [];
   const endpoints = new Map((region.vpcEndpoints ?? []).map((e) => [e.VpcEndpointId, e]));
-  const points = new Map<string, MetricPoint[]>();
-  const endpointByQuery = new Map(metrics.queries.map((q) => [q.id, q.endpointId]));
+  const points = new Map<string, { endpointId: string; metric: string; list: MetricPoint[] }>();
+  const queryById = new Map(metrics.queries.map((q) => [q.id, q]));
   for (const r of metrics.results) {
-    const endpointId = r.Id !== undefined ? endpointByQuery.get(r.Id) : undefined;
-    if (endpointId === undefined) continue;
-    const list = points.get(endpointId) ?? [];
+    const q = r.Id !== undefined ? queryById.get(r.Id) : undefined;
+    if (q === undefined) continue;
+    const metric = q.metric ?? "BytesProcessed";
+    const key = `${metric}|${q.endpointId}`;
+    let entry = points.get(key);
+    if (!entry) points.set(key, (entry = { endpointId: q.endpointId, metric, list: [] }));
     const ts = r.Timestamps ?? [];
     const vs = r.Values ?? [];
     for (let i = 0; i < ts.length && i < vs.length; i++) {
       const t = ts[i];
       const v = vs[i];
-      if (t !== undefined && typeof v === "number") list.push({ timestamp: t, value: v });
+      if (t !== undefined && typeof v === "number") entry.list.push({ timestamp: t, value: v });
     }
-    points.set(endpointId, list);
   }
   const out: MetricSeries[] = [];
-  for (const [endpointId, datapoints] of points) {
+  for (const { endpointId, metric, list } of points.values()) {
     const endpoint = endpoints.get(endpointId);
-    if (endpoint) out.push(bytesProcessedSeries(endpoint, datapoints));
+    if (endpoint) out.push(endpointSeries(endpoint, metric, list));
   }
   return out;
 }
