@@ -7,6 +7,8 @@ export * from "./rules/rule";
 export * from "./engine/engine";
 export * from "./engine/scan";
 export * from "./aws";
+export * from "./retry";
+export * from "./deployment";
 export * from "./inventory/parts/index";
 export * from "./inventory/part";
 export * from "./inventory/queries";
