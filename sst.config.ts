@@ -1,5 +1,6 @@
 import type { SSTConfig } from "sst";
 import { AUDITOR_STACK_ID, AuditorStack } from "./stacks/AuditorStack";
+import { APP } from "./stacks/app";
 
 /**
  * endpoint-auditor as an SST v2 app: `npx sst deploy --stage prod` deploys the evaluator, the AWS Config
@@ -9,10 +10,7 @@ import { AUDITOR_STACK_ID, AuditorStack } from "./stacks/AuditorStack";
  */
 export default {
   config() {
-    return {
-      name: "endpoint-auditor",
-      region: "us-east-1",
-    };
+    return { name: APP.name, region: APP.region };
   },
   stacks(app) {
     app.stack(AuditorStack, { id: AUDITOR_STACK_ID });

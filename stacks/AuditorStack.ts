@@ -10,13 +10,13 @@ import { CfnParameter, RemovalPolicy } from "aws-cdk-lib";
 import { PolicyStatement } from "aws-cdk-lib/aws-iam";
 import { LogGroup } from "aws-cdk-lib/aws-logs";
 import { Function as SstFunction, type StackContext } from "sst/constructs";
-import { clampAnnotation, rulePermissions } from "@endpoint-auditor/core";
-import { sstNodejsProps } from "../packages/functions/scripts/lambda-esbuild.mjs";
+import { EnvironmentVariables as Env, METRICS_NAMESPACE, ServiceNames, clampAnnotation, rulePermissions } from "@endpoint-auditor/core";
+import { sstNodejsProps } from "../esbuild.config.mjs";
 import { ConfigRules } from "./constructs/ConfigRules";
 import { createFunctionRole } from "./constructs/FunctionRole";
-import { Digest } from "./digest/Digest";
-import { SsmParameterNameLimits, sstSecretParameterName } from "./digest/validation";
-import { settingsFor, type AuditorSettings } from "./settings";
+import { Digest, sstSecretParameterName } from "./digest/Digest";
+import type { AuditorSettings } from "./settings/schema";
+import { SsmParameterNameLimits, settingsFor } from "./settings/validate";
 
 /** The evaluator's handler, relative to the project root. */
 export const EVALUATOR_HANDLER = "packages/functions/src/evaluate.handler";
@@ -26,9 +26,6 @@ export const AUDITOR_STACK_ID = "AuditorStack";
 
 /** Lambda's limit on a function name. */
 const MAX_FUNCTION_NAME_LENGTH = 64;
-
-/** Namespace of the evaluator's custom metrics (Powertools Metrics). */
-export const METRICS_NAMESPACE = "EndpointAuditor";
 
 /**
  * The IAM actions the evaluator needs to collect what the enabled rules read (sorted, unique). With every
@@ -44,7 +41,7 @@ export function evaluatorCollectionActions(settings: AuditorSettings): string[] 
 export const WEBHOOK_PARAMETER_NAME_PARAMETER = "SlackWebhookParameterName";
 
 export interface AuditorStackOptions {
-  /** Settings to deploy; default: `settingsFor(app.stage)` from `stacks/settings.ts`. */
+  /** Settings to deploy; default: `settingsFor(app.stage)` of `stacks/settings.ts`. */
   settings?: AuditorSettings;
   /**
    * Make the webhook's SSM parameter name the CloudFormation parameter
@@ -118,11 +115,11 @@ export function createAuditorStack(options: AuditorStackOptions = {}) {
       // Nothing binds to the evaluator, so no SST binding SSM parameter for its name.
       _doNotAllowOthersToBind: true,
       environment: {
-        POWERTOOLS_SERVICE_NAME: "endpoint-auditor",
-        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
-        POWERTOOLS_LOG_LEVEL: "INFO",
-        POWERTOOLS_TRACE_ENABLED: settings.evaluator.tracing ? "true" : "false",
-        POWERTOOLS_METRICS_DISABLED: settings.evaluator.metrics ? "false" : "true",
+        [Env.powertoolsServiceName]: ServiceNames.evaluator,
+        [Env.powertoolsMetricsNamespace]: METRICS_NAMESPACE,
+        [Env.powertoolsLogLevel]: "INFO",
+        [Env.powertoolsTraceEnabled]: settings.evaluator.tracing ? "true" : "false",
+        [Env.powertoolsMetricsDisabled]: settings.evaluator.metrics ? "false" : "true",
       },
     });
 

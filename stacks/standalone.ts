@@ -33,10 +33,11 @@ import {
   type ISynthesisSession,
   type Stack,
 } from "aws-cdk-lib";
-import { App, getStack } from "sst/constructs";
-import { initProject, useProject } from "sst/project.js";
+import { getStack } from "sst/constructs";
 import { AUDITOR_STACK_ID, createAuditorStack, type AuditorStackOptions } from "./AuditorStack";
-import { settingsFor, type SettingsFile } from "./settings";
+import type { SettingsFile } from "./settings/schema";
+import { settingsFor } from "./settings/validate";
+import { initOfflineProject, synthesizeApp } from "./synth";
 import { zipDirectory } from "./zip";
 
 /** The template's parameters for the Lambda code location. */
@@ -152,35 +153,23 @@ export interface StandaloneResult {
  * ```
  */
 export async function synthesizeStandalone(options: StandaloneOptions): Promise<StandaloneResult> {
-  if (process.env.NODE_ENV !== "test") {
-    throw new Error(
-      "synthesizeStandalone needs NODE_ENV=test so that SST does not look up its bootstrap stack (which needs AWS)",
-    );
-  }
   // CDK caches staged assets per process by source and output directory; writeStandalone empties that
   // directory first, so a second synthesis in the same process must stage (copy) the code again.
   AssetStaging.clearAssetHashCache();
-  await initProject({ stage: options.stage });
-  const project = useProject();
-  const app = new App(
-    {
-      mode: "deploy",
-      stage: options.stage,
-      name: project.config.name,
-      // Environment-agnostic: every account and region reference is a pseudo parameter.
-      account: Aws.ACCOUNT_ID,
-      region: Aws.REGION,
-    },
-    { outdir: options.outdir },
-  );
+  const project = await initOfflineProject({ stage: options.stage });
   const synthesizer = new StandaloneSynthesizer();
   const stackOptions: AuditorStackOptions = {
     ...(options.settingsFile ? { settings: settingsFor(options.stage, options.settingsFile) } : {}),
     webhookParameterNameAsTemplateParameter: true,
   };
   const stackFn = createAuditorStack(stackOptions);
-  app.stack(stackFn, { id: AUDITOR_STACK_ID, synthesizer });
-  await app.finish();
+  const app = await synthesizeApp(
+    // Environment-agnostic: every account and region reference is a pseudo parameter.
+    { stage: options.stage, name: project.name, account: Aws.ACCOUNT_ID, region: Aws.REGION, outdir: options.outdir },
+    (app) => {
+      app.stack(stackFn, { id: AUDITOR_STACK_ID, synthesizer });
+    },
+  );
   const stack = getStack(stackFn);
   // SST's construct metadata output is for the SST console; it means nothing outside an SST app.
   stack.node.tryRemoveChild("SSTStackOutputSSTMetadata");

@@ -11,7 +11,7 @@ import { Policy, PolicyStatement, type IRole } from "aws-cdk-lib/aws-iam";
 import { CfnPermission, type IFunction } from "aws-cdk-lib/aws-lambda";
 import { Construct } from "constructs";
 import { clampAnnotation, type ResourceType } from "@endpoint-auditor/core";
-import { ConfigRuleLimits, type MaximumExecutionFrequency } from "../settings";
+import { ConfigRuleLimits, type MaximumExecutionFrequency } from "../settings/schema";
 
 /** What one Config rule needs to know about a registry rule. */
 export interface ConfigRuleSpec {

@@ -26,24 +26,41 @@ import { PolicyStatement, type IGrantable } from "aws-cdk-lib/aws-iam";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
 import { Function as SstFunction, App as SstApp } from "sst/constructs";
-import { HISTORY_TABLE } from "@endpoint-auditor/core";
-import { sstNodejsProps } from "../../packages/functions/scripts/lambda-esbuild.mjs";
-import { createFunctionRole } from "../constructs/FunctionRole";
 import {
-  DEFAULT_DIGEST_SCHEDULE,
-  WEBHOOK_SECRET_NAME,
-  kmsKeyArnProblem,
-  scheduleExpressionProblem,
-  sstSecretParameterName,
-  webhookParameterNameProblem,
-} from "./validation";
+  AllClearMode,
+  DEFAULT_ALL_CLEAR_MODE,
+  DigestLimits,
+  EnvironmentVariables as Env,
+  HISTORY_TABLE,
+  METRICS_NAMESPACE,
+  ServiceNames,
+  isWithin,
+} from "@endpoint-auditor/core";
+import { sstNodejsProps } from "../../esbuild.config.mjs";
+import { createFunctionRole } from "../constructs/FunctionRole";
+import { DEFAULT_DIGEST_SCHEDULE } from "../settings/schema";
+import { kmsKeyArnProblem, scheduleExpressionProblem, webhookParameterNameProblem } from "../settings/validate";
 
-export { DEFAULT_DIGEST_SCHEDULE, WEBHOOK_SECRET_NAME, sstSecretParameterName };
+export { DEFAULT_DIGEST_SCHEDULE };
 
 /** The digest handler, relative to the project root. */
 export const DIGEST_HANDLER = "packages/functions/src/digest.handler";
 
+/** The SST secret holding the webhook URL (`npx sst secrets set SLACK_WEBHOOK_URL <url>`). */
+export const WEBHOOK_SECRET_NAME = "SLACK_WEBHOOK_URL";
 
+/**
+ * The SSM parameter in which SST v2 stores a secret of an app and stage (`sst secrets set`), as a
+ * SecureString encrypted with the AWS-managed key `aws/ssm`.
+ *
+ * @example
+ * ```ts
+ * sstSecretParameterName("endpoint-auditor", "prod"); // "/sst/endpoint-auditor/prod/Secret/SLACK_WEBHOOK_URL/value"
+ * ```
+ */
+export function sstSecretParameterName(appName: string, stage: string, secret = WEBHOOK_SECRET_NAME): string {
+  return `/sst/${appName}/${stage}/Secret/${secret}/value`;
+}
 
 /** Attribute names of the Powertools Idempotency table (the library's defaults). */
 export const IDEMPOTENCY_TABLE = { partitionKey: "id", ttlAttribute: "expiration" } as const;
@@ -66,7 +83,7 @@ export interface DigestProps {
   /** Prefix of the AWS Config rule names, for console links (the auditor stack uses `<app>-<stage>-`). */
   configRuleNamePrefix: string;
   /** What an all-clear week does: send a short all-clear message (default) or nothing. */
-  onAllClear?: "send" | "skip";
+  onAllClear?: AllClearMode;
   /** Top offenders listed per message (1–50, default 10). */
   topOffenders?: number;
   /** The handler, relative to the project root (default {@link DIGEST_HANDLER}). */
@@ -106,12 +123,14 @@ export class Digest extends Construct {
   public constructor(scope: Construct, id: string, props: DigestProps) {
     super(scope, id);
     const schedule = checkScheduleExpression(props.schedule ?? DEFAULT_DIGEST_SCHEDULE);
-    const topOffenders = props.topOffenders ?? 10;
-    if (props.onAllClear !== undefined && props.onAllClear !== "send" && props.onAllClear !== "skip") {
+    const topOffenders = props.topOffenders ?? DigestLimits.topOffenders.default;
+    const onAllClear = props.onAllClear ?? DEFAULT_ALL_CLEAR_MODE;
+    if (!(Object.values(AllClearMode) as unknown[]).includes(onAllClear)) {
       throw new Error(`Digest: onAllClear must be "send" or "skip", got ${JSON.stringify(props.onAllClear)}`);
     }
-    if (!Number.isInteger(topOffenders) || topOffenders < 1 || topOffenders > 50) {
-      throw new Error(`Digest: topOffenders must be an integer from 1 to 50, got ${topOffenders}`);
+    const bounds = DigestLimits.topOffenders;
+    if (!isWithin(bounds, topOffenders)) {
+      throw new Error(`Digest: topOffenders must be an integer from ${bounds.min} to ${bounds.max}, got ${topOffenders}`);
     }
 
     const root = this.node.root;
@@ -182,18 +201,18 @@ export class Digest extends Construct {
       nodejs: sstNodejsProps(),
       _doNotAllowOthersToBind: true,
       environment: {
-        HISTORY_TABLE_NAME: this.historyTable.tableName,
-        IDEMPOTENCY_TABLE_NAME: this.idempotencyTable.tableName,
-        SLACK_WEBHOOK_PARAMETER_NAME: parameterName,
-        DIGEST_ON_ALL_CLEAR: props.onAllClear ?? "send",
-        DIGEST_TOP_OFFENDERS: String(topOffenders),
-        CONFIG_RULE_NAME_PREFIX: props.configRuleNamePrefix,
-        POWERTOOLS_SERVICE_NAME: "endpoint-auditor-digest",
-        POWERTOOLS_METRICS_NAMESPACE: "EndpointAuditor",
-        POWERTOOLS_LOG_LEVEL: "INFO",
-        POWERTOOLS_TRACE_ENABLED: props.tracing ? "true" : "false",
+        [Env.historyTableName]: this.historyTable.tableName,
+        [Env.idempotencyTableName]: this.idempotencyTable.tableName,
+        [Env.slackWebhookParameterName]: parameterName,
+        [Env.digestOnAllClear]: onAllClear,
+        [Env.digestTopOffenders]: String(topOffenders),
+        [Env.configRuleNamePrefix]: props.configRuleNamePrefix,
+        [Env.powertoolsServiceName]: ServiceNames.digest,
+        [Env.powertoolsMetricsNamespace]: METRICS_NAMESPACE,
+        [Env.powertoolsLogLevel]: "INFO",
+        [Env.powertoolsTraceEnabled]: props.tracing ? "true" : "false",
         // With tracing on, the Tracer would record each outgoing HTTPS request's URL — the webhook's.
-        POWERTOOLS_TRACER_CAPTURE_HTTPS_REQUESTS: "false",
+        [Env.powertoolsTracerCaptureHttpsRequests]: "false",
       },
     });
 
@@ -243,6 +262,6 @@ export class Digest extends Construct {
 
   /** The environment variable the evaluator needs to record history. */
   public get historyEnvironment(): Record<string, string> {
-    return { HISTORY_TABLE_NAME: this.historyTable.tableName };
+    return { [Env.historyTableName]: this.historyTable.tableName };
   }
 }

@@ -9,6 +9,7 @@
 // sst.config.ts) and synthesizes through SST's App in-process with NODE_ENV=test, which makes SST skip the
 // bootstrap lookup; the template uses a bootstrap-free synthesizer (see stacks/standalone.ts).
 import { build } from "esbuild";
+import { TOOL_ESBUILD_OPTIONS } from "../../esbuild.config.mjs";
 import { rmSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -34,40 +35,14 @@ if (!/^[A-Za-z][A-Za-z0-9-]*$/.test(values.stage)) {
 }
 
 process.chdir(root);
-// SST skips its bootstrap lookup (AWS calls) under NODE_ENV=test.
+// SST skips its bootstrap lookup (AWS calls) under NODE_ENV=test (stacks/synth.ts keeps npm offline too).
 process.env.NODE_ENV = "test";
-// SST runs `npm install` in the function's build directory (with no dependencies): keep it off the network.
-process.env.npm_config_offline = "true";
-process.env.npm_config_audit = "false";
-process.env.npm_config_fund = "false";
 
 const bundle = join(root, `.sst/synth.${process.pid}.${Date.now()}.mjs`);
 try {
-  await build({
-    entryPoints: [join(root, "stacks/standalone.ts")],
-    outfile: bundle,
-    bundle: true,
-    keepNames: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    logLevel: "warning",
-    banner: {
-      js: "import { createRequire as topLevelCreateRequire } from 'module'; const require = topLevelCreateRequire(import.meta.url);",
-    },
-    plugins: [
-      {
-        // Workspace packages are TypeScript source: bundle them. Everything else (sst, aws-cdk-lib, the
-        // AWS SDK, …) stays a runtime import so that there is one copy of SST's project state.
-        name: "externals",
-        setup(b) {
-          b.onResolve({ filter: /^[^./]/ }, (args) =>
-            args.path.startsWith("@endpoint-auditor/") ? undefined : { path: args.path, external: true },
-          );
-        },
-      },
-    ],
-  });
+  // Workspace packages are TypeScript source: bundled. Everything else (sst, aws-cdk-lib, the AWS SDK, …)
+  // stays a runtime import, so that there is one copy of SST's project state (esbuild.config.mjs).
+  await build({ ...TOOL_ESBUILD_OPTIONS, entryPoints: [join(root, "stacks/standalone.ts")], outfile: bundle, logLevel: "warning" });
   const { writeStandalone } = await import(pathToFileURL(bundle).href);
   const outDir = resolve(root, values.out);
   const manifest = await writeStandalone({

@@ -27,19 +27,18 @@
  * the synthetic inventory's.
  */
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Stack } from "aws-cdk-lib";
 import { Template } from "aws-cdk-lib/assertions";
-import { App } from "sst/constructs";
-import { initProject } from "sst/project.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RULES, prepareRules, type Evaluation, NO_LONGER_EXISTS_ANNOTATION, buildDigest, renderSlackMessage, weekWindow, type SlackMessage, loadDigestState, type RawRegion, evaluateRawRegions } from "@endpoint-auditor/core";
 import { scheduledEventFor, createHistoryTable, createIdempotencyTable, startDynalite, type LocalDynamo, syntheticRegion } from "@endpoint-auditor/core/testing";
 import { bundleHandlers } from "../../packages/functions/scripts/bundle.mjs";
 import { AUDITOR_STACK_ID, createAuditorStack } from "../../stacks/AuditorStack";
-import { settingsFor } from "../../stacks/settings";
+import { settingsFor } from "../../stacks/settings/validate";
+import { initOfflineProject, scratchProjectRoot, synthesizeApp } from "../../stacks/synth";
 import { FAKE_CREDENTIALS, startFakeAws, type FakeAws, type StoredEvaluation } from "../support/fake-aws";
 import { startLocalServer, startSsmIamStub, type LocalServer, type SsmIamStub } from "../support/ssm-iam-stub";
 
@@ -170,17 +169,10 @@ function lambdaOf(assembly: string, fn: CfnFunction): Lambda {
 
 /** Synthesizes the auditor stack (SST, offline) in a project root of its own and returns its template and cloud assembly. */
 async function synthesizeStack(): Promise<{ template: Template; assembly: string }> {
-  const root = join(workDir, "sst-root");
-  mkdirSync(root, { recursive: true });
-  writeFileSync(join(root, "package.json"), '{ "name": "deployed-bundle-e2e", "private": true, "type": "module" }\n');
-  writeFileSync(join(root, "sst.config.mjs"), 'export default { config() { return { name: "endpoint-auditor", region: "us-east-1" }; }, stacks() {} };\n');
-  // SST runs `npm install` (of nothing) in each function's build directory: keep it off the network.
-  process.env.npm_config_offline = "true";
-  process.env.npm_config_audit = "false";
-  await initProject({ stage: STAGE, root });
-  const app = new App({ mode: "deploy", stage: STAGE, name: "endpoint-auditor", region: "us-east-1" });
-  app.stack(createAuditorStack({ settings: settingsFor(STAGE) }), { id: AUDITOR_STACK_ID });
-  await app.finish();
+  await initOfflineProject({ stage: STAGE, root: scratchProjectRoot("sst-root", workDir) });
+  const app = await synthesizeApp({ stage: STAGE }, (app) => {
+    app.stack(createAuditorStack({ settings: settingsFor(STAGE) }), { id: AUDITOR_STACK_ID });
+  });
   const stack = app.node.children.find((c): c is Stack => c instanceof Stack);
   if (!stack) throw new Error("no stack synthesized");
   return { template: Template.fromStack(stack), assembly: app.outdir };

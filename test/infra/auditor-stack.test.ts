@@ -1,7 +1,8 @@
 /**
  * CDK assertions on the synthesized SST stack, offline: the app is loaded from sst.config.ts with SST's own
- * loader, synthesized in-process (`initProject` + `App` + `app.finish()`, NODE_ENV=test so SST skips its
- * bootstrap lookup), and the template is checked against the rule registry.
+ * loader, synthesized in-process with the repository's one synthesis helper (`stacks/synth.ts`:
+ * `initProject` + `App` + `app.finish()`, NODE_ENV=test so SST skips its bootstrap lookup), and the
+ * template is checked against the rule registry.
  *
  * All SST syntheses live in this one file: they build the functions into the same .sst/artifacts directory,
  * so they must not run in parallel.
@@ -14,19 +15,31 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inflateRawSync } from "node:zlib";
-import { RULES, allRulePermissions, defaultAsString, rulePermissions, parseConfigEvent } from "@endpoint-auditor/core";
+import {
+  EnvironmentVariables,
+  RULES,
+  allRulePermissions,
+  defaultAsString,
+  digestSettingsFromEnv,
+  parseConfigEvent,
+  rulePermissions,
+  type DigestSettings,
+} from "@endpoint-auditor/core";
 import { Stack } from "aws-cdk-lib";
 import { Template } from "aws-cdk-lib/assertions";
 import { App, getStack } from "sst/constructs";
-import { initProject, useProject } from "sst/project.js";
+import { useProject } from "sst/project.js";
 import { load } from "sst/stacks/build.js";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 // The Config event parser the evaluator uses (core's config module is not re-exported by the package index).
 import { AUDITOR_STACK_ID, EVALUATOR_HANDLER, createAuditorStack } from "../../stacks/AuditorStack";
-import { SETTINGS, SettingsError, settingsFor, type SettingsFile } from "../../stacks/settings";
+import { SETTINGS } from "../../stacks/settings";
+import type { SettingsFile } from "../../stacks/settings/schema";
+import { SettingsError, settingsFor } from "../../stacks/settings/validate";
 import { writeStandalone, type StandaloneManifest } from "../../stacks/standalone";
+import { initOfflineProject, synthesizeApp } from "../../stacks/synth";
 import { bundleHandlers, type HandlerBundle } from "../../packages/functions/scripts/bundle.mjs";
-import { LAMBDA_BANNER } from "../../packages/functions/scripts/lambda-esbuild.mjs";
+import { LAMBDA_BANNER } from "../../esbuild.config.mjs";
 
 const CONFIG_ACTIONS = ["config:GetComplianceDetailsByConfigRule", "config:PutEvaluations"];
 /** What the evaluator needs to record the findings history (issue 5), on the history table only. */
@@ -110,6 +123,38 @@ function evaluatorOf(template: Template, stage: string): [string, Resource] {
       ([, f]) => f.Properties.FunctionName === `endpoint-auditor-${stage}-evaluator`,
     ),
   );
+}
+
+/**
+ * Every environment variable of every function in `template` is one of core's `EnvironmentVariables` —
+ * the one module that names what the stacks set and the functions read. A name typed into a stack by hand
+ * (and so, most likely, never read) fails here.
+ */
+function expectOnlyNamedEnvironment(template: Template): void {
+  const named: ReadonlySet<string> = new Set(Object.values(EnvironmentVariables));
+  const functions = resources(template, "AWS::Lambda::Function");
+  expect(functions.length).toBeGreaterThan(0);
+  for (const [id, fn] of functions) {
+    const names = Object.keys(envOf(fn));
+    // SST's Function adds these four to every function by itself; none of our code reads them.
+    expect(names.filter((name) => SST_VARIABLES.includes(name)).sort(), id).toEqual([...SST_VARIABLES].sort());
+    const unnamed = names.filter((name) => !named.has(name) && !SST_VARIABLES.includes(name));
+    expect(unnamed, `${id} sets environment variables core's EnvironmentVariables does not name`).toEqual([]);
+  }
+}
+
+/** What SST v2's `Function` sets on every function, whatever the stack says. */
+const SST_VARIABLES: readonly string[] = ["AWS_NODEJS_CONNECTION_REUSE_ENABLED", "SST_APP", "SST_STAGE", "SST_SSM_PREFIX"];
+
+/**
+ * What the digest function makes of the environment the stack gives it (core's own parser, as at cold
+ * start), with each CloudFormation reference standing in as the text `<Ref …>`.
+ */
+function digestSettingsOf(template: Template): DigestSettings {
+  const env = Object.fromEntries(
+    Object.entries(envOf(digestFunctionOf(template)[1])).map(([k, v]) => [k, typeof v === "string" ? v : `<Ref ${JSON.stringify(v)}>`]),
+  );
+  return digestSettingsFromEnv(env);
 }
 
 /** The digest function: the one that reads the webhook parameter. */
@@ -238,9 +283,7 @@ function filesUnder(dir: string, prefix = ""): string[] {
 }
 
 async function synthSst(stage: string, add: (app: App) => Promise<void> | void): Promise<Template> {
-  const app = new App({ mode: "deploy", stage, name: "endpoint-auditor", region: "us-east-1" });
-  await add(app);
-  await app.finish();
+  const app = await synthesizeApp({ stage }, add);
   const stack = only(app.node.children.filter((c): c is Stack => c instanceof Stack));
   expect(stack.stackName).toBe(`${stage}-endpoint-auditor-${AUDITOR_STACK_ID}`);
   const template = Template.fromStack(stack);
@@ -253,12 +296,9 @@ let defaults: Template;
 const previousWebhook = process.env.SLACK_WEBHOOK_URL;
 
 beforeAll(async () => {
-  // SST runs `npm install` (of nothing) in the function's build directory: keep it off the network.
-  process.env.npm_config_offline = "true";
-  process.env.npm_config_audit = "false";
   // Where a careless stack would pick the webhook URL up from (the CLI reads it there).
   process.env.SLACK_WEBHOOK_URL = FAKE_WEBHOOK;
-  await initProject({ stage: "test" });
+  await initOfflineProject({ stage: "test" });
   // sst.config.ts as `sst deploy` loads it (bundled by SST's esbuild, stacks included).
   const [, config] = await load(useProject().paths.config, false);
   expect(config.config({})).toMatchObject({ name: "endpoint-auditor" });
@@ -343,6 +383,10 @@ describe("Given sst.config.ts with the default settings", () => {
     const logGroup = defaults.toJSON().Resources[logGroupIdOf(fn)] as Resource;
     expect(logGroup.Properties).toMatchObject({ LogGroupName: "/aws/lambda/endpoint-auditor-test-evaluator", RetentionInDays: 30 });
     expect(logGroup).toMatchObject({ DeletionPolicy: "Delete" });
+  });
+
+  test("Then every environment variable of both functions is named in core's EnvironmentVariables", () => {
+    expectOnlyNamedEnvironment(defaults);
   });
 
   test("Then the template holds exactly the auditor's resources plus the digest's (on by default) — no log-retention, sourcemap or other custom resource, no SST binding parameter", () => {
@@ -444,6 +488,17 @@ describe("Given sst.config.ts with the default settings: the weekly digest and t
     expect(actionsOf([ssm])).toEqual(["ssm:GetParameter"]);
     expect(ssm.Resource).toEqual(parameterArn(parameter));
     expect(actionsOf(statements).filter((a) => a.startsWith("kms:"))).toEqual([]);
+  });
+
+  test("Then the digest function's own settings parser accepts that environment: send, 10 top offenders, the stack's tables and prefix", () => {
+    expect(digestSettingsOf(defaults)).toMatchObject({
+      historyTableName: `<Ref ${JSON.stringify({ Ref: historyTableOf(defaults)[0] })}>`,
+      idempotencyTableName: expect.stringContaining("DigestIdempotency"),
+      webhookParameterName: "/sst/endpoint-auditor/test/Secret/SLACK_WEBHOOK_URL/value",
+      onAllClear: "send",
+      topOffenders: 10,
+      configRuleNamePrefix: "endpoint-auditor-test-",
+    });
   });
 
   test("Then the stack outputs the digest function, the history table and the webhook parameter's name", () => {
@@ -595,6 +650,10 @@ describe("Given per-stage overrides", () => {
     });
   });
 
+  test("Then the evaluator (metrics off, no digest) still sets only variables core's EnvironmentVariables names", () => {
+    expectOnlyNamedEnvironment(overridden);
+  });
+
   test("Then a disabled rule is not deployed and the others are, every one on the overridden schedule", () => {
     const rules = rulesByName(overridden);
     expect([...rules.keys()].sort()).toEqual([
@@ -718,6 +777,11 @@ describe("Given digest overrides for a stage", () => {
     expect(outputs.SlackWebhookParameterName?.Value).toBe("/endpoint-auditor/slack-webhook-url");
   });
 
+  test("Then the digest function's own settings parser reads skip and 25 from it, and every variable is a named one", () => {
+    expect(digestSettingsOf(weekly)).toMatchObject({ onAllClear: "skip", topOffenders: 25, webhookParameterName: "/endpoint-auditor/slack-webhook-url" });
+    expectOnlyNamedEnvironment(weekly);
+  });
+
   test("Then ssm:GetParameter is granted on exactly the custom parameter (not the SST secret), and kms:Decrypt on exactly the key, via SSM only", () => {
     const statements = statementsOf(weekly, roleIdOf(digestFunctionOf(weekly)[1]));
     const ssm = only(statements.filter((s) => actionsOf([s]).some((a) => a.startsWith("ssm:"))));
@@ -769,6 +833,10 @@ describe("Given evaluator.tracing true (otherwise the committed settings, same s
     traced = await synthSst("test", (app) => {
       app.stack(stackFn, { id: AUDITOR_STACK_ID });
     });
+  });
+
+  test("Then the tracing variables it adds are named in core's EnvironmentVariables too", () => {
+    expectOnlyNamedEnvironment(traced);
   });
 
   /** The X-Ray statements of a role (any statement naming an xray: action). */

@@ -11,14 +11,9 @@ import {
   type AnyRule,
 } from "@endpoint-auditor/core";
 import { describe, expect, test } from "vitest";
-import {
-  BUILT_IN_DEFAULTS,
-  SETTINGS,
-  SettingsError,
-  parameterAsString,
-  settingsFor,
-  type SettingsFile,
-} from "../../stacks/settings";
+import { SETTINGS } from "../../stacks/settings";
+import { BUILT_IN_DEFAULTS, type SettingsFile } from "../../stacks/settings/schema";
+import { SettingsError, parameterAsString, settingsFor } from "../../stacks/settings/validate";
 
 const EMPTY: SettingsFile = { defaults: {}, stages: {} };
 

@@ -19,7 +19,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { clientConfig, createClients, prepareRules, CollectionError, type Evaluation, evaluateRawRegions, resourceCount, scanAccount, type ScanOutput } from "@endpoint-auditor/core";
 import { createConfigRuleClients, ApiCallCounter } from "../../packages/functions/src/lib/clients";
 import { tracer } from "../../packages/functions/src/lib/tracer";
-import { settingsFor } from "../../stacks/settings";
+import { settingsFor } from "../../stacks/settings/validate";
 import { destroyClients, startFakeAws, type FakeAws, type FakeAwsOptions, type FakeClients, type FakeClientOptions } from "../support/fake-aws";
 import { ACCOUNT, EU, NOW, US, quickClients, rejectionOf, smallRegion } from "./support";
 

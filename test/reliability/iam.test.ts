@@ -13,15 +13,14 @@
  * Synthesized in a temporary SST project root, so its build artifacts never meet those of the infra tests
  * (the handler paths resolve from the working directory, the repository).
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rmSync } from "node:fs";
 import { Template } from "aws-cdk-lib/assertions";
-import { App, getStack } from "sst/constructs";
-import { initProject } from "sst/project.js";
+import { getStack } from "sst/constructs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAuditorStack, evaluatorCollectionActions } from "../../stacks/AuditorStack";
-import { settingsFor, type AuditorSettings } from "../../stacks/settings";
+import type { AuditorSettings } from "../../stacks/settings/schema";
+import { settingsFor } from "../../stacks/settings/validate";
+import { initOfflineProject, scratchProjectRoot, synthesizeApp } from "../../stacks/synth";
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
 type Statement = { Sid?: string; Effect: string; Action?: string | string[]; NotAction?: unknown; Resource?: unknown; NotResource?: unknown; Condition?: unknown };
@@ -42,17 +41,13 @@ let template: Template;
 let settings: AuditorSettings;
 
 beforeAll(async () => {
-  process.env.npm_config_offline = "true";
-  process.env.npm_config_audit = "false";
-  root = mkdtempSync(join(tmpdir(), "reliability-iam-"));
-  writeFileSync(join(root, "package.json"), '{ "name": "reliability-iam", "private": true, "type": "module" }\n');
-  writeFileSync(join(root, "sst.config.mjs"), 'export default { config() { return { name: "endpoint-auditor", region: "us-east-1" }; }, stacks() {} };\n');
-  await initProject({ stage: "test", root });
+  root = scratchProjectRoot("reliability-iam");
+  await initOfflineProject({ stage: "test", root });
   settings = settingsFor("test", { defaults: { digest: { enabled: true } }, stages: {} });
-  const app = new App({ mode: "deploy", stage: "test", name: "endpoint-auditor", region: "us-east-1" });
   const stack = createAuditorStack({ settings });
-  app.stack(stack);
-  await app.finish();
+  await synthesizeApp({ stage: "test" }, (app) => {
+    app.stack(stack);
+  });
   template = Template.fromStack(getStack(stack));
 }, 240_000);
 

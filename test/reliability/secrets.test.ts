@@ -13,10 +13,11 @@ import { inspect } from "node:util";
 import { DynamoDBPersistenceLayer } from "@aws-lambda-powertools/idempotency/dynamodb";
 import type { Context } from "aws-lambda";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import type { DigestSettings } from "@endpoint-auditor/core";
 import { createHistoryTable, createIdempotencyTable, startDynalite, type LocalDynamo } from "@endpoint-auditor/core/testing";
 import { run } from "../../packages/cli/src/main";
 import type { CliIo, OutputStream } from "../../packages/cli/src/io";
-import { createDigestHandler, type DigestSettings } from "../../packages/functions/src/digest";
+import { createDigestHandler } from "../../packages/functions/src/digest";
 import { ACCOUNT } from "./support";
 
 const REGION = "eu-west-1";

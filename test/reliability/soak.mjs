@@ -140,26 +140,16 @@ async function buildEntry() {
   await rm(outdir, { recursive: true, force: true });
   await mkdir(outdir, { recursive: true });
   const outfile = path.join(outdir, "soak-entry.mjs");
+  // npm packages stay external (resolved from the repository's node_modules at run time), so the handler
+  // and the mocks share one copy of each SDK client class; this repository's TypeScript (the handler,
+  // core) is bundled — the repository's settings for such tools (esbuild.config.mjs).
+  const { TOOL_ESBUILD_OPTIONS } = await import("../../esbuild.config.mjs");
   await build({
+    ...TOOL_ESBUILD_OPTIONS,
     stdin: { contents: ENTRY, resolveDir: ROOT, sourcefile: "soak-entry.ts", loader: "ts" },
     outfile,
-    bundle: true,
-    format: "esm",
-    platform: "node",
-    target: "node20",
     splitting: false,
     logLevel: "warning",
-    plugins: [
-      {
-        // npm packages stay external (resolved from the repository's node_modules at run time), so the
-        // handler and the mocks share one copy of each SDK client class; this repository's TypeScript
-        // (the handler, core) is bundled.
-        name: "externalize-npm",
-        setup(b) {
-          b.onResolve({ filter: /^[^./]/ }, (args) => (args.path.startsWith("@endpoint-auditor/") ? undefined : { path: args.path, external: true }));
-        },
-      },
-    ],
   });
   return outfile;
 }

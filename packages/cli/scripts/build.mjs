@@ -8,7 +8,7 @@ import { mkdir, rename, writeFile } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
-import { literalSchemaKeys } from "../../functions/scripts/lambda-esbuild.mjs";
+import { CLI_ESBUILD_OPTIONS } from "../../../esbuild.config.mjs";
 
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), "..");
 const outfile = join(packageDir, "dist", "endpoint-auditor.mjs");
@@ -23,22 +23,12 @@ const outfile = join(packageDir, "dist", "endpoint-auditor.mjs");
  * ```
  */
 export async function buildCli({ quiet = false } = {}) {
+  // The repository's esbuild settings for the CLI (esbuild.config.mjs): minified ESM for Node 20, the SDK
+  // schemas of operations the CLI never calls dropped, the SDK's full credential chain kept.
   const result = await build({
+    ...CLI_ESBUILD_OPTIONS,
     entryPoints: [join(packageDir, "src", "main.ts")],
     outfile,
-    bundle: true,
-    format: "esm",
-    platform: "node",
-    target: "node20",
-    minify: true,
-    // Prefer the SDK's ES module builds (smaller, tree-shakeable); fall back to CommonJS.
-    mainFields: ["module", "main"],
-    // Some dependencies are CommonJS and call require() for Node built-ins.
-    banner: { js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);' },
-    legalComments: "none",
-    // Lets esbuild drop the SDK schemas of operations the CLI never calls (see lambda-esbuild.mjs). The CLI
-    // keeps the SDK's full credential chain (profiles, SSO, web identity).
-    plugins: [literalSchemaKeys],
     logLevel: "warning",
     write: false,
   });

@@ -9,6 +9,8 @@ export * from "./engine/scan";
 export * from "./engine/accounts";
 export * from "./engine/snapshots";
 export * from "./aws";
+export * from "./retry";
+export * from "./deployment";
 export * from "./inventory/parts/index";
 export * from "./inventory/part";
 export * from "./inventory/queries";

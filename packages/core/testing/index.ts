@@ -9,3 +9,4 @@ export * from "./synthetic";
 export * from "./config-events";
 export * from "./aws-mock";
 export * from "./dynalite";
+export * from "./demo";

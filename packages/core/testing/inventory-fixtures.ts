@@ -221,7 +221,7 @@ export class InventoryBuilder {
   private counter = 0;
   private cidrCounter = 0;
   private readonly subnetCidrCounters = new Map<string, number>();
-  private readonly metricData = new Map<string, Map<string, DailyBytes[]>>();
+  private readonly metricData = new Map<string, Map<string, { at: Date; value: number }[]>>();
   private metricNames: string[] | undefined;
   private readonly rawValues = new Map<InventoryPart, unknown>();
   private metricsWindowDays = 30;
@@ -633,9 +633,41 @@ export class InventoryBuilder {
    * no datapoint (CloudWatch's "nothing happened").
    */
   public metric(endpointId: string, name: string, days: readonly DailyBytes[]): this {
+    for (const d of days) this.point(name, endpointId, startOfUtcDay(daysBefore(this.now, d.daysAgo)), d.bytes);
+    return this;
+  }
+
+  private point(name: string, endpointId: string, at: Date, value: number): void {
     let byEndpoint = this.metricData.get(name);
     if (!byEndpoint) this.metricData.set(name, (byEndpoint = new Map()));
-    byEndpoint.set(endpointId, [...(byEndpoint.get(endpointId) ?? []), ...days]);
+    let list = byEndpoint.get(endpointId);
+    if (!list) byEndpoint.set(endpointId, (list = []));
+    list.push({ at, value });
+  }
+
+  /**
+   * Adds everything of a raw region (e.g. a synthetic one) to this builder: every list part's items and
+   * the datapoints of its endpoint metrics (re-queried in this builder's window when built).
+   */
+  public importRaw(raw: RawRegion): this {
+    const values = raw as Record<string, unknown>;
+    for (const part of PARTS) {
+      const value = values[part.key];
+      if (part.list !== undefined && Array.isArray(value)) this.items(part.key).push(...structuredClone(value));
+    }
+    const metrics = raw.endpointMetrics;
+    if (metrics) {
+      const queries = new Map(metrics.queries.map((q) => [q.id, q]));
+      for (const result of metrics.results) {
+        const q = result.Id !== undefined ? queries.get(result.Id) : undefined;
+        if (!q) continue;
+        (result.Timestamps ?? []).forEach((t, i) => {
+          const at = t instanceof Date ? t : new Date(t);
+          const value = result.Values?.[i];
+          if (typeof value === "number" && !Number.isNaN(at.getTime())) this.point(q.metric ?? "BytesProcessed", q.endpointId, at, value);
+        });
+      }
+    }
     return this;
   }
 
@@ -689,14 +721,13 @@ export class InventoryBuilder {
         const id = m === 0 ? `m${i}` : `m${i}x${m}`;
         queries.push(metric === "BytesProcessed" ? { id, endpointId } : { id, endpointId, metric });
         const days = [...(this.metricData.get(metric)?.get(endpointId) ?? [])]
-          .map((d) => ({ at: startOfUtcDay(daysBefore(this.now, d.daysAgo)), bytes: d.bytes }))
           .filter((d) => d.at.getTime() >= start.getTime() && d.at.getTime() < this.now.getTime())
           .sort((a, b) => b.at.getTime() - a.at.getTime());
         results.push({
           Id: id,
           Label: `${endpointId} ${metric}`,
           Timestamps: days.map((d) => d.at),
-          Values: days.map((d) => d.bytes),
+          Values: days.map((d) => d.value),
           StatusCode: "Complete",
         });
       });

@@ -2,7 +2,7 @@
 /**
  * Bundles every Lambda handler exactly as it is deployed: esbuild, minified ESM for Node.js 22, with
  * everything inside (the AWS SDK included — the runtime's copy is not relied on), with the settings and
- * plugins of `lambda-esbuild.mjs` that the stacks use too. Every top-level
+ * plugins of the repository's `esbuild.config.mjs` that the stacks use too. Every top-level
  * `packages/functions/src/*.ts` that is not a test is a handler and becomes
  * `dist/lambda/<name>/index.mjs` (export `handler`), with `meta.json` (esbuild's metafile) next to it so
  * sizes can be measured.
@@ -14,7 +14,7 @@ import { readdir, mkdir, writeFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
-import { LAMBDA_ESBUILD_OPTIONS } from "./lambda-esbuild.mjs";
+import { LAMBDA_ESBUILD_OPTIONS } from "../../../esbuild.config.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const FUNCTIONS_SRC = path.resolve(here, "../src");

@@ -10,7 +10,7 @@ import { runConfigRule, type ConfigRunResult } from "./lib/config-rule";
 import middy from "@middy/core";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { clientConfig, recordEvaluations, type WrittenEvaluations } from "@endpoint-auditor/core";
+import { EnvironmentVariables as Env, clientConfig, recordEvaluations, type WrittenEvaluations } from "@endpoint-auditor/core";
 import type { Context } from "aws-lambda";
 import { ApiCallCounter, createConfigRuleClients } from "./lib/clients";
 import { envFlag, functionAccountId, lambdaRegion } from "./lib/lambda";
@@ -22,7 +22,7 @@ const region = lambdaRegion();
 const calls = new ApiCallCounter();
 const clients = createConfigRuleClients(region, tracer, calls);
 /** The findings history (the digest's data), when the stack created it. */
-const historyTable = process.env.HISTORY_TABLE_NAME;
+const historyTable = process.env[Env.historyTableName];
 const history = historyTable
   ? DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient(clientConfig({ region, maxAttempts: 5 }))))
   : undefined;
@@ -44,7 +44,7 @@ export async function lambdaHandler(event: unknown, context: Context): Promise<C
       clients,
       region,
       functionAccountId: functionAccountId(context),
-      env: { testMode: envFlag(process.env.EVALUATIONS_TEST_MODE) },
+      env: { testMode: envFlag(process.env[Env.evaluationsTestMode]) },
       onWritten: recordHistory,
     });
     recordConfigRun(result, calls, performance.now() - started);

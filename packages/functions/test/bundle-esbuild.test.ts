@@ -1,5 +1,5 @@
 /**
- * The shared Lambda esbuild settings (packages/functions/scripts/lambda-esbuild.mjs) on their own:
+ * The shared Lambda esbuild settings (the repository's esbuild.config.mjs) on their own:
  *
  * - `inlineSchemaKeys` rewrites only `[_x]:` keys whose `_x` is a top-level `const _x = "…";`, and the
  *   rewritten module evaluates to the same objects — on a small sample and on the real generated schema
@@ -19,13 +19,16 @@ import { pathToFileURL } from "node:url";
 import * as esbuild from "esbuild";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import {
+  CLI_ESBUILD_OPTIONS,
   LAMBDA_CREDENTIALS_NAMESPACE,
   LAMBDA_ESBUILD_OPTIONS,
+  NODE_ESM_OPTIONS,
+  TOOL_ESBUILD_OPTIONS,
   inlineSchemaKeys,
   lambdaCredentials,
   literalSchemaKeys,
   sstNodejsProps,
-} from "../scripts/lambda-esbuild.mjs";
+} from "../../../esbuild.config.mjs";
 
 const FUNCTIONS_DIR = path.resolve(import.meta.dirname, "..");
 const REPO_ROOT = path.resolve(FUNCTIONS_DIR, "../..");
@@ -252,7 +255,7 @@ describe("lambdaCredentials", () => {
   it("Given the settings module bundled into another folder (as SST bundles the stacks that import it), When its plugins build, Then the credentials swap still resolves", async () => {
     const moved = path.join(workDir, "elsewhere", "stacks.bundle.mjs");
     await esbuild.build({
-      entryPoints: [path.join(FUNCTIONS_DIR, "scripts/lambda-esbuild.mjs")],
+      entryPoints: [path.join(REPO_ROOT, "esbuild.config.mjs")],
       outfile: moved,
       bundle: true,
       format: "esm",
@@ -284,5 +287,36 @@ describe("sstNodejsProps", () => {
     expect(LAMBDA_ESBUILD_OPTIONS.plugins).toHaveLength(2);
     expect(LAMBDA_ESBUILD_OPTIONS.mainFields).toEqual(["module", "main"]);
     expect(sstNodejsProps().esbuild?.plugins).toHaveLength(2);
+  });
+});
+
+describe("the repository's other esbuild settings (esbuild.config.mjs)", () => {
+  it("Given the Lambda, CLI and tool options, Then all three are ESM bundles for Node", () => {
+    for (const options of [LAMBDA_ESBUILD_OPTIONS, CLI_ESBUILD_OPTIONS, TOOL_ESBUILD_OPTIONS]) expect(options).toMatchObject(NODE_ESM_OPTIONS);
+    expect(NODE_ESM_OPTIONS).toEqual({ bundle: true, format: "esm", platform: "node" });
+  });
+
+  it("Given the CLI options, Then the SDK schemas are trimmed but the SDK's full credential chain stays (profiles, SSO)", () => {
+    expect(CLI_ESBUILD_OPTIONS.plugins.map((p) => p.name)).toEqual([literalSchemaKeys.name]);
+    expect(CLI_ESBUILD_OPTIONS).toMatchObject({ minify: true, target: "node20", mainFields: ["module", "main"] });
+  });
+
+  it("Given the tool options, When repository code importing a workspace package and an npm package is bundled, Then the workspace source is inlined and the npm package stays an import", async () => {
+    const result = await esbuild.build({
+      ...TOOL_ESBUILD_OPTIONS,
+      stdin: {
+        contents: 'import { clampAnnotation } from "@endpoint-auditor/core";\nimport { mockClient } from "aws-sdk-client-mock";\nexport { clampAnnotation, mockClient };\n',
+        resolveDir: REPO_ROOT,
+        loader: "ts",
+        sourcefile: "tool-entry.ts",
+      },
+      write: false,
+      metafile: true,
+      logLevel: "silent",
+    });
+    const text = result.outputFiles[0]?.text ?? "";
+    expect(text).toMatch(/from "aws-sdk-client-mock"/);
+    expect(text).not.toContain('"@endpoint-auditor/core"');
+    expect(Object.keys(result.metafile.inputs).some((input) => input.startsWith("packages/core/src/"))).toBe(true);
   });
 });

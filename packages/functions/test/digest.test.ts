@@ -10,16 +10,17 @@ import { DynamoDBPersistenceLayer } from "@aws-lambda-powertools/idempotency/dyn
 import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import type { Context } from "aws-lambda";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { type Evaluation, recordEvaluations, type SlackMessage, SlackDeliveryError } from "@endpoint-auditor/core";
-import { createHistoryTable, createIdempotencyTable, startDynalite, type LocalDynamo } from "@endpoint-auditor/core/testing";
 import {
   DigestConfigurationError,
-  createDigestHandler,
-  digestSettingsFromEnv,
-  type DigestDependencies,
   type DigestRunResult,
   type DigestSettings,
-} from "../src/digest";
+  type Evaluation,
+  recordEvaluations,
+  type SlackMessage,
+  SlackDeliveryError,
+} from "@endpoint-auditor/core";
+import { createHistoryTable, createIdempotencyTable, startDynalite, type LocalDynamo } from "@endpoint-auditor/core/testing";
+import { createDigestHandler, type DigestDependencies } from "../src/digest";
 import { lambdaContext } from "./helpers";
 
 const ACCOUNT = "123456789012";
@@ -321,30 +322,5 @@ describe("digest handler", () => {
     expect((error as Error).message).toContain("/endpoint-auditor/prod/slack-webhook-url");
     const records = await dynamo.doc.send(new ScanCommand({ TableName: s.settings.idempotencyTableName }));
     expect(records.Items).toHaveLength(0);
-  });
-});
-
-describe("digest settings", () => {
-  const base = {
-    HISTORY_TABLE_NAME: "history",
-    IDEMPOTENCY_TABLE_NAME: "idempotency",
-    SLACK_WEBHOOK_PARAMETER_NAME: "/endpoint-auditor/prod/slack-webhook-url",
-  };
-  it("Given the required variables only, Then defaults apply", () => {
-    expect(digestSettingsFromEnv(base)).toEqual({
-      historyTableName: "history",
-      idempotencyTableName: "idempotency",
-      webhookParameterName: "/endpoint-auditor/prod/slack-webhook-url",
-      onAllClear: "send",
-      topOffenders: 10,
-      configRuleNamePrefix: "",
-      webhookCacheSeconds: 300,
-      slackTimeoutMs: 10_000,
-    });
-  });
-  it("Given a missing or invalid variable, Then a DigestConfigurationError naming it", () => {
-    expect(() => digestSettingsFromEnv({ ...base, SLACK_WEBHOOK_PARAMETER_NAME: "" })).toThrow(/SLACK_WEBHOOK_PARAMETER_NAME is not set/);
-    expect(() => digestSettingsFromEnv({ ...base, DIGEST_ON_ALL_CLEAR: "never" })).toThrow(/DIGEST_ON_ALL_CLEAR/);
-    expect(() => digestSettingsFromEnv({ ...base, DIGEST_TOP_OFFENDERS: "500" })).toThrow(DigestConfigurationError);
   });
 });

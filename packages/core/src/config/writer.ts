@@ -10,6 +10,7 @@
 import { PutEvaluationsCommand, type ConfigServiceClient, type Evaluation as ConfigEvaluation } from "@aws-sdk/client-config-service";
 import { errorMessage } from "../errors";
 import { Compliance, clampAnnotation, type ComplianceType } from "../evaluation";
+import { backoff } from "../retry";
 import { InvalidEvaluationError, PutEvaluationsError, type UnwrittenEvaluation } from "./errors";
 
 /** AWS Config's limit of evaluations per `PutEvaluations` call. */
@@ -49,8 +50,6 @@ export interface PutEvaluationsResult {
 }
 
 const ACCEPTED: readonly string[] = Object.values(Compliance);
-
-const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 function keyOf(resourceType: string | undefined, resourceId: string | undefined): string {
   return `${resourceType ?? ""}\u0000${resourceId ?? ""}`;
@@ -136,15 +135,18 @@ export async function putEvaluations(
     throw new RangeError(`batchSize must be an integer from 1 to ${MAX_EVALUATIONS_PER_CALL}`);
   }
   const maxRetries = options.maxRetries ?? 3;
-  const backoffMs = options.backoffMs ?? 250;
-  const sleep = options.sleep ?? defaultSleep;
+  // No jitter and no cap: one invocation retries its own FailedEvaluations, a few rounds at most.
+  const delays = backoff(
+    { ...(options.backoffMs !== undefined ? { baseDelayMs: options.backoffMs } : {}), ...(options.sleep ? { sleep: options.sleep } : {}) },
+    { baseDelayMs: 250, maxDelayMs: Number.POSITIVE_INFINITY, jitter: false },
+  );
   const items = toConfigEvaluations(evaluations, options.orderingTimestamp);
 
   const result: PutEvaluationsResult = { written: 0, calls: 0, retried: 0, byCompliance: emptyCounts() };
   let pending = items;
   for (let round = 0; pending.length > 0; round++) {
     if (round > 0) {
-      await sleep(backoffMs * 2 ** (round - 1));
+      await delays.wait(round);
       result.retried += pending.length;
     }
     const failed: ConfigEvaluation[] = [];

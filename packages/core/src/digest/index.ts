@@ -1,4 +1,6 @@
-// Weekly digest: model and renderers. Re-exports only.
+// Weekly digest: model, renderers, settings and the run. Re-exports only.
 export * from "./model";
 export * from "./blocks";
 export * from "./text";
+export * from "./settings";
+export * from "./run";

@@ -51,6 +51,11 @@
  * depend on it (the resolved query is bounded by time).
  */
 
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+
+/** The part of a DynamoDB document client the history uses (tests may wrap a real client). */
+export type HistoryClient = Pick<DynamoDBDocumentClient, "send">;
+
 /** Attribute and index names of the history table (the stack creates the table from these). */
 export const HISTORY_TABLE = {
   partitionKey: "pk",

@@ -6,6 +6,7 @@
  */
 import { slackMessageProblems, type SlackMessage } from "../digest/blocks";
 import { EndpointAuditorError, errorMessage } from "../errors";
+import { backoff, type BackoffOptions } from "../retry";
 
 /** Why a delivery failed. */
 export const SlackFailure = {
@@ -49,23 +50,19 @@ export class SlackDeliveryError extends EndpointAuditorError {
   }
 }
 
-export interface PostOptions {
+/**
+ * Delivery options. Backoff for 5xx and refused connections (and a 429 without a readable `Retry-After`):
+ * `baseDelayMs` (default 1000) doubles per retry, with jitter, up to `maxDelayMs` (default 20000).
+ */
+export interface PostOptions extends BackoffOptions {
   /** Injectable `fetch` (default: the global one). */
   fetch?: typeof fetch;
   /** Per-request timeout in ms, covering the answer's body too (default 10000). */
   timeoutMs?: number;
   /** Retries after the first request, for 429, 5xx and refused connections (default 3). */
   maxRetries?: number;
-  /** First backoff for 5xx in ms (default 1000); doubles per retry, with jitter. */
-  baseDelayMs?: number;
-  /** Backoff cap in ms (default 20000). */
-  maxDelayMs?: number;
   /** A `Retry-After` longer than this fails as rate limited instead of waiting (default 60000). */
   maxRetryAfterMs?: number;
-  /** Injectable for tests. */
-  sleep?: (ms: number) => Promise<void>;
-  /** Injectable for tests; returns [0, 1). */
-  random?: () => number;
 }
 
 /** A delivered message. */
@@ -157,14 +154,7 @@ function retryAfterMs(header: string | null, now = Date.now()): number | undefin
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-function backoffMs(retry: number, options: PostOptions): number {
-  const base = options.baseDelayMs ?? 1_000;
-  const cap = options.maxDelayMs ?? 20_000;
-  const exp = Math.min(cap, base * 2 ** (retry - 1));
-  return Math.round(exp / 2 + ((options.random ?? Math.random)() * exp) / 2);
-}
-
-const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+const SLACK_BACKOFF = { baseDelayMs: 1_000, maxDelayMs: 20_000 } as const;
 
 /**
  * Posts a message to a Slack incoming webhook.
@@ -192,7 +182,7 @@ export async function postToWebhook(url: string, payload: SlackMessage, options:
     );
   }
   const doFetch = options.fetch ?? fetch;
-  const sleep = options.sleep ?? defaultSleep;
+  const delays = backoff(options, SLACK_BACKOFF);
   const maxRetries = Math.max(0, options.maxRetries ?? 3);
   const timeoutMs = options.timeoutMs ?? 10_000;
   const maxRetryAfterMs = options.maxRetryAfterMs ?? 60_000;
@@ -223,7 +213,7 @@ export async function postToWebhook(url: string, payload: SlackMessage, options:
       }
       const code = codeOf(error);
       if (code && NOT_SENT_CODES.has(code) && canRetry) {
-        await sleep(backoffMs(attempt, options));
+        await delays.wait(attempt);
         continue;
       }
       throw new SlackDeliveryError(
@@ -237,9 +227,9 @@ export async function postToWebhook(url: string, payload: SlackMessage, options:
     const slackError = redactWebhookUrl(text.trim().slice(0, 200), url) || undefined;
 
     if (status === 429) {
-      const wait = retryAfterMs(retryAfter) ?? backoffMs(attempt, options);
+      const wait = retryAfterMs(retryAfter) ?? delays.delayMs(attempt);
       if (canRetry && wait <= maxRetryAfterMs) {
-        await sleep(wait);
+        await delays.sleep(wait);
         continue;
       }
       throw new SlackDeliveryError(
@@ -251,7 +241,7 @@ export async function postToWebhook(url: string, payload: SlackMessage, options:
     }
     if (status >= 500) {
       if (canRetry) {
-        await sleep(backoffMs(attempt, options));
+        await delays.wait(attempt);
         continue;
       }
       throw new SlackDeliveryError(

@@ -4,12 +4,9 @@
  */
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
+import { EnvironmentVariables as Env, METRICS_NAMESPACE, ServiceNames } from "@endpoint-auditor/core";
 
-export const SERVICE_NAME = "endpoint-auditor";
-/** CloudWatch namespace of the EMF metrics. */
-export const METRICS_NAMESPACE = "EndpointAuditor";
-
-export const serviceName = process.env.POWERTOOLS_SERVICE_NAME || SERVICE_NAME;
+export const serviceName = process.env[Env.powertoolsServiceName] || ServiceNames.evaluator;
 
 export const logger = new Logger({ serviceName });
-export const metrics = new Metrics({ serviceName, namespace: process.env.POWERTOOLS_METRICS_NAMESPACE || METRICS_NAMESPACE });
+export const metrics = new Metrics({ serviceName, namespace: process.env[Env.powertoolsMetricsNamespace] || METRICS_NAMESPACE });

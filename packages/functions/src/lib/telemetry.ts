@@ -4,21 +4,10 @@
  * stale results cleaned up, API calls, duration; a `Failures` metric when the invocation fails.
  */
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
+import { ConfigRuleMetrics } from "@endpoint-auditor/core";
 import type { ConfigRunResult } from "./config-rule";
 import type { ApiCallCounter } from "./clients";
 import { logger, metrics } from "./powertools";
-
-/** Metric names, so dashboards and tests spell them once. */
-export const ConfigRuleMetrics = {
-  compliant: "CompliantEvaluations",
-  nonCompliant: "NonCompliantEvaluations",
-  notApplicable: "NotApplicableEvaluations",
-  stale: "StaleEvaluationsCleaned",
-  putEvaluationsCalls: "PutEvaluationsCalls",
-  apiCalls: "ApiCalls",
-  duration: "Duration",
-  failures: "Failures",
-} as const;
 
 /**
  * Logs and measures a successful invocation.

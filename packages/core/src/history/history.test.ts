@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mockClient } from "aws-sdk-client-mock";
-import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient, GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { Compliance, type ComplianceType, type Evaluation } from "../evaluation";
 import { HistoryInputError, HistoryReadError, HistoryWriteError } from "./errors";
-import { HISTORY_RETENTION_DAYS, historyPartitionKey, historySortKey } from "./schema";
-import { Transition, loadDigestState, nextRecord, recordEvaluations, type HistoryClient } from "./store";
+import { historyPartitionKey, historySortKey } from "./schema";
+import { loadDigestState } from "./queries";
+import { recordEvaluations } from "./record";
+import type { HistoryClient } from "./schema";
 import { createHistoryTable, startDynalite, type LocalDynamo } from "@endpoint-auditor/core/testing";
 
 const ACCOUNT = "123456789012";
@@ -48,75 +50,7 @@ function recording(
 
 const noSleep = { sleep: async () => undefined, random: () => 0.5 };
 
-describe("nextRecord (pure transitions)", () => {
-  const t0 = "2024-01-01T09:00:00.000Z";
-  const t1 = "2024-01-03T09:00:00.000Z";
-  const t2 = "2024-01-05T09:00:00.000Z";
-
-  it("Given no stored item and a NON_COMPLIANT evaluation, Then OPENED with firstNonCompliantAt = now and no TTL", () => {
-    const { record, transition } = nextRecord(undefined, ev("r", "x", Compliance.NON_COMPLIANT, { monthlySavingsUsd: 14.6 }), t0);
-    expect(transition).toBe(Transition.OPENED);
-    expect(record.firstNonCompliantAt).toBe(t0);
-    expect(record.monthlySavingsUsd).toBe(14.6);
-    expect(record.ttl).toBeUndefined();
-    expect(record.resolvedAt).toBeUndefined();
-  });
-
-  it("Given an open item, When NON_COMPLIANT again, Then STILL_OPEN keeping firstNonCompliantAt", () => {
-    const first = nextRecord(undefined, ev("r", "x", Compliance.NON_COMPLIANT), t0).record;
-    const { record, transition } = nextRecord(first, ev("r", "x", Compliance.NON_COMPLIANT), t1);
-    expect(transition).toBe(Transition.STILL_OPEN);
-    expect(record.firstNonCompliantAt).toBe(t0);
-    expect(record.lastEvaluatedAt).toBe(t1);
-  });
-
-  it("Given an open item, When NOT_APPLICABLE (deleted or exempted), Then RESOLVED with TTL = resolvedAt + retention", () => {
-    const first = nextRecord(undefined, ev("r", "x", Compliance.NON_COMPLIANT, { monthlySavingsUsd: 9 }), t0).record;
-    const { record, transition } = nextRecord(first, ev("r", "x", Compliance.NOT_APPLICABLE), t1);
-    expect(transition).toBe(Transition.RESOLVED);
-    expect(record.resolvedAt).toBe(t1);
-    expect(record.ttl).toBe(Date.parse(t1) / 1000 + HISTORY_RETENTION_DAYS * 86_400);
-    expect(record.monthlySavingsUsd).toBeUndefined();
-    expect(record.firstNonCompliantAt).toBe(t0);
-  });
-
-  it("Given a resolved item, When COMPLIANT again later, Then UNCHANGED and the TTL is not extended", () => {
-    const open = nextRecord(undefined, ev("r", "x", Compliance.NON_COMPLIANT), t0).record;
-    const resolved = nextRecord(open, ev("r", "x", Compliance.COMPLIANT), t1).record;
-    const { record, transition } = nextRecord(resolved, ev("r", "x", Compliance.COMPLIANT), t2);
-    expect(transition).toBe(Transition.UNCHANGED);
-    expect(record.resolvedAt).toBe(t1);
-    expect(record.ttl).toBe(resolved.ttl);
-  });
-
-  it("Given a resolved item, When NON_COMPLIANT again, Then REOPENED as a new episode", () => {
-    const open = nextRecord(undefined, ev("r", "x", Compliance.NON_COMPLIANT), t0).record;
-    const resolved = nextRecord(open, ev("r", "x", Compliance.COMPLIANT), t1).record;
-    const { record, transition } = nextRecord(resolved, ev("r", "x", Compliance.NON_COMPLIANT), t2);
-    expect(transition).toBe(Transition.REOPENED);
-    expect(record.firstNonCompliantAt).toBe(t2);
-    expect(record.reopenCount).toBe(1);
-    expect(record.resolvedAt).toBeUndefined();
-    expect(record.ttl).toBeUndefined();
-  });
-
-  it("Given a never non-compliant item, When COMPLIANT, Then UNCHANGED with a TTL refreshed from now", () => {
-    const first = nextRecord(undefined, ev("r", "x", Compliance.COMPLIANT), t0).record;
-    const { record, transition } = nextRecord(first, ev("r", "x", Compliance.COMPLIANT), t1);
-    expect(transition).toBe(Transition.UNCHANGED);
-    expect(record.ttl).toBe(Date.parse(t1) / 1000 + HISTORY_RETENTION_DAYS * 86_400);
-    expect(record.firstNonCompliantAt).toBeUndefined();
-  });
-
-  it("Given a stored item evaluated later than this evaluation, Then STALE and the stored item is kept", () => {
-    const stored = nextRecord(undefined, ev("r", "x", Compliance.NON_COMPLIANT), t1).record;
-    const { record, transition } = nextRecord(stored, ev("r", "x", Compliance.COMPLIANT), t0);
-    expect(transition).toBe(Transition.STALE);
-    expect(record).toBe(stored);
-  });
-});
-
-describe("history store on dynalite", () => {
+describe("findings history on dynalite: recording (batch I/O) and the digest's queries", () => {
   let dynamo: LocalDynamo;
   let tableCount = 0;
   const newTable = async (): Promise<string> => {
@@ -256,6 +190,68 @@ describe("history store on dynalite", () => {
     } finally {
       mock.restore();
     }
+  });
+
+  it("Given UnprocessedKeys on every attempt, Then a HistoryReadError after maxAttempts and nothing is written", async () => {
+    const mock = mockClient(DynamoDBDocumentClient);
+    const table = "history-unreadable";
+    mock.on(BatchGetCommand).callsFake((input: { RequestItems: Record<string, { Keys: unknown[] }> }) => ({
+      Responses: { [table]: [] },
+      UnprocessedKeys: { [table]: { Keys: input.RequestItems[table]?.Keys, ConsistentRead: true } },
+    }));
+    const delays: number[] = [];
+    const doc = DynamoDBDocumentClient.from(dynamo.client);
+    try {
+      const error = await recordEvaluations(doc, table, [ev("r1", "vpce-1", Compliance.NON_COMPLIANT)], new Date("2024-01-01T09:00:00Z"), {
+        retry: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 1000, sleep: async (ms) => void delays.push(ms), random: () => 1 },
+      }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(HistoryReadError);
+      expect((error as HistoryReadError).message).toContain("1 keys still unprocessed after 3 BatchGetItem calls");
+      expect((error as HistoryReadError).tableName).toBe(table);
+      expect(mock.commandCalls(BatchGetCommand)).toHaveLength(3);
+      expect(mock.commandCalls(BatchWriteCommand)).toHaveLength(0);
+      expect(delays).toEqual([10, 20]);
+    } finally {
+      mock.restore();
+    }
+  });
+
+  it("Given the second BatchWriteItem call fails, Then the HistoryWriteError counts the first batch as written and keeps the cause", async () => {
+    const mock = mockClient(DynamoDBDocumentClient);
+    const table = "history-half-written";
+    const cause = Object.assign(new Error("Throughput exceeds the current capacity"), { name: "ProvisionedThroughputExceededException" });
+    mock.on(BatchGetCommand).resolves({ Responses: { [table]: [] } });
+    mock.on(BatchWriteCommand).resolvesOnce({ UnprocessedItems: {} }).rejects(cause);
+    const doc = DynamoDBDocumentClient.from(dynamo.client);
+    const evaluations = Array.from({ length: 30 }, (_, i) => ev("r1", `vpce-${i}`, Compliance.NON_COMPLIANT));
+    try {
+      const error = await recordEvaluations(doc, table, evaluations, new Date("2024-01-01T09:00:00Z"), { retry: noSleep }).catch(
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(HistoryWriteError);
+      expect(error).toMatchObject({ written: 25, unwritten: 5, tableName: table });
+      expect((error as HistoryWriteError).message).toContain("BatchWriteItem: Throughput exceeds the current capacity");
+      expect((error as HistoryWriteError).cause).toBe(cause);
+    } finally {
+      mock.restore();
+    }
+  });
+
+  it("Given a stored item without its compliance, Then recording fails with a HistoryReadError naming the item's keys", async () => {
+    const table = await newTable();
+    const pk = historyPartitionKey(ACCOUNT, REGION);
+    const sk = historySortKey("r1", "vpce-broken");
+    await dynamo.doc.send(
+      new PutCommand({
+        TableName: table,
+        Item: { pk, sk, accountId: ACCOUNT, region: REGION, ruleId: "r1", resourceId: "vpce-broken", annotation: "x", lastEvaluatedAt: "2024-01-01T09:00:00.000Z" },
+      }),
+    );
+    const error = await recordEvaluations(dynamo.doc, table, [ev("r1", "vpce-broken", Compliance.COMPLIANT)], new Date("2024-01-02T09:00:00Z"), {
+      retry: noSleep,
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HistoryReadError);
+    expect((error as Error).message).toContain(`malformed item ${pk} / ${sk}`);
   });
 
   it("Given an evaluation without a resource id, Then HistoryInputError and nothing is written", async () => {

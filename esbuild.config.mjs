@@ -1,7 +1,15 @@
 /**
- * The esbuild settings every Lambda bundle is built with — by `npm run bundle` (esbuild from the root
- * package) and by the SST stacks (`nodejs.esbuild`, built by SST's own esbuild), so the local bundle is the
- * deployed one. Two plugins keep the bundles small:
+ * The esbuild settings of the whole repository, in one place:
+ *
+ * - {@link LAMBDA_ESBUILD_OPTIONS}: every Lambda bundle — by `npm run bundle`
+ *   (`packages/functions/scripts/bundle.mjs`, esbuild from the root package) and by the SST stacks
+ *   ({@link sstNodejsProps}: `nodejs.esbuild`, built by SST's own esbuild), so the local bundle is the
+ *   deployed one;
+ * - {@link CLI_ESBUILD_OPTIONS}: the CLI bundle (`packages/cli/scripts/build.mjs`);
+ * - {@link TOOL_ESBUILD_OPTIONS}: repository TypeScript run by a Node script with its npm dependencies
+ *   left external (`npm run synth` bundling the stacks, the soak test).
+ *
+ * All of them are ESM for Node ({@link NODE_ESM_OPTIONS}). Two plugins keep the bundles small:
  *
  * - `literalSchemaKeys`: the AWS SDK's generated schema modules (e.g. client-ec2's 1.3 MB
  *   `schemas_0.js`) key their objects with computed names (`{ [_xN]: … }` where `_xN` is a const
@@ -88,15 +96,23 @@ export const LAMBDA_BANNER = [
   "const __dirname = __eaDirname(__filename);",
 ].join("\n");
 
+/** A banner that defines `require` for CommonJS dependencies of an ESM bundle (the CLI's and the tools'). */
+export const REQUIRE_BANNER = 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);';
+
+/** What every bundle of this repository is: one ES module for Node.js. */
+export const NODE_ESM_OPTIONS = {
+  bundle: true,
+  format: "esm",
+  platform: "node",
+};
+
 /** esbuild options shared by every Lambda handler bundle (entry and output are added by the caller). */
 export const LAMBDA_ESBUILD_OPTIONS = {
-  bundle: true,
+  ...NODE_ESM_OPTIONS,
   minify: true,
   // Errors are named after their class (`this.name = new.target.name`): keep class names through
   // minification so Lambda and Config show `ConfigEventError`, not a mangled name.
   keepNames: true,
-  format: "esm",
-  platform: "node",
   target: "node22",
   // Prefer the ESM builds of dependencies (smaller, tree-shakeable).
   mainFields: ["module", "main"],
@@ -104,6 +120,47 @@ export const LAMBDA_ESBUILD_OPTIONS = {
   legalComments: "none",
   banner: { js: LAMBDA_BANNER },
   plugins: [literalSchemaKeys, lambdaCredentials],
+};
+
+/**
+ * esbuild options of the CLI bundle (entry and output are added by the caller): like a Lambda's, for the
+ * Node.js versions the CLI supports, and with the SDK's full credential chain (profiles, SSO, web
+ * identity) — only `literalSchemaKeys`.
+ */
+export const CLI_ESBUILD_OPTIONS = {
+  ...NODE_ESM_OPTIONS,
+  target: "node20",
+  minify: true,
+  // Prefer the SDK's ES module builds (smaller, tree-shakeable); fall back to CommonJS.
+  mainFields: ["module", "main"],
+  // Some dependencies are CommonJS and call require() for Node built-ins.
+  banner: { js: REQUIRE_BANNER },
+  legalComments: "none",
+  plugins: [literalSchemaKeys],
+};
+
+/**
+ * Bundles this repository's TypeScript (the workspace packages `@endpoint-auditor/*` and relative
+ * imports) and leaves every npm package external, resolved at run time from `node_modules` — so the
+ * bundle shares one copy of each package (SST's project state, the SDK clients a test mocks) with
+ * whoever imports it.
+ */
+export const workspaceSourcesOnly = {
+  name: "workspace-sources-only",
+  setup(build) {
+    build.onResolve({ filter: /^[^./]/ }, (args) =>
+      args.path.startsWith("@endpoint-auditor/") ? undefined : { path: args.path, external: true },
+    );
+  },
+};
+
+/** esbuild options for repository TypeScript that a Node script imports (`npm run synth`, the soak test). */
+export const TOOL_ESBUILD_OPTIONS = {
+  ...NODE_ESM_OPTIONS,
+  target: "node20",
+  keepNames: true,
+  banner: { js: REQUIRE_BANNER },
+  plugins: [workspaceSourcesOnly],
 };
 
 /**

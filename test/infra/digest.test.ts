@@ -1,18 +1,16 @@
 /**
- * CDK assertions on the digest construct inside a synthesized SST stack, offline (`initProject` +
- * `App` + `app.finish()`, NODE_ENV=test so SST skips its bootstrap lookup). The SST project root is a
- * temporary directory with its own sst.config.mjs, so this file's build artifacts never meet those of the
- * auditor stack tests; the handler path is resolved from the repository (the working directory).
+ * CDK assertions on the digest construct inside a synthesized SST stack, offline (the repository's
+ * synthesis helper, `stacks/synth.ts`). The SST project root is a scratch directory with its own
+ * sst.config.mjs, so this file's build artifacts never meet those of the auditor stack tests (vitest runs
+ * test files in parallel); the handler path is resolved from the repository (the working directory).
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rmSync } from "node:fs";
 import { App as CdkApp, CfnParameter, Stack } from "aws-cdk-lib";
 import { Template } from "aws-cdk-lib/assertions";
-import { Function as SstFunction, App, getStack, type StackContext } from "sst/constructs";
-import { initProject } from "sst/project.js";
+import { Function as SstFunction, getStack, type StackContext } from "sst/constructs";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { DEFAULT_DIGEST_SCHEDULE, Digest, checkScheduleExpression, type DigestProps } from "../../stacks/digest/Digest";
+import { initOfflineProject, scratchProjectRoot, synthesizeApp } from "../../stacks/synth";
 
 type Resource = { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string; UpdateReplacePolicy?: string };
 type Statement = { Sid?: string; Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
@@ -45,25 +43,18 @@ let custom: Template;
 let names: Template;
 
 async function synth(name: string, build: (ctx: StackContext) => void): Promise<Template> {
-  const app = new App({ mode: "deploy", stage: "test", name: "endpoint-auditor", region: "us-east-1" });
   const fn = { [name]: (ctx: StackContext) => build(ctx) }[name] as (ctx: StackContext) => void;
-  app.stack(fn);
-  await app.finish();
+  await synthesizeApp({ stage: "test" }, (app) => {
+    app.stack(fn);
+  });
   return Template.fromStack(getStack(fn));
 }
 
 beforeAll(async () => {
-  process.env.npm_config_offline = "true";
-  process.env.npm_config_audit = "false";
   // A webhook URL in the environment at synth time must not leak into the template.
   process.env.SLACK_WEBHOOK_URL = FAKE_WEBHOOK;
-  root = mkdtempSync(join(tmpdir(), "digest-infra-"));
-  writeFileSync(join(root, "package.json"), '{ "name": "digest-infra-test", "private": true, "type": "module" }\n');
-  writeFileSync(
-    join(root, "sst.config.mjs"),
-    'export default { config() { return { name: "endpoint-auditor", region: "us-east-1" }; }, stacks() {} };\n',
-  );
-  await initProject({ stage: "test", root });
+  root = scratchProjectRoot("digest-infra");
+  await initOfflineProject({ stage: "test", root });
   defaults = await synth("DigestDefaults", ({ stack }) => {
     // As the auditor stack does: without SST's custom-resource Lambda, the digest's role is the only role.
     stack.node.tryRemoveChild("CustomResourceHandler");

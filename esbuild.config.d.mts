@@ -6,7 +6,12 @@ export declare const lambdaCredentials: Plugin;
 export declare const LAMBDA_CREDENTIALS_NAMESPACE: "lambda-credentials";
 export declare function inlineSchemaKeys(text: string): string;
 export declare const LAMBDA_BANNER: string;
+export declare const REQUIRE_BANNER: string;
+export declare const NODE_ESM_OPTIONS: BuildOptions;
 export declare const LAMBDA_ESBUILD_OPTIONS: BuildOptions & { plugins: Plugin[]; banner: { js: string }; mainFields: string[] };
+export declare const CLI_ESBUILD_OPTIONS: BuildOptions & { plugins: Plugin[]; banner: { js: string }; mainFields: string[] };
+export declare const workspaceSourcesOnly: Plugin;
+export declare const TOOL_ESBUILD_OPTIONS: BuildOptions & { plugins: Plugin[]; banner: { js: string } };
 
 /**
  * The `nodejs` props of an SST `Function`; `esbuild` is typed with SST's own esbuild (0.18), which is

@@ -1,0 +1,82 @@
+/**
+ * The digest function's settings, read from the environment the stack sets (names and bounds:
+ * `../deployment`). Checked once, at cold start: a missing or invalid variable is a
+ * {@link DigestConfigurationError} naming it, before anything is read or sent.
+ */
+import {
+  AllClearMode,
+  DEFAULT_ALL_CLEAR_MODE,
+  DigestLimits,
+  EnvironmentVariables as Env,
+  isWithin,
+  type IntegerBounds,
+} from "../deployment";
+import { EndpointAuditorError } from "../errors";
+
+/** A required setting of the digest is missing or invalid. */
+export class DigestConfigurationError extends EndpointAuditorError {}
+
+/** What the digest function is configured with. */
+export interface DigestSettings {
+  historyTableName: string;
+  idempotencyTableName: string;
+  /** The SSM parameter NAME (never the URL). */
+  webhookParameterName: string;
+  onAllClear: AllClearMode;
+  topOffenders: number;
+  /** Prefix of the AWS Config rule names (`<app>-<stage>-`), for console links. */
+  configRuleNamePrefix: string;
+  /** How long the decrypted webhook URL is cached in memory. */
+  webhookCacheSeconds: number;
+  slackTimeoutMs: number;
+}
+
+/** An environment: `process.env` or a plain object. */
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+function required(env: Environment, name: string): string {
+  const value = env[name]?.trim();
+  if (!value) throw new DigestConfigurationError(`Environment variable ${name} is not set`);
+  return value;
+}
+
+function integer(env: Environment, name: string, bounds: IntegerBounds): number {
+  const raw = env[name]?.trim();
+  if (!raw) return bounds.default;
+  const value = Number(raw);
+  if (!isWithin(bounds, value)) {
+    throw new DigestConfigurationError(`Environment variable ${name} must be an integer from ${bounds.min} to ${bounds.max}, got "${raw}"`);
+  }
+  return value;
+}
+
+/**
+ * Reads and validates the digest settings from the environment.
+ *
+ * @throws DigestConfigurationError naming the variable.
+ * @example
+ * ```ts
+ * const settings = digestSettingsFromEnv(process.env);
+ * settings.topOffenders; // 10 unless DIGEST_TOP_OFFENDERS says otherwise
+ * ```
+ */
+export function digestSettingsFromEnv(env: Environment): DigestSettings {
+  const onAllClear = (env[Env.digestOnAllClear]?.trim() || DEFAULT_ALL_CLEAR_MODE) as AllClearMode;
+  if (!Object.values(AllClearMode).includes(onAllClear)) {
+    throw new DigestConfigurationError(
+      `Environment variable ${Env.digestOnAllClear} must be ${Object.values(AllClearMode)
+        .map((m) => `"${m}"`)
+        .join(" or ")}, got "${onAllClear}"`,
+    );
+  }
+  return {
+    historyTableName: required(env, Env.historyTableName),
+    idempotencyTableName: required(env, Env.idempotencyTableName),
+    webhookParameterName: required(env, Env.slackWebhookParameterName),
+    onAllClear,
+    topOffenders: integer(env, Env.digestTopOffenders, DigestLimits.topOffenders),
+    configRuleNamePrefix: env[Env.configRuleNamePrefix]?.trim() ?? "",
+    webhookCacheSeconds: integer(env, Env.webhookCacheSeconds, DigestLimits.webhookCacheSeconds),
+    slackTimeoutMs: integer(env, Env.slackTimeoutMs, DigestLimits.slackTimeoutMs),
+  };
+}

@@ -1,0 +1,114 @@
+/**
+ * Recording evaluations in the findings history: validate, read the stored findings, compute each
+ * transition, write the new state. Table layout and access patterns: see `./schema`.
+ */
+import type { Evaluation } from "../evaluation";
+import { readFindings, writeItems, type BatchRetryOptions } from "./batch";
+import { COMPLIANCE_VALUES, findingKey, toItem, type HistoryItem } from "./encoding";
+import { HistoryInputError, type HistoryContext } from "./errors";
+import type { HistoryClient } from "./schema";
+import { Transition, nextRecord } from "./transitions";
+
+export interface RecordOptions {
+  /** AWS Config rule names by rule id, stored for console links (the evaluator knows its own). */
+  configRuleNames?: Readonly<Record<string, string>>;
+  /** Days before resolved items expire (default {@link HISTORY_RETENTION_DAYS}). */
+  retentionDays?: number;
+  retry?: BatchRetryOptions;
+}
+
+/** What {@link recordEvaluations} did. */
+export interface RecordResult {
+  /** Items written (every evaluation except stale ones and duplicates of a key). */
+  written: number;
+  /** Count per transition. */
+  transitions: Record<Transition, number>;
+}
+
+function validate(evaluations: readonly Evaluation[], now: Date): void {
+  if (!(now instanceof Date) || Number.isNaN(now.getTime())) {
+    throw new HistoryInputError(`recordEvaluations needs a valid time, got ${String(now)}`);
+  }
+  evaluations.forEach((e, index) => {
+    const missing = (["accountId", "region", "ruleId", "resourceId", "resourceType", "annotation"] as const).filter(
+      (field) => typeof e[field] !== "string" || e[field].length === 0,
+    );
+    if (missing.length > 0) {
+      throw new HistoryInputError(`Evaluation #${index} (${e.ruleId ?? "?"} / ${e.resourceId ?? "?"}) lacks ${missing.join(", ")}`);
+    }
+    if (e.ruleId.includes("#")) throw new HistoryInputError(`Evaluation #${index}: rule id "${e.ruleId}" contains "#"`);
+    if (!COMPLIANCE_VALUES.has(e.compliance)) {
+      throw new HistoryInputError(`Evaluation #${index} (${e.ruleId} / ${e.resourceId}): unknown compliance "${String(e.compliance)}"`);
+    }
+    if (e.monthlySavingsUsd !== undefined && !Number.isFinite(e.monthlySavingsUsd)) {
+      throw new HistoryInputError(`Evaluation #${index} (${e.ruleId} / ${e.resourceId}): monthlySavingsUsd is not a finite number`);
+    }
+  });
+}
+
+function contextOf(tableName: string, evaluations: readonly Evaluation[]): HistoryContext {
+  const accounts = new Set(evaluations.map((e) => e.accountId));
+  const regions = new Set(evaluations.map((e) => e.region));
+  return {
+    tableName,
+    ...(accounts.size === 1 ? { accountId: [...accounts][0] } : {}),
+    ...(regions.size === 1 ? { region: [...regions][0] } : {}),
+  };
+}
+
+function emptyTransitions(): Record<Transition, number> {
+  return { OPENED: 0, REOPENED: 0, STILL_OPEN: 0, RESOLVED: 0, UNCHANGED: 0, STALE: 0 };
+}
+
+/**
+ * Records evaluations in the history table: reads the stored items of the evaluated resources
+ * (`BatchGetItem`, 100 keys per call, strongly consistent), computes each transition with
+ * {@link nextRecord}, and writes the new items (`BatchWriteItem`, 25 per call). `UnprocessedKeys` /
+ * `UnprocessedItems` are retried with bounded exponential backoff and jitter; what is still left then
+ * raises a typed error. Input is validated before anything is written. When one call holds the same
+ * resource twice, the last evaluation wins. Recording the same evaluations again is harmless.
+ *
+ * Call it after `PutEvaluations` succeeded, with the same evaluations and the evaluation time.
+ *
+ * @throws HistoryInputError (nothing written) | HistoryReadError | HistoryWriteError
+ * @example
+ * ```ts
+ * const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+ * const result = await recordEvaluations(doc, process.env.HISTORY_TABLE_NAME!, evaluations, new Date(event.notificationCreationTime), {
+ *   configRuleNames: { [ruleId]: event.configRuleName },
+ * });
+ * result.transitions.OPENED; // findings that became non-compliant now
+ * ```
+ */
+export async function recordEvaluations(
+  client: HistoryClient,
+  tableName: string,
+  evaluations: readonly Evaluation[],
+  now: Date,
+  options: RecordOptions = {},
+): Promise<RecordResult> {
+  validate(evaluations, now);
+  const transitions = emptyTransitions();
+  if (evaluations.length === 0) return { written: 0, transitions };
+
+  const latest = new Map<string, Evaluation>();
+  for (const e of evaluations) latest.set(findingKey(e), e);
+  const unique = [...latest.values()];
+  const context = contextOf(tableName, unique);
+  const retry = options.retry ?? {};
+
+  const previous = await readFindings(client, tableName, unique, retry, context);
+  const at = now.toISOString();
+  const items: HistoryItem[] = [];
+  for (const e of unique) {
+    const configRuleName = options.configRuleNames?.[e.ruleId];
+    const { record, transition } = nextRecord(previous.get(findingKey(e)), e, at, {
+      ...(configRuleName ? { configRuleName } : {}),
+      ...(options.retentionDays !== undefined ? { retentionDays: options.retentionDays } : {}),
+    });
+    transitions[transition] += 1;
+    if (transition !== Transition.STALE) items.push(toItem(record));
+  }
+  await writeItems(client, tableName, items, retry, context);
+  return { written: items.length, transitions };
+}
