@@ -3,7 +3,9 @@
  * through its public `settingsFor` — so the CLI judges with exactly what the deployed Config rules use.
  */
 import type { RuleSelection } from "@endpoint-auditor/core";
-import { SETTINGS, settingsFor, type SettingsFile } from "../../../../stacks/settings";
+import { SETTINGS } from "../../../../stacks/settings";
+import type { SettingsFile } from "../../../../stacks/settings/schema";
+import { settingsFor } from "../../../../stacks/settings/validate";
 import { didYouMean } from "../text";
 import { UsageError } from "../args";
 
