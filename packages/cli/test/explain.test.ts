@@ -5,17 +5,30 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RULES, evaluateSnapshot, parseRegion, parseSnapshot, type Snapshot } from "@endpoint-auditor/core";
+import { RULES, effectiveRouteTable, evaluateSnapshot, flowLogsOn, parseRegion, parseSnapshot, type ComplianceType, type Inventory, type Snapshot } from "@endpoint-auditor/core";
+import { buildDemo, loadRuleDemos, type DemoExpectation } from "@endpoint-auditor/core/testing";
 import { stageRules, stageSelections } from "../src/commands/stage";
 import { EXAMPLE_IDS, fillFix } from "../src/explain/fixes";
 import { DEMO, runCli, sealedEnv, tempDir, type JsonResult } from "./support";
 
 let home: { path: string; cleanup: () => Promise<void> };
 let demo: Snapshot;
+let cases: DemoExpectation[];
+let east: Inventory;
 beforeAll(async () => {
   home = await tempDir();
   demo = parseSnapshot(await readFile(DEMO, "utf8"));
+  cases = buildDemo(await loadRuleDemos()).expectations;
+  const raw = demo.regions.find((r) => r.region === "us-east-1");
+  east = parseRegion(raw as NonNullable<typeof raw>, demo.accountId, new Date(demo.capturedAt));
 });
+
+/** The resource a rule's demo case promises a verdict for (packages/core/src/rules/<id>/demo.ts). */
+const demoCase = (ruleId: string, compliance: ComplianceType): string => {
+  const found = cases.find((c) => c.ruleId === ruleId && c.compliance === compliance);
+  if (!found) throw new Error(`no ${compliance} demo case for ${ruleId}`);
+  return found.resourceId;
+};
 afterAll(async () => {
   await home.cleanup();
 });
@@ -23,45 +36,58 @@ const cli = (args: readonly string[]) => runCli(args, { env: sealedEnv(home.path
 
 describe("explain", () => {
   it("Given a NAT-only subnet of the demo, Then it prints the verdict, the route table and gateway endpoints it was judged on, and the fix with its own ids", async () => {
-    const run = await cli(["explain", "subnet-069e1274482670ef4", "--snapshot", DEMO]);
+    const subnetId = demoCase("nat-subnet-has-gateway-endpoints", "NON_COMPLIANT");
+    const table = effectiveRouteTable(east, east.subnets.get(subnetId) as NonNullable<ReturnType<typeof east.subnets.get>>);
+    const nat = table?.routes.find((r) => r.destinationCidrBlock === "0.0.0.0/0")?.natGatewayId;
+    expect(nat).toMatch(/^nat-/);
+    const run = await cli(["explain", subnetId, "--snapshot", DEMO]);
     expect(run.code).toBe(0);
     expect(run.stderr).toBe("");
     const out = run.stdout;
-    expect(out).toMatch(/^subnet-069e1274482670ef4 — AWS::EC2::Subnet in us-east-1, account 123456789012/);
+    expect(out.startsWith(`${subnetId} — AWS::EC2::Subnet in us-east-1, account 123456789012`)).toBe(true);
     expect(out).toContain("nat-subnet-has-gateway-endpoints  NON_COMPLIANT");
-    expect(out).toContain("rtb-05d55ae8021194ef7 (explicit association)");
-    expect(out).toContain("0.0.0.0/0 → nat-08703356bfbbec278");
+    expect(out).toContain(`${table?.id} (explicit association)`);
+    expect(out).toContain(`0.0.0.0/0 → ${nat}`);
     expect(out).toContain("gateway endpoints attached: none");
-    expect(out).toContain("aws ec2 modify-vpc-endpoint --vpc-endpoint-id vpce-07b8e2053c8802b1b --add-route-table-ids rtb-05d55ae8021194ef7");
-    expect(out).toContain('route_table_id  = "rtb-05d55ae8021194ef7"');
+    expect(out).toContain(`route_table_id  = "${table?.id}"`);
     expect(out).not.toContain("0123456789abcdef0");
   });
 
   it("Given an idle interface endpoint, Then the evidence names the traffic window and bytes, and the fix deletes that endpoint", async () => {
-    const run = await cli(["explain", "vpce-0075141984eb273dc", "--snapshot", DEMO, "--format", "json"]);
+    const endpointId = demoCase("interface-endpoint-in-use", "NON_COMPLIANT");
+    const run = await cli(["explain", endpointId, "--snapshot", DEMO, "--format", "json"]);
     expect(run.code).toBe(0);
     const [x] = JSON.parse(run.stdout) as { verdicts: { ruleId: string; evaluation?: { compliance: string } }[]; evidence: { title: string; lines: string[] }[]; fixes: { ruleId: string; cli: string; terraform: string }[] }[];
     expect(x?.verdicts.find((v) => v.ruleId === "interface-endpoint-in-use")?.evaluation?.compliance).toBe("NON_COMPLIANT");
     const traffic = x?.evidence.find((s) => s.title === "Traffic")?.lines ?? [];
     expect(traffic).toContain("last 30 days: 0 bytes");
-    expect(traffic[0]).toContain("collected 2026-08-25T06:00:00Z to 2026-11-23T06:00:00Z");
+    const window = east.endpointMetrics.window;
+    const iso = (d: Date | undefined): string => (d ? d.toISOString().replace(".000Z", "Z") : "?");
+    expect(traffic[0]).toContain(`collected ${iso(window?.start)} to ${iso(window?.end)}`);
     const fix = x?.fixes.find((f) => f.ruleId === "interface-endpoint-in-use");
-    expect(fix?.cli).toContain("aws ec2 delete-vpc-endpoints --vpc-endpoint-ids vpce-0075141984eb273dc");
-    expect(fix?.cli).toContain("Value=com.amazonaws.us-east-1.kinesis-streams");
+    expect(fix?.cli).toContain(`aws ec2 delete-vpc-endpoints --vpc-endpoint-ids ${endpointId}`);
+    expect(fix?.cli).toContain(`Value=${east.vpcEndpoints.get(endpointId)?.serviceName}`);
   });
 
   it("Given a VPC whose flow log fails to deliver, Then the evidence quotes the flow log and its error", async () => {
-    const run = await cli(["explain", "vpc-060a7743c70200816", "--snapshot", DEMO]);
-    expect(run.stdout).toContain("fl-09721435f40e98c5f on vpc-060a7743c70200816");
+    const vpcId = demoCase("vpc-flow-logs-enabled", "NON_COMPLIANT");
+    const failing = flowLogsOn(east, vpcId).find((f) => f.deliverLogsStatus === "FAILED");
+    expect(failing).toBeDefined();
+    const run = await cli(["explain", vpcId, "--snapshot", DEMO]);
+    expect(run.stdout).toContain(`${failing?.id} on ${vpcId}`);
     expect(run.stdout).toContain('("Access error")');
-    expect(run.stdout).toContain("aws ec2 create-flow-logs --resource-type VPC --resource-ids vpc-060a7743c70200816");
+    expect(run.stdout).toContain(`aws ec2 create-flow-logs --resource-type VPC --resource-ids ${vpcId}`);
   });
 
   it("Given a misspelt id, Then it exits 2 suggesting the closest id", async () => {
-    const run = await cli(["explain", "subnet-069e1274482670ef5", "--snapshot", DEMO]);
+    const subnetId = demoCase("nat-subnet-has-gateway-endpoints", "NON_COMPLIANT");
+    const last = subnetId.at(-1) === "0" ? "1" : "0";
+    const misspelt = `${subnetId.slice(0, -1)}${last}`;
+    expect(east.subnets.has(misspelt) || east.vpcEndpoints.has(misspelt) || east.vpcs.has(misspelt)).toBe(false);
+    const run = await cli(["explain", misspelt, "--snapshot", DEMO]);
     expect(run.code).toBe(2);
     expect(run.stdout).toBe("");
-    expect(run.stderr).toContain("no VPC endpoint, subnet or VPC 'subnet-069e1274482670ef5' in the snapshot (did you mean 'subnet-069e1274482670ef4'?)");
+    expect(run.stderr).toContain(`no VPC endpoint, subnet or VPC '${misspelt}' in the snapshot (did you mean '${subnetId}'?)`);
   });
 
   it("Given every non-compliant finding of the demo, Then each rule's fix is filled in: the resource's id appears and no example id is left", () => {
@@ -85,14 +111,19 @@ describe("explain", () => {
 
 describe("--show-fix", () => {
   it("Given --show-fix, Then each non-compliant finding in the table and in Markdown carries its filled-in fix", async () => {
-    const [table, markdown] = await Promise.all([
+    const [table, markdown, json] = await Promise.all([
       cli(["evaluate", "--snapshot", DEMO, "--rules", "vpc-flow-logs-enabled", "--show-fix"]),
       cli(["evaluate", "--snapshot", DEMO, "--rules", "vpc-flow-logs-enabled", "--show-fix", "--format", "markdown"]),
+      cli(["evaluate", "--snapshot", DEMO, "--rules", "vpc-flow-logs-enabled", "--format", "json"]),
     ]);
-    expect(table.stdout).toContain("      Fix (AWS CLI):\n        aws ec2 create-flow-logs --resource-type VPC --resource-ids vpc-060a7743c70200816 --traffic-type ALL \\");
-    expect(table.stdout.match(/Fix \(Terraform\):/g)).toHaveLength(3);
-    expect(markdown.stdout).toContain("<details><summary>Fix `vpc-0a079c0f8fab7773f` (us-east-1)</summary>\n\n```sh\naws ec2 create-flow-logs --resource-type VPC --resource-ids vpc-0a079c0f8fab7773f");
-    expect(markdown.stdout).toContain('```hcl\nresource "aws_flow_log" "vpc" {\n  vpc_id               = "vpc-0a079c0f8fab7773f"');
+    const failing = (JSON.parse(json.stdout) as JsonResult).evaluations.filter((e) => e.compliance === "NON_COMPLIANT");
+    expect(failing.length).toBeGreaterThan(0);
+    expect(table.stdout.match(/Fix \(Terraform\):/g)).toHaveLength(failing.length);
+    for (const e of failing) {
+      expect(table.stdout).toContain(`      Fix (AWS CLI):\n        aws ec2 create-flow-logs --resource-type VPC --resource-ids ${e.resourceId} --traffic-type ALL \\`);
+      expect(markdown.stdout).toContain(`<details><summary>Fix \`${e.resourceId}\` (${e.region})</summary>\n\n\`\`\`sh\naws ec2 create-flow-logs --resource-type VPC --resource-ids ${e.resourceId}`);
+      expect(markdown.stdout).toContain(`\`\`\`hcl\nresource "aws_flow_log" "vpc" {\n  vpc_id               = "${e.resourceId}"`);
+    }
   });
 });
 
