@@ -3,6 +3,7 @@ export * from "./errors";
 export * from "./evaluation";
 export * from "./parameters";
 export * from "./pricing";
+export * from "./savings";
 export * from "./rules/rule";
 export * from "./engine/engine";
 export * from "./engine/scan";
