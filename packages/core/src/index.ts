@@ -23,3 +23,4 @@ export * from "./config/index";
 export * from "./history/index";
 export * from "./digest/index";
 export * from "./slack/index";
+export * from "./org/index";

@@ -9,6 +9,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { Socket } from "node:net";
 import type { RawRegion } from "@endpoint-auditor/core";
 import { handleGetMetricData, MetricStore, seriesFromRawRegion, DEFAULT_MAX_DATAPOINTS, type MetricSeries } from "./cloudwatch";
+import { FakeConfigAggregator } from "./aggregator";
 import { FakeConfigService } from "./config";
 import { handleEc2, parseEc2Input } from "./ec2";
 import { FaultInjector, FakeServices, type FakeService, type FaultDecision, type FaultError, type FaultRule } from "./faults";
@@ -125,6 +126,8 @@ export interface FakeAws {
   calls: CallLog;
   /** AWS Config state (rules, result tokens, stored evaluations, injected FailedEvaluations). */
   config: FakeConfigService;
+  /** AWS Config aggregators of the fake's account: source accounts' and regions' results. */
+  aggregator: FakeConfigAggregator;
   /** Replaces the active fault rules. */
   setFaults(rules: readonly FaultRule[]): void;
   /** Replaces what is served (regions not listed serve empty lists). */
@@ -294,6 +297,7 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
   const faults = new FaultInjector(seed);
   faults.set(options.faults ?? []);
   const config = new FakeConfigService(seed, defaultRegion);
+  const aggregator = new FakeConfigAggregator();
   let accountId = FAKE_ACCOUNT_ID;
   let regions = new Map<string, RawRegion>();
   let metrics = new Map<string, MetricStore>();
@@ -439,6 +443,8 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
         let out: Record<string, unknown>;
         if (r.action === "PutEvaluations") out = config.putEvaluations(r.json ?? {}, region, new Date());
         else if (r.action === "GetComplianceDetailsByConfigRule") out = config.getComplianceDetailsByConfigRule(r.json ?? {}, region);
+        else if (r.action === "DescribeAggregateComplianceByConfigRules") out = aggregator.describeAggregateComplianceByConfigRules(r.json ?? {}, region);
+        else if (r.action === "GetAggregateComplianceDetailsByConfigRule") out = aggregator.getAggregateComplianceDetailsByConfigRule(r.json ?? {}, region);
         else throw new FakeApiError("UnknownOperationException", `fake-aws does not serve Config ${r.action}`);
         return { status: 200, contentType: "application/x-amz-json-1.1", body: JSON.stringify(out), headers };
       }
@@ -477,6 +483,7 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
     port,
     calls,
     config,
+    aggregator,
     setFaults: (rules) => faults.set(rules),
     setData,
     close: () => {
