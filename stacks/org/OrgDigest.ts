@@ -23,9 +23,10 @@ import { PolicyDocument, PolicyStatement, Role, ServicePrincipal } from "aws-cdk
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
 import { Function as SstFunction } from "sst/constructs";
+import type {
+  AllClearMode} from "@endpoint-auditor/core";
 import {
   AGGREGATOR_READ_ACTIONS,
-  AllClearMode,
   EnvironmentVariables as Env,
   METRICS_NAMESPACE,
   ORG_STATE_TABLE,
