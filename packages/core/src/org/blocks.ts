@@ -59,7 +59,7 @@ function accountTable(accounts: readonly OrgAccountLine[], more: number, hasHist
     shown++;
   }
   const hidden = rows.length - shown + more;
-  return `${title}\n${fence}${lines.join("\n")}${fence}${hidden > 0 ? `\n${andMore(hidden, "accounts")}` : ""}`;
+  return `${title}\n${fence}\n${lines.join("\n")}\n${fence}${hidden > 0 ? `\n${andMore(hidden, "accounts")}` : ""}`;
 }
 
 function offenderLine(o: OrgOffender): string {
