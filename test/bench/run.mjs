@@ -14,6 +14,8 @@
  *            caps, 50 ms per call) for 10, 100 and 1,000 VPCs: calls by API vs the floor, wall time.
  *   bundles  `npm run bundle`, then each dist/lambda/<name>/index.mjs: size, gzip size, cold import in a
  *            fresh process (median of 20).
+ *   fanout   scanAccounts over 20 accounts × 4 regions (assumed roles) against the fake AWS server with
+ *            50 ms per call: wall time per concurrency, calls per account-region vs the floor (fanout.mjs).
  *
  * The TypeScript suites (test/bench/suites.ts) are bundled on the fly with esbuild into
  * node_modules/.cache/endpoint-auditor-bench/ and run with node. Progress goes to stderr. Exit code 1
@@ -26,6 +28,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { runBundles } from "./bundles.mjs";
+import { FANOUT_PLANS, runFanout } from "./fanout.mjs";
 import { bundleRows, callsRows, formatTable, scaleRows, TARGETS } from "./report.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -34,23 +37,25 @@ const root = join(here, "..", "..");
 // its own import.meta.url.
 const buildDir = join(root, "node_modules", ".cache", "endpoint-auditor-bench");
 const RESULT_PREFIX = "BENCH_RESULT ";
-const SUITES = ["scale", "calls", "bundles"];
+const SUITES = ["scale", "calls", "bundles", "fanout"];
 
 const PLANS = {
   full: {
     scale: { targets: [1_000, 10_000, 100_000], runs: 7, warmup: 2 },
     calls: { vpcs: [10, 100, 1_000], runs: 3, warmup: 1, latencyMs: 50 },
     bundles: { runs: 20 },
+    fanout: FANOUT_PLANS.full,
   },
   quick: {
     scale: { targets: [1_000, 10_000], runs: 3, warmup: 1 },
     calls: { vpcs: [10, 100], runs: 1, warmup: 1, latencyMs: 50 },
     bundles: { runs: 3 },
+    fanout: FANOUT_PLANS.quick,
   },
 };
 
 function usage() {
-  return "usage: npm run bench [-- --json] [--only scale|calls|bundles[,…]] [--quick]";
+  return "usage: npm run bench [-- --json] [--only scale|calls|bundles|fanout[,…]] [--quick]";
 }
 
 function parseArgs(argv) {
@@ -196,6 +201,13 @@ async function main() {
     if (result.error) failed = true;
     report.suites.bundles = result;
     report.rows.push(...bundleRows(result));
+  }
+
+  if (options.only.includes("fanout")) {
+    const { result, rows } = await runFanout({ root, plan: plan.fanout, log });
+    if (result.error) failed = true;
+    report.suites.fanout = result;
+    report.rows.push(...rows);
   }
 
   report.finishedAt = new Date().toISOString();
