@@ -74,13 +74,8 @@ export interface OrgAccountLine extends OrgCounts {
   accountId: string;
 }
 
-export interface OrgOffender {
-  ruleId: string;
-  accountId: string;
-  region: string;
-  resourceType: string;
-  resourceId: string;
-  annotation: string;
+/** An open finding whose fix saves money, with where it is. */
+export interface OrgOffender extends Omit<OrgStateFinding, "firstSeenAt" | "monthlySavingsUsd"> {
   monthlySavingsUsd: number;
   isNew: boolean;
 }

@@ -21,11 +21,10 @@ import type { ConfigServiceClient } from "@aws-sdk/client-config-service";
 import { AllClearMode } from "../deployment";
 import { isoWeek } from "../digest/model";
 import type { DigestLog } from "../digest/run";
-import { DigestConfigurationError } from "../digest/settings";
-import { EndpointAuditorError, errorMessage } from "../errors";
+import { deliverDigest } from "../digest/deliver";
 import { RULES } from "../rules/index";
 import type { AnyRule } from "../rules/rule";
-import { postToWebhook, redactWebhookUrl, type PostOptions } from "../slack/webhook";
+import type { PostOptions } from "../slack/webhook";
 import { readAggregator, type DeployedRule } from "./aggregator";
 import { renderOrgSlackMessage } from "./blocks";
 import { buildOrgDigest } from "./model";
@@ -167,14 +166,10 @@ export async function runOrgDigest(options: OrgDigestRunOptions): Promise<OrgDig
   if (digest.allClear && settings.onAllClear === AllClearMode.skip) return { status: "skipped", ...summary, blocks: 0, attempts: 0 };
 
   const message = renderOrgSlackMessage(digest);
-  const url = await options.getWebhookUrl(settings.webhookParameterName, settings.webhookCacheSeconds);
-  if (!url) throw new DigestConfigurationError(`SSM parameter ${settings.webhookParameterName} has no value`);
-  try {
-    const delivery = await postToWebhook(url, message, { timeoutMs: settings.slackTimeoutMs, ...options.postOptions });
-    return { status: "sent", ...summary, blocks: message.blocks.length, attempts: delivery.attempts };
-  } catch (error) {
-    // postToWebhook's errors are already redacted; anything else is redacted here before it can be logged.
-    if (error instanceof EndpointAuditorError) throw error;
-    throw new EndpointAuditorError(`Sending the organization digest failed: ${redactWebhookUrl(errorMessage(error), url)}`);
-  }
+  const delivery = await deliverDigest(
+    message,
+    { ...settings, getWebhookUrl: options.getWebhookUrl, postOptions: { timeoutMs: settings.slackTimeoutMs, ...options.postOptions } },
+    "the organization digest",
+  );
+  return { status: "sent", ...summary, blocks: message.blocks.length, attempts: delivery.attempts };
 }

@@ -3,16 +3,8 @@
  * and bounds: `../deployment`). Checked once, at cold start: a missing or invalid variable is a
  * `DigestConfigurationError` naming it, before anything is read or sent.
  */
-import {
-  AllClearMode,
-  DEFAULT_ALL_CLEAR_MODE,
-  DigestLimits,
-  EnvironmentVariables as Env,
-  OrgDigestLimits,
-  isWithin,
-  type IntegerBounds,
-} from "../deployment";
-import { DigestConfigurationError, type Environment } from "../digest/settings";
+import { AllClearMode, DEFAULT_ALL_CLEAR_MODE, DigestLimits, EnvironmentVariables as Env, OrgDigestLimits } from "../deployment";
+import { DigestConfigurationError, integerVariable as integer, requiredVariable as required, type Environment } from "../digest/settings";
 
 /** What the organization digest function is configured with. */
 export interface OrgDigestSettings {
@@ -31,23 +23,6 @@ export interface OrgDigestSettings {
   evaluationFrequencyHours: number;
   webhookCacheSeconds: number;
   slackTimeoutMs: number;
-}
-
-function required(env: Environment, name: string, pattern?: RegExp): string {
-  const value = env[name]?.trim();
-  if (!value) throw new DigestConfigurationError(`Environment variable ${name} is not set`);
-  if (pattern && !pattern.test(value)) throw new DigestConfigurationError(`Environment variable ${name} must match ${pattern.source}, got "${value}"`);
-  return value;
-}
-
-function integer(env: Environment, name: string, bounds: IntegerBounds): number {
-  const raw = env[name]?.trim();
-  if (!raw) return bounds.default;
-  const value = Number(raw);
-  if (!isWithin(bounds, value)) {
-    throw new DigestConfigurationError(`Environment variable ${name} must be an integer from ${bounds.min} to ${bounds.max}, got "${raw}"`);
-  }
-  return value;
 }
 
 /**
