@@ -26,6 +26,11 @@ import { BUILT_IN_DEFAULTS, type SettingsFile } from "./settings/schema";
  *     digest: { schedule: "cron(0 7 ? * MON *)", onAllClear: "skip", topOffenders: 20 },
  *   },
  *   dev: { digest: { enabled: false } },
+ *   // The organization digest, deployed in the account that owns the AWS Config aggregator:
+ *   // `npx sst deploy --stage org OrgDigestStack` (see README, "Organization digest").
+ *   org: {
+ *     orgDigest: { enabled: true, aggregatorName: "endpoint-auditor-org", createAggregator: true, memberRuleNamePrefix: "endpoint-auditor-prod-" },
+ *   },
  * }
  * ```
  */

@@ -2,7 +2,7 @@
  * The shape of the deployment settings (`stacks/settings.ts`): what each field means, the values AWS
  * accepts for it, and the built-in defaults every stage starts from. Validation: `./validate.ts`.
  */
-import { AllClearMode, DEFAULT_ALL_CLEAR_MODE, DigestLimits, type AnyRule } from "@endpoint-auditor/core";
+import { AllClearMode, DEFAULT_ALL_CLEAR_MODE, DigestLimits, OrgDigestLimits, type AnyRule } from "@endpoint-auditor/core";
 
 /** The digest's default schedule: Mondays 09:00 UTC. */
 export const DEFAULT_DIGEST_SCHEDULE = "cron(0 9 ? * MON *)";
@@ -102,12 +102,57 @@ export interface DigestSettings {
   webhookKmsKeyArn?: string;
 }
 
+/**
+ * Settings of the organization digest (`stacks/OrgDigestStack.ts`): one weekly Slack message for every
+ * account and region an AWS Config aggregator sees. Deployed by a stage that enables it, into the account
+ * that owns the aggregator (the management account or a delegated administrator), in the aggregator's
+ * region. Off by default.
+ */
+export interface OrgDigestSettings {
+  /** Deploy the organization digest stack for this stage. Default: false. */
+  enabled: boolean;
+  /** Name of the aggregator to read (AWS Config: letters, digits, `_` and `-`, 1–256). Required when enabled. */
+  aggregatorName?: string;
+  /**
+   * ARN of that aggregator (`arn:aws:config:<region>:<account>:config-aggregator/config-aggregator-…`, from
+   * `aws configservice describe-configuration-aggregators`): the digest may read exactly this aggregator.
+   * Required unless `createAggregator`.
+   */
+  aggregatorArn?: string;
+  /**
+   * Create the aggregator (`AWS::Config::ConfigurationAggregator` with an `OrganizationAggregationSource`
+   * and the role AWS Config assumes to list the organization's accounts). Default: false.
+   */
+  createAggregator: boolean;
+  /** With `createAggregator`: the regions to aggregate (default: all regions, including future ones). */
+  aggregatorRegions?: readonly string[];
+  /** EventBridge schedule expression (default: Mondays 09:00 UTC). */
+  schedule: string;
+  onAllClear: DigestAllClearMode;
+  /** Top offenders listed: 1–50 (default 10). */
+  topOffenders: number;
+  /** Accounts in the per-account table: 1–50 (default 10). */
+  topAccounts: number;
+  /** Prefix of the auditor's rule names in the member accounts. Default: `endpoint-auditor-<this stage>-`. */
+  memberRuleNamePrefix?: string;
+  /**
+   * How often the member accounts' rules run (their stage's `maximumExecutionFrequency`). Default: this
+   * stage's. A rule without an evaluation for twice as long is reported as not reporting.
+   */
+  memberEvaluationFrequency?: MaximumExecutionFrequency;
+  /** NAME of the SSM SecureString parameter with the webhook URL (default: this stage's SST secret). */
+  webhookParameterName?: string;
+  /** ARN of the customer-managed KMS key of that parameter, if any. */
+  webhookKmsKeyArn?: string;
+}
+
 /** A settings layer: every field optional, rules keyed by rule id. */
 export interface SettingsOverride {
   maximumExecutionFrequency?: MaximumExecutionFrequency;
   rules?: Readonly<Record<string, Partial<RuleSettings>>>;
   evaluator?: Partial<EvaluatorSettings>;
   digest?: Partial<DigestSettings>;
+  orgDigest?: Partial<OrgDigestSettings>;
 }
 
 /** The settings file: defaults for every stage plus per-stage overrides. */
@@ -132,6 +177,7 @@ export interface AuditorSettings {
   rules: readonly ResolvedRule[];
   evaluator: EvaluatorSettings;
   digest: DigestSettings;
+  orgDigest: OrgDigestSettings;
 }
 
 /**
@@ -153,9 +199,27 @@ export const BUILT_IN_DEFAULTS = {
     onAllClear: DEFAULT_ALL_CLEAR_MODE,
     topOffenders: DigestLimits.topOffenders.default,
   },
+  orgDigest: {
+    enabled: false,
+    createAggregator: false,
+    schedule: DEFAULT_DIGEST_SCHEDULE,
+    onAllClear: DEFAULT_ALL_CLEAR_MODE,
+    topOffenders: DigestLimits.topOffenders.default,
+    topAccounts: OrgDigestLimits.topAccounts.default,
+  },
 } as const satisfies {
   maximumExecutionFrequency: MaximumExecutionFrequency;
   evaluator: EvaluatorSettings;
   digest: DigestSettings;
+  orgDigest: OrgDigestSettings;
+};
+
+/** Hours of each `MaximumExecutionFrequency`. */
+export const FREQUENCY_HOURS: Readonly<Record<MaximumExecutionFrequency, number>> = {
+  One_Hour: 1,
+  Three_Hours: 3,
+  Six_Hours: 6,
+  Twelve_Hours: 12,
+  TwentyFour_Hours: 24,
 };
 

@@ -38,6 +38,14 @@ export const EnvironmentVariables = {
   powertoolsTraceEnabled: "POWERTOOLS_TRACE_ENABLED",
   /** Powertools: whether the Tracer records outgoing HTTPS requests (never for the digest: the webhook URL). */
   powertoolsTracerCaptureHttpsRequests: "POWERTOOLS_TRACER_CAPTURE_HTTPS_REQUESTS",
+  /** Organization digest: the AWS Config aggregator it reads (in its own account and region). */
+  configAggregatorName: "CONFIG_AGGREGATOR_NAME",
+  /** Organization digest: its state table (last week's findings). */
+  orgStateTableName: "ORG_STATE_TABLE_NAME",
+  /** Organization digest: accounts listed in the per-account table ({@link OrgDigestLimits.topAccounts}). */
+  orgDigestTopAccounts: "ORG_DIGEST_TOP_ACCOUNTS",
+  /** Organization digest: the member rules' evaluation period in hours; twice it without an evaluation is "not reporting". */
+  evaluationFrequencyHours: "EVALUATION_FREQUENCY_HOURS",
 } as const;
 export type EnvironmentVariable = (typeof EnvironmentVariables)[keyof typeof EnvironmentVariables];
 
@@ -45,6 +53,7 @@ export type EnvironmentVariable = (typeof EnvironmentVariables)[keyof typeof Env
 export const ServiceNames = {
   evaluator: "endpoint-auditor",
   digest: "endpoint-auditor-digest",
+  orgDigest: "endpoint-auditor-org-digest",
 } as const;
 
 /** CloudWatch namespace of the functions' custom metrics (Powertools Metrics, EMF). */
@@ -72,6 +81,19 @@ export const DigestMetrics = {
   failures: "DigestFailures",
 } as const;
 
+/** Metrics of an organization digest run. */
+export const OrgDigestMetrics = {
+  sent: "OrgDigestSent",
+  skipped: "OrgDigestSkipped",
+  duplicate: "OrgDigestDuplicateSuppressed",
+  openFindings: "OrgDigestOpenFindings",
+  monthlyWaste: "OrgDigestMonthlyWasteUsd",
+  notReporting: "OrgDigestNotReporting",
+  unread: "OrgDigestUnreadSources",
+  aggregatorCalls: "OrgDigestAggregatorCalls",
+  failures: "OrgDigestFailures",
+} as const;
+
 /** What the digest does in a week with nothing to report: a short all-clear message, or nothing. */
 export const AllClearMode = { send: "send", skip: "skip" } as const;
 export type AllClearMode = (typeof AllClearMode)[keyof typeof AllClearMode];
@@ -93,6 +115,16 @@ export const DigestLimits = {
   slackTimeoutMs: { min: 100, max: 60_000, default: 10_000 },
 } as const satisfies Record<string, IntegerBounds>;
 
+/** Bounds and defaults of the organization digest's own numeric settings (the rest: {@link DigestLimits}). */
+export const OrgDigestLimits = {
+  /** Accounts in the per-account table. */
+  topAccounts: { min: 1, max: 50, default: 10 },
+  /** The member rules' period (AWS Config's `MaximumExecutionFrequency`, 1 to 24 hours). */
+  evaluationFrequencyHours: { min: 1, max: 24, default: 24 },
+  /** Aggregator calls in flight at once. */
+  aggregatorConcurrency: { min: 1, max: 16, default: 4 },
+} as const satisfies Record<string, IntegerBounds>;
+
 /** What the digest does with nothing to report unless told otherwise. */
 export const DEFAULT_ALL_CLEAR_MODE: AllClearMode = AllClearMode.send;
 
@@ -103,6 +135,12 @@ export const DEFAULT_ALL_CLEAR_MODE: AllClearMode = AllClearMode.send;
 export const DigestIdempotency = {
   keyPrefix: "endpoint-auditor-digest",
   expiresAfterSeconds: 8 * 86_400,
+} as const;
+
+/** Powertools Idempotency of the organization digest: one message per aggregator and ISO week. */
+export const OrgDigestIdempotency = {
+  keyPrefix: "endpoint-auditor-org-digest",
+  expiresAfterSeconds: DigestIdempotency.expiresAfterSeconds,
 } as const;
 
 /**

@@ -3,4 +3,5 @@ export * from "./model";
 export * from "./blocks";
 export * from "./text";
 export * from "./settings";
+export * from "./deliver";
 export * from "./run";

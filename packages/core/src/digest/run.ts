@@ -19,13 +19,14 @@
  * - Given Slack refuses, times out or cannot be reached, then the error is thrown: a
  *   `SlackDeliveryError` as is, anything else as an {@link EndpointAuditorError} with the URL redacted.
  */
-import { EndpointAuditorError, errorMessage } from "../errors";
+import { errorMessage } from "../errors";
 import { loadDigestState } from "../history/queries";
 import type { HistoryClient } from "../history/schema";
 import { RULES } from "../rules/index";
 import type { AnyRule } from "../rules/rule";
-import { postToWebhook, redactWebhookUrl, type PostOptions } from "../slack/webhook";
+import type { PostOptions } from "../slack/webhook";
 import { renderSlackMessage } from "./blocks";
+import { deliverDigest } from "./deliver";
 import { buildDigest, isoWeek, weekWindow } from "./model";
 import { AllClearMode } from "../deployment";
 import { DigestConfigurationError, type DigestSettings } from "./settings";
@@ -178,14 +179,10 @@ export async function runDigest(options: DigestRunOptions): Promise<DigestRunRes
     return { status: "skipped", ...summary, blocks: 0, attempts: 0 };
   }
   const message = renderSlackMessage(digest);
-  const url = await options.getWebhookUrl(settings.webhookParameterName, settings.webhookCacheSeconds);
-  if (!url) throw new DigestConfigurationError(`SSM parameter ${settings.webhookParameterName} has no value`);
-  try {
-    const delivery = await postToWebhook(url, message, { timeoutMs: settings.slackTimeoutMs, ...options.postOptions });
-    return { status: "sent", ...summary, blocks: message.blocks.length, attempts: delivery.attempts };
-  } catch (error) {
-    // postToWebhook's errors are already redacted; anything else is redacted here before it can be logged.
-    if (error instanceof EndpointAuditorError) throw error;
-    throw new EndpointAuditorError(`Sending the digest failed: ${redactWebhookUrl(errorMessage(error), url)}`);
-  }
+  const delivery = await deliverDigest(
+    message,
+    { ...settings, getWebhookUrl: options.getWebhookUrl, postOptions: { timeoutMs: settings.slackTimeoutMs, ...options.postOptions } },
+    "the digest",
+  );
+  return { status: "sent", ...summary, blocks: message.blocks.length, attempts: delivery.attempts };
 }

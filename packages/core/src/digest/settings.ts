@@ -34,13 +34,32 @@ export interface DigestSettings {
 /** An environment: `process.env` or a plain object. */
 export type Environment = Readonly<Record<string, string | undefined>>;
 
-function required(env: Environment, name: string): string {
+/**
+ * The value of a required environment variable (trimmed), checked against `pattern` when given.
+ *
+ * @throws DigestConfigurationError naming the variable.
+ * @example
+ * ```ts
+ * requiredVariable(process.env, "HISTORY_TABLE_NAME"); // "endpoint-auditor-prod-history"
+ * ```
+ */
+export function requiredVariable(env: Environment, name: string, pattern?: RegExp): string {
   const value = env[name]?.trim();
   if (!value) throw new DigestConfigurationError(`Environment variable ${name} is not set`);
+  if (pattern && !pattern.test(value)) throw new DigestConfigurationError(`Environment variable ${name} must match ${pattern.source}, got "${value}"`);
   return value;
 }
 
-function integer(env: Environment, name: string, bounds: IntegerBounds): number {
+/**
+ * An integer environment variable within `bounds`, or the bounds' default when it is unset.
+ *
+ * @throws DigestConfigurationError naming the variable and the bounds.
+ * @example
+ * ```ts
+ * integerVariable(process.env, "DIGEST_TOP_OFFENDERS", DigestLimits.topOffenders); // 10 when unset
+ * ```
+ */
+export function integerVariable(env: Environment, name: string, bounds: IntegerBounds): number {
   const raw = env[name]?.trim();
   if (!raw) return bounds.default;
   const value = Number(raw);
@@ -70,13 +89,13 @@ export function digestSettingsFromEnv(env: Environment): DigestSettings {
     );
   }
   return {
-    historyTableName: required(env, Env.historyTableName),
-    idempotencyTableName: required(env, Env.idempotencyTableName),
-    webhookParameterName: required(env, Env.slackWebhookParameterName),
+    historyTableName: requiredVariable(env, Env.historyTableName),
+    idempotencyTableName: requiredVariable(env, Env.idempotencyTableName),
+    webhookParameterName: requiredVariable(env, Env.slackWebhookParameterName),
     onAllClear,
-    topOffenders: integer(env, Env.digestTopOffenders, DigestLimits.topOffenders),
+    topOffenders: integerVariable(env, Env.digestTopOffenders, DigestLimits.topOffenders),
     configRuleNamePrefix: env[Env.configRuleNamePrefix]?.trim() ?? "",
-    webhookCacheSeconds: integer(env, Env.webhookCacheSeconds, DigestLimits.webhookCacheSeconds),
-    slackTimeoutMs: integer(env, Env.slackTimeoutMs, DigestLimits.slackTimeoutMs),
+    webhookCacheSeconds: integerVariable(env, Env.webhookCacheSeconds, DigestLimits.webhookCacheSeconds),
+    slackTimeoutMs: integerVariable(env, Env.slackTimeoutMs, DigestLimits.slackTimeoutMs),
   };
 }
