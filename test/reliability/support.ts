@@ -11,6 +11,7 @@
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { ConfigServiceClient } from "@aws-sdk/client-config-service";
 import { EC2Client } from "@aws-sdk/client-ec2";
+import { Route53Client } from "@aws-sdk/client-route-53";
 import { AdaptiveRetryStrategy } from "@smithy/util-retry";
 import { clientConfig, type RawRegion } from "@endpoint-auditor/core";
 import { syntheticRegion } from "@endpoint-auditor/core/testing";
@@ -71,6 +72,7 @@ export function quickClients(fake: { url: string }, region: string, options: Fak
     cloudwatch: new CloudWatchClient(config),
     sts: new coreSts.STSClient(config),
     config: new ConfigServiceClient(config),
+    route53: new Route53Client(config),
   };
 }
 

@@ -253,6 +253,56 @@ export function richRegion(region = "eu-west-1"): RawRegion {
         AccepterVpcInfo: { VpcId: vpcA, OwnerId: ACCOUNT, Region: region },
       },
     ],
+    // DescribeVpcEndpointServices ServiceDetails as the EC2 API reference's ServiceDetail lists them.
+    vpcEndpointServices: [
+      {
+        ServiceName: `com.amazonaws.${region}.ssm`,
+        ServiceId: "vpce-svc-0a1b2c3d4e5f60718",
+        ServiceType: [{ ServiceType: "Interface" }],
+        ServiceRegion: region,
+        AvailabilityZones: [`${region}a`, `${region}b`, `${region}c`],
+        AvailabilityZoneIds: ["euw1-az1", "euw1-az2", "euw1-az3"],
+        Owner: "amazon",
+        BaseEndpointDnsNames: [`ssm.${region}.vpce.amazonaws.com`],
+        PrivateDnsName: `ssm.${region}.amazonaws.com`,
+        PrivateDnsNames: [{ PrivateDnsName: `ssm.${region}.amazonaws.com` }],
+        VpcEndpointPolicySupported: true,
+        AcceptanceRequired: false,
+        ManagesVpcEndpoints: false,
+        PrivateDnsNameVerificationState: "verified",
+        SupportedIpAddressTypes: ["ipv4", "ipv6"],
+        Tags: [],
+      },
+      {
+        ServiceName: `com.amazonaws.${region}.s3`,
+        ServiceId: "vpce-svc-0b1c2d3e4f5a60719",
+        ServiceType: [{ ServiceType: "Interface" }],
+        AvailabilityZones: [`${region}a`, `${region}b`, `${region}c`],
+        Owner: "amazon",
+        BaseEndpointDnsNames: [`s3.${region}.vpce.amazonaws.com`],
+        PrivateDnsName: `*.s3.${region}.amazonaws.com`,
+        PrivateDnsNames: [{ PrivateDnsName: `*.s3.${region}.amazonaws.com` }],
+        VpcEndpointPolicySupported: true,
+        AcceptanceRequired: false,
+        ManagesVpcEndpoints: false,
+        PrivateDnsNameVerificationState: "verified",
+        SupportedIpAddressTypes: ["ipv4"],
+      },
+      {
+        ServiceName: "com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0",
+        ServiceId: "vpce-svc-0123456789abcdef0",
+        ServiceType: [{ ServiceType: "Interface" }],
+        AvailabilityZones: [`${region}a`, `${region}b`],
+        Owner: OTHER_ACCOUNT,
+        BaseEndpointDnsNames: ["vpce-svc-0123456789abcdef0.eu-west-1.vpce.amazonaws.com"],
+        VpcEndpointPolicySupported: false,
+        AcceptanceRequired: true,
+        ManagesVpcEndpoints: false,
+        PayerResponsibility: "ServiceOwner",
+        SupportedIpAddressTypes: ["ipv4"],
+        Tags: [{ Key: "Name", Value: "partner <payments> & \"ledger\"" }],
+      },
+    ],
     endpointMetrics: {
       startTime: new Date(NOW.getTime() - 30 * DAY).toISOString(),
       endTime: NOW.toISOString(),
@@ -289,6 +339,7 @@ export function manyVpcs(region: string, vpcCount: number, subnetsPerVpc = 2): R
   const flowLogs: NonNullable<RawRegion["flowLogs"]> = [];
   const transitGatewayAttachments: NonNullable<RawRegion["transitGatewayAttachments"]> = [];
   const vpcPeeringConnections: NonNullable<RawRegion["vpcPeeringConnections"]> = [];
+  const vpcEndpointServices: NonNullable<RawRegion["vpcEndpointServices"]> = [];
   for (let v = 0; v < vpcCount; v++) {
     const vpcId = `vpc-${pad(v)}`;
     vpcs.push({ VpcId: vpcId, OwnerId: ACCOUNT, CidrBlock: `10.${v % 256}.0.0/16`, IsDefault: false, State: v % 7 === 0 ? "pending" : "available" });
@@ -308,6 +359,14 @@ export function manyVpcs(region: string, vpcCount: number, subnetsPerVpc = 2): R
       CreationTimestamp: new Date(Date.UTC(2025, 0, 1 + (v % 300))),
     });
     flowLogs.push({ FlowLogId: `fl-${pad(v)}`, ResourceId: vpcId, FlowLogStatus: "ACTIVE", TrafficType: "ALL" });
+    // One endpoint service shared with the account per VPC (other accounts' services, as a large partner catalogue).
+    vpcEndpointServices.push({
+      ServiceName: `com.amazonaws.vpce.${region}.vpce-svc-0${pad(v, 16)}`,
+      ServiceId: `vpce-svc-0${pad(v, 16)}`,
+      ServiceType: [{ ServiceType: "Interface" }],
+      AvailabilityZones: [`${region}a`, `${region}b`],
+      Owner: OTHER_ACCOUNT,
+    });
     transitGatewayAttachments.push({ TransitGatewayAttachmentId: `tgw-attach-${pad(v)}`, TransitGatewayId: "tgw-hub", VpcId: vpcId, State: v % 5 === 0 ? "deleted" : "available" });
     vpcPeeringConnections.push({
       VpcPeeringConnectionId: `pcx-${pad(v)}`,
@@ -326,5 +385,5 @@ export function manyVpcs(region: string, vpcCount: number, subnetsPerVpc = 2): R
       });
     }
   }
-  return { region, vpcs, subnets, routeTables, natGateways, vpcEndpoints, flowLogs, vpnGateways: [], transitGatewayAttachments, vpcPeeringConnections };
+  return { region, vpcs, subnets, routeTables, natGateways, vpcEndpoints, flowLogs, vpnGateways: [], transitGatewayAttachments, vpcPeeringConnections, vpcEndpointServices };
 }

@@ -5,6 +5,7 @@
  */
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { EC2Client } from "@aws-sdk/client-ec2";
+import { Route53Client } from "@aws-sdk/client-route-53";
 import { STSClient } from "@aws-sdk/client-sts";
 import { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
@@ -14,6 +15,8 @@ export interface AwsClients {
   ec2: EC2Client;
   cloudwatch: CloudWatchClient;
   sts: STSClient;
+  /** Route 53 is global; built with the region's settings, it reaches the partition's endpoint. */
+  route53: Route53Client;
 }
 
 export interface ClientOptions {
@@ -56,7 +59,7 @@ export function clientConfig(options: ClientOptions) {
 }
 
 /**
- * Creates the EC2, CloudWatch and STS clients for one region.
+ * Creates the EC2, CloudWatch, STS and Route 53 clients for one region.
  *
  * @example
  * ```ts
@@ -69,6 +72,7 @@ export function createClients(options: ClientOptions): AwsClients {
     ec2: new EC2Client(config),
     cloudwatch: new CloudWatchClient(config),
     sts: new STSClient(config),
+    route53: new Route53Client(config),
   };
 }
 

@@ -1,8 +1,9 @@
 /**
  * Test support: builds realistic raw API items (the shapes `DescribeVpcs`, `DescribeSubnets`,
  * `DescribeRouteTables`, `DescribeNatGateways`, `DescribeVpcEndpoints`, `DescribeFlowLogs`,
- * `DescribeVpnGateways`, `DescribeTransitGatewayVpcAttachments`, `DescribeVpcPeeringConnections` and
- * `GetMetricData` return) and turns them into an {@link Inventory} through the real {@link parseRegion}, so
+ * `DescribeVpnGateways`, `DescribeTransitGatewayVpcAttachments`, `DescribeVpcPeeringConnections`,
+ * `DescribeVpcEndpointServices`, `DescribeVpcAttribute`, Route 53 `ListHostedZonesByVPC` and `GetMetricData`
+ * return) and turns them into an {@link Inventory} through the real {@link parseRegion}, so
  * rule tests exercise the same parsing as a live scan or a replayed snapshot.
  *
  * Values are spelled as the EC2 Query API returns them, which is not always what the SDK's TypeScript
@@ -22,11 +23,13 @@
  */
 import { createHash } from "node:crypto";
 import type {
+  DescribeVpcAttributeResult,
   FlowLog as Ec2FlowLog,
   NatGateway as Ec2NatGateway,
   Route as Ec2Route,
   RouteTable as Ec2RouteTable,
   RouteTableAssociation as Ec2RouteTableAssociation,
+  ServiceDetail,
   Subnet as Ec2Subnet,
   Tag,
   TransitGatewayVpcAttachment as Ec2TransitGatewayVpcAttachment,
@@ -36,16 +39,21 @@ import type {
   VpnGateway as Ec2VpnGateway,
 } from "@aws-sdk/client-ec2";
 import type { MetricDataResult } from "@aws-sdk/client-cloudwatch";
+import type { HostedZoneSummary } from "@aws-sdk/client-route-53";
 import type { Finding } from "../src/evaluation";
 import type { Inventory } from "../src/inventory/model";
 import { parseRegion } from "../src/inventory/parse";
 import { PARTS, type InventoryPart } from "../src/inventory/parts/index";
+import { VPC_DNS_ATTRIBUTES, privateDnsOffVpcs } from "../src/inventory/parts/vpc-dns-attributes";
+import type { RawVpcHostedZones } from "../src/inventory/parts/vpc-hosted-zones";
 import type { RawCollectionError, RawEndpointMetrics, RawRegion } from "../src/inventory/raw";
 import { parseParameters, type ParameterSchema } from "../src/parameters";
 import type { Rule } from "../src/rules/rule";
 import { RULES } from "../src/rules/index";
 
 export const FIXTURE_ACCOUNT_ID = "111122223333";
+/** The account that owns the partner endpoint services of fixtures (`com.amazonaws.vpce.…`). */
+export const FIXTURE_PARTNER_ACCOUNT_ID = "444455556666";
 export const FIXTURE_REGION = "us-east-1";
 /** A fixed "now" for rule tests. */
 export const FIXTURE_NOW = new Date("2026-11-02T06:00:00.000Z");
@@ -218,6 +226,9 @@ export class InventoryBuilder {
   public get vpcPeeringConnections(): Ec2VpcPeeringConnection[] {
     return this.items("vpcPeeringConnections");
   }
+  public get vpcEndpointServices(): ServiceDetail[] {
+    return this.items("vpcEndpointServices");
+  }
 
   private counter = 0;
   private cidrCounter = 0;
@@ -228,6 +239,10 @@ export class InventoryBuilder {
   private metricsWindowDays = 30;
   private metricsEndpointIds: string[] | undefined;
   private readonly omitted = new Set<InventoryPart>();
+  /** DNS attributes by VPC id (what `DescribeVpcAttribute` answers for it). */
+  private readonly vpcDns = new Map<string, { enableDnsSupport: boolean; enableDnsHostnames: boolean }>();
+  /** Private hosted zones and the VPCs each is associated with. */
+  private readonly hostedZones: { summary: HostedZoneSummary; vpcIds: string[] }[] = [];
   private readonly errors: RawCollectionError[] = [];
 
   public constructor(options: BuilderOptions = {}) {
@@ -249,8 +264,15 @@ export class InventoryBuilder {
     return this.vpcs.find((v) => v.VpcId === vpcId)?.CidrBlock ?? "10.0.0.0/16";
   }
 
-  public vpc(options: { id?: string; cidr?: string; ownerId?: string; isDefault?: boolean; tags?: Record<string, string> } = {}): string {
+  /**
+   * A VPC. Its DNS attributes (what `DescribeVpcAttribute` answers) default to both on, as the console's
+   * VPC wizard creates them.
+   */
+  public vpc(
+    options: { id?: string; cidr?: string; ownerId?: string; isDefault?: boolean; dnsSupport?: boolean; dnsHostnames?: boolean; tags?: Record<string, string> } = {},
+  ): string {
     const id = options.id ?? this.id("vpc");
+    this.vpcDns.set(id, { enableDnsSupport: options.dnsSupport ?? true, enableDnsHostnames: options.dnsHostnames ?? true });
     this.cidrCounter += 1;
     const cidr = options.cidr ?? `10.${this.cidrCounter}.0.0/16`;
     this.vpcs.push({
@@ -399,7 +421,9 @@ export class InventoryBuilder {
 
   /**
    * An interface endpoint. `service` is a short name (`ssm`, `s3`, …) completed to
-   * `com.amazonaws.<region>.<service>`, or a full service name. One network interface per subnet.
+   * `com.amazonaws.<region>.<service>`, or a full service name. One network interface per subnet. The
+   * service is listed (`DescribeVpcEndpointServices`) with {@link endpointService}'s defaults unless it
+   * already is.
    */
   public interfaceEndpoint(options: {
     vpcId: string;
@@ -415,7 +439,8 @@ export class InventoryBuilder {
     tags?: Record<string, string>;
   }): string {
     const id = options.id ?? this.id("vpce");
-    const serviceName = options.service.includes(".") ? options.service : `com.amazonaws.${this.region}.${options.service}`;
+    const serviceName = this.serviceName(options.service);
+    if (!this.vpcEndpointServices.some((s) => s.ServiceName === serviceName)) this.endpointService({ service: serviceName });
     const subnetIds = [...(options.subnetIds ?? [])];
     const shortName = serviceName.split(".").pop() ?? "service";
     const state = options.state ?? "available";
@@ -449,6 +474,104 @@ export class InventoryBuilder {
       OwnerId: options.ownerId ?? this.accountId,
     });
     return id;
+  }
+
+  /** `ssm` → `com.amazonaws.<region>.ssm`; a full service name (`com.amazonaws.vpce.…`) is kept. */
+  private serviceName(service: string): string {
+    return service.startsWith("com.amazonaws.") || service.startsWith("aws.") ? service : `com.amazonaws.${this.region}.${service}`;
+  }
+
+  /**
+   * An Interface endpoint service as `DescribeVpcEndpointServices` lists it (replacing a listed one of the
+   * same name). An AWS service (`ssm`, `ecr.api`, `com.amazonaws.<region>.…`) is owned by `amazon`, offered
+   * in every zone of the region (`<region>a`–`f` in us-east-1, `a`–`c` elsewhere) and has the private DNS
+   * name its labels make (`ecr.api` → `api.ecr.<region>.amazonaws.com`; S3 and DynamoDB a wildcard name);
+   * another account's service (`com.amazonaws.vpce.…`) has no private DNS name and is offered in `a`–`c`.
+   */
+  public endpointService(options: {
+    service: string;
+    zones?: readonly string[];
+    /** `null`: the service has no private DNS name. */
+    privateDnsName?: string | null;
+    owner?: string;
+    tags?: Record<string, string>;
+  }): string {
+    const name = this.serviceName(options.service);
+    const aws = !name.startsWith("com.amazonaws.vpce.");
+    const short = name.startsWith(`com.amazonaws.${this.region}.`) ? name.slice(`com.amazonaws.${this.region}.`.length) : undefined;
+    const zoneCount = this.region === "us-east-1" ? 6 : 3;
+    const zones = options.zones ?? Array.from({ length: aws ? zoneCount : 3 }, (_, i) => `${this.region}${"abcdef"[i]}`);
+    const wildcard = short === "s3" || short === "dynamodb";
+    const derivedDns = aws && short !== undefined ? `${wildcard ? "*." : ""}${short.split(".").reverse().join(".")}.${this.region}.amazonaws.com` : undefined;
+    const privateDnsName = options.privateDnsName === null ? undefined : (options.privateDnsName ?? derivedDns);
+    const serviceId = name.startsWith("com.amazonaws.vpce.") ? name.split(".").pop() : this.id("vpce-svc");
+    const detail: ServiceDetail = {
+      ServiceName: name,
+      ServiceId: serviceId,
+      ServiceType: [{ ServiceType: "Interface" }],
+      ServiceRegion: this.region,
+      AvailabilityZones: [...zones],
+      Owner: options.owner ?? (aws ? "amazon" : FIXTURE_PARTNER_ACCOUNT_ID),
+      BaseEndpointDnsNames: [`${short ?? serviceId}.${this.region}.vpce.amazonaws.com`],
+      ...(privateDnsName !== undefined
+        ? { PrivateDnsName: privateDnsName, PrivateDnsNames: [{ PrivateDnsName: privateDnsName }], PrivateDnsNameVerificationState: "verified" as const }
+        : {}),
+      VpcEndpointPolicySupported: aws,
+      AcceptanceRequired: !aws,
+      ManagesVpcEndpoints: false,
+      SupportedIpAddressTypes: ["ipv4"],
+      Tags: tagList(options.tags),
+    };
+    const list = this.vpcEndpointServices;
+    const at = list.findIndex((s) => s.ServiceName === name);
+    if (at >= 0) list[at] = detail;
+    else list.push(detail);
+    return name;
+  }
+
+  /**
+   * A private hosted zone associated with `vpcIds` (what Route 53 `ListHostedZonesByVPC` lists for each of
+   * them), owned by this account unless `owningAccount` (a hub account) or `owningService` says otherwise.
+   */
+  public privateHostedZone(options: { name: string; vpcIds: readonly string[]; id?: string; owningAccount?: string; owningService?: string }): string {
+    const id = options.id ?? `Z0${createHash("sha256").update(`${this.region}:zone:${this.hostedZones.length}`).digest("hex").slice(0, 19).toUpperCase()}`;
+    const owner = options.owningService !== undefined ? { OwningService: options.owningService } : { OwningAccount: options.owningAccount ?? this.accountId };
+    this.hostedZones.push({ summary: { HostedZoneId: id, Name: options.name.endsWith(".") ? options.name : `${options.name}.`, Owner: owner }, vpcIds: [...options.vpcIds] });
+    return id;
+  }
+
+  /** Changes a VPC's DNS attributes (what `DescribeVpcAttribute` answers). */
+  public vpcDnsAttributes(vpcId: string, attributes: { dnsSupport?: boolean; dnsHostnames?: boolean }): this {
+    const current = this.vpcDns.get(vpcId) ?? { enableDnsSupport: true, enableDnsHostnames: true };
+    this.vpcDns.set(vpcId, {
+      enableDnsSupport: attributes.dnsSupport ?? current.enableDnsSupport,
+      enableDnsHostnames: attributes.dnsHostnames ?? current.enableDnsHostnames,
+    });
+    return this;
+  }
+
+  /** The VPCs the collector reads DNS attributes and hosted zones for (those with an endpoint whose private DNS is off). */
+  private dnsCheckedVpcs(): string[] {
+    return privateDnsOffVpcs(this.vpcEndpoints, this.vpcEndpointServices, this.region);
+  }
+
+  /** The raw `DescribeVpcAttribute` answers the collector would get: two per checked VPC. */
+  public vpcDnsAttributeAnswers(): DescribeVpcAttributeResult[] {
+    return this.dnsCheckedVpcs().flatMap((vpcId) => {
+      const vpc = this.vpcDns.get(vpcId) ?? { enableDnsSupport: true, enableDnsHostnames: true };
+      return VPC_DNS_ATTRIBUTES.map((attribute) =>
+        attribute === "enableDnsSupport" ? { VpcId: vpcId, EnableDnsSupport: { Value: vpc.enableDnsSupport } } : { VpcId: vpcId, EnableDnsHostnames: { Value: vpc.enableDnsHostnames } },
+      );
+    });
+  }
+
+  /** The raw `ListHostedZonesByVPC` answers the collector would get: one per checked VPC. */
+  public hostedZoneAnswers(): RawVpcHostedZones[] {
+    return this.dnsCheckedVpcs().map((vpcId) => ({
+      VPCId: vpcId,
+      VPCRegion: this.region,
+      HostedZoneSummaries: this.hostedZones.filter((z) => z.vpcIds.includes(vpcId)).map((z) => structuredClone(z.summary)),
+    }));
   }
 
   /**
@@ -659,6 +782,18 @@ export class InventoryBuilder {
       const value = values[part.key];
       if (part.list !== undefined && Array.isArray(value)) this.items(part.key).push(...structuredClone(value));
     }
+    for (const vpc of raw.vpcs ?? []) if (vpc.VpcId && !this.vpcDns.has(vpc.VpcId)) this.vpcDns.set(vpc.VpcId, { enableDnsSupport: true, enableDnsHostnames: vpc.IsDefault === true });
+    for (const answer of raw.vpcDnsAttributes ?? []) {
+      if (answer.VpcId === undefined) continue;
+      this.vpcDnsAttributes(answer.VpcId, { dnsSupport: answer.EnableDnsSupport?.Value, dnsHostnames: answer.EnableDnsHostnames?.Value });
+    }
+    for (const answer of raw.vpcHostedZones ?? []) {
+      for (const summary of answer.HostedZoneSummaries) {
+        const known = this.hostedZones.find((z) => z.summary.HostedZoneId === summary.HostedZoneId);
+        if (known) known.vpcIds.push(answer.VPCId);
+        else this.hostedZones.push({ summary: structuredClone(summary), vpcIds: [answer.VPCId] });
+      }
+    }
     const metrics = raw.endpointMetrics;
     if (metrics) {
       const queries = new Map(metrics.queries.map((q) => [q.id, q]));
@@ -740,16 +875,19 @@ export class InventoryBuilder {
   }
 
   /**
-   * The raw region: every list part of the table (empty when nothing was added) and the endpoint
-   * metrics, except omitted or failed parts.
+   * The raw region: every list part of the table (empty when nothing was added), the endpoint metrics,
+   * the DNS attributes and hosted zones of the VPCs the collector would check (or what `rawPart` set),
+   * except omitted or failed parts.
    */
   public toRaw(): RawRegion {
     const raw: Record<string, unknown> = { region: this.region };
     for (const part of PARTS) {
       if (this.omitted.has(part.key)) continue;
       if (part.list !== undefined) raw[part.key] = structuredClone(this.items(part.key));
-      else if (part.key === "endpointMetrics") raw[part.key] = this.endpointMetrics();
       else if (this.rawValues.has(part.key)) raw[part.key] = structuredClone(this.rawValues.get(part.key));
+      else if (part.key === "endpointMetrics") raw[part.key] = this.endpointMetrics();
+      else if (part.key === "vpcDnsAttributes") raw[part.key] = this.vpcDnsAttributeAnswers();
+      else if (part.key === "vpcHostedZones") raw[part.key] = this.hostedZoneAnswers();
     }
     if (this.errors.length > 0) raw.errors = [...this.errors];
     return raw as RawRegion;

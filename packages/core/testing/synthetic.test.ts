@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { normaliseEndpointState, parseRegion } from "../src/inventory/parse";
-import { effectiveRouteTable } from "../src/inventory/queries";
+import { privateDnsOffVpcs } from "../src/inventory/parts/vpc-dns-attributes";
+import { effectiveRouteTable, endpointMetricSum, privateHostedZonesOf, subnetsByZone, vpcDnsAttributesOf } from "../src/inventory/queries";
 import { checkSnapshot } from "../src/inventory/snapshot";
 import {
   createRng,
@@ -59,13 +60,16 @@ describe("syntheticRegion", () => {
       natGateways: raw.natGateways?.length,
       vpcEndpoints: raw.vpcEndpoints?.length,
       interfaceEndpoints: 2500,
-      meteredEndpoints: raw.endpointMetrics?.queries.length,
+      meteredEndpoints: new Set(raw.endpointMetrics?.queries.map((q) => q.endpointId)).size,
       flowLogs: raw.flowLogs?.length,
       vpnGateways: raw.vpnGateways?.length,
       transitGatewayAttachments: raw.transitGatewayAttachments?.length,
       vpcPeeringConnections: raw.vpcPeeringConnections?.length,
+      vpcEndpointServices: raw.vpcEndpointServices?.length,
+      dnsCheckedVpcs: raw.vpcHostedZones?.length,
       datapoints: raw.endpointMetrics?.results.reduce((n, r) => n + (r.Values?.length ?? 0), 0),
     });
+    expect(raw.vpcDnsAttributes).toHaveLength(2 * counts.dnsCheckedVpcs);
     // Ratios per VPC.
     expect(counts.natGateways).toBeGreaterThanOrEqual(1000);
     expect(counts.natGateways).toBeLessThanOrEqual(3000);
@@ -154,30 +158,67 @@ describe("syntheticRegion", () => {
     expect(states.has("unknown")).toBe(false);
   });
 
-  it("Given a metric window, Then one query per interface endpoint that is not going away (ids e0, e1… in list order), datapoints inside the window in ascending order, and some idle endpoints", () => {
+  it("Given a metric window, Then two queries per interface endpoint that is not going away (ids e0, e0m1, e1… in list order: BytesProcessed, PacketsDropped), datapoints inside the window in ascending order, and some idle endpoints", () => {
     const raw = syntheticRegion({ seed: 7, vpcs: 50, interfaceEndpoints: 400, metricDays: 14, idleEndpointRatio: 0.3, now: NOW });
     const metrics = raw.endpointMetrics!;
     const expected = raw.vpcEndpoints!.filter((e) => e.VpcEndpointType === "Interface" && !["deleting", "deleted"].includes(normaliseEndpointState(e.State)));
 
-    expect(metrics.queries).toEqual(expected.map((e, i) => ({ id: `e${i}`, endpointId: e.VpcEndpointId })));
+    expect(metrics.queries).toEqual(
+      expected.flatMap((e, i) => [
+        { id: `e${i}`, endpointId: e.VpcEndpointId },
+        { id: `e${i}m1`, endpointId: e.VpcEndpointId, metric: "PacketsDropped" },
+      ]),
+    );
     expect(metrics).toMatchObject({ startTime: "2025-05-19T00:00:00.000Z", endTime: NOW.toISOString(), period: 86400 });
     const start = Date.parse(metrics.startTime);
     let idle = 0;
+    let dropping = 0;
     for (const r of metrics.results) {
       const ts = (r.Timestamps ?? []).map((t) => t.getTime());
       expect(ts.length).toBe(r.Values?.length);
       expect(ts).toEqual([...ts].sort((x, y) => x - y));
       for (const t of ts) expect(t >= start && t < NOW.getTime()).toBe(true);
       for (const v of r.Values ?? []) expect(v).toBeGreaterThan(0);
-      if (ts.length === 0) idle++;
+      if (r.Id?.endsWith("m1")) dropping += ts.length > 0 ? 1 : 0;
+      else if (ts.length === 0) idle++;
     }
-    expect(idle / metrics.results.length).toBeGreaterThan(0.2);
-    expect(idle / metrics.results.length).toBeLessThan(0.5);
+    expect(idle / expected.length).toBeGreaterThan(0.2);
+    expect(idle / expected.length).toBeLessThan(0.5);
+    // A few endpoints dropped packets; most published no PacketsDropped datapoint at all.
+    expect(dropping).toBeGreaterThan(0);
+    expect(dropping / expected.length).toBeLessThan(0.15);
     // endpointDatapoints gives the same datapoints keyed by endpoint.
     const byEndpoint = endpointDatapoints(raw);
     const first = metrics.results.find((r) => (r.Values?.length ?? 0) > 0)!;
     const firstEndpoint = metrics.queries.find((q) => q.id === first.Id)!.endpointId;
     expect(byEndpoint.get(firstEndpoint)).toEqual({ Timestamps: first.Timestamps, Values: first.Values });
+  });
+
+  it("Given a region, Then each tier of subnets spans zones, the endpoint services list every service the endpoints use with its zones and DNS name, and the DNS attributes and hosted zones are those the collector reads", () => {
+    const raw = syntheticRegion({ seed: 9, vpcs: 120, interfaceEndpoints: 600, now: NOW });
+    const inventory = parseRegion(raw, ACCOUNT, NOW);
+    for (const vpc of inventory.vpcs.values()) expect(subnetsByZone(inventory, vpc.id).size, vpc.id).toBe(2);
+    for (const e of inventory.vpcEndpoints.values()) {
+      if (e.type !== "Interface") continue;
+      const service = inventory.vpcEndpointServices.get(e.serviceName);
+      expect(service?.owner, e.serviceName).toBe("amazon");
+      expect(service?.privateDnsName).toMatch(/amazonaws\.com$/);
+    }
+    const partial = [...inventory.vpcEndpointServices.values()].filter((s) => s.availabilityZones.length < 3);
+    expect(partial.length).toBeGreaterThan(0);
+    const checked = privateDnsOffVpcs(raw.vpcEndpoints!, raw.vpcEndpointServices!, "us-east-1");
+    expect(checked.length).toBeGreaterThan(10);
+    expect(raw.vpcHostedZones!.map((z) => z.VPCId)).toEqual(checked);
+    for (const vpcId of checked) {
+      expect(vpcDnsAttributesOf(inventory, vpcId)?.enableDnsSupport).toBe(true);
+      expect(privateHostedZonesOf(inventory, vpcId)).toBeDefined();
+    }
+    const hub = checked.filter((v) => (privateHostedZonesOf(inventory, v) ?? []).some((z) => z.owningAccount === "111100002222"));
+    expect(hub.length / checked.length).toBeGreaterThan(0.25);
+    expect(hub.length / checked.length).toBeLessThan(0.75);
+    // PacketsDropped is measured for every metered endpoint.
+    const metered = raw.endpointMetrics!.queries.filter((q) => q.metric === "PacketsDropped");
+    for (const q of metered) expect(endpointMetricSum(inventory, "PacketsDropped", q.endpointId, new Date(NOW.getTime() - 7 * 86_400_000), NOW)).toBeGreaterThanOrEqual(0);
   });
 
   it("Given metricDays 0, Then no endpoint metrics are generated", () => {

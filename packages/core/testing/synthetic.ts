@@ -3,7 +3,10 @@
  * shapes as the real EC2 / CloudWatch API responses, with realistic ratios per VPC (public / private /
  * isolated subnets, a main route table plus explicit ones, 1–3 NAT gateways, S3 and DynamoDB gateway
  * endpoints, interface endpoints spread over the VPCs, flow logs on most VPCs, some VPN gateways,
- * transit-gateway attachments and peering connections) and daily `BytesProcessed` datapoints.
+ * transit-gateway attachments and peering connections), the endpoint services those endpoints use (with
+ * the zones each is offered in), the DNS attributes and private hosted zones of the VPCs that hold an
+ * endpoint with private DNS off (what the collector reads for them), and daily `BytesProcessed` and
+ * `PacketsDropped` datapoints.
  *
  * Generation is O(number of resources) with a seeded PRNG, so the same options always give the same
  * inventory; it is meant for tests and for benchmarks of 10k–100k resources.
@@ -13,9 +16,11 @@
  */
 import type { MetricDataResult } from "@aws-sdk/client-cloudwatch";
 import type {
+  DescribeVpcAttributeResult,
   FlowLog,
   NatGateway,
   RouteTable,
+  ServiceDetail,
   Subnet,
   TransitGatewayVpcAttachment,
   Vpc,
@@ -24,6 +29,8 @@ import type {
   VpnGateway,
 } from "@aws-sdk/client-ec2";
 import { normaliseEndpointState } from "../src/inventory/parse";
+import { privateDnsOffVpcs } from "../src/inventory/parts/vpc-dns-attributes";
+import type { RawVpcHostedZones } from "../src/inventory/parts/vpc-hosted-zones";
 import { SNAPSHOT_FORMAT, type RawRegion, type Snapshot } from "../src/inventory/raw";
 
 export interface SyntheticOptions {
@@ -63,6 +70,12 @@ export interface SyntheticOptions {
   metricDays?: number;
   /** Share of metered endpoints with no datapoints at all, i.e. idle (default 0.25). */
   idleEndpointRatio?: number;
+  /** Share of AWS-service interface endpoints (not S3/DynamoDB) with private DNS off (default 0.1). */
+  privateDnsOffRatio?: number;
+  /** Share of VPCs with such an endpoint that resolve its name through a hub's private hosted zone (default 0.5). */
+  hubZoneRatio?: number;
+  /** Share of available endpoints that dropped packets on a few days (default 0.04). */
+  droppingEndpointRatio?: number;
 }
 
 /** Counts of what was generated, for assertions and benchmark reports. */
@@ -78,6 +91,9 @@ export interface SyntheticCounts {
   vpnGateways: number;
   transitGatewayAttachments: number;
   vpcPeeringConnections: number;
+  vpcEndpointServices: number;
+  /** VPCs whose DNS attributes and hosted zones were read (an endpoint with private DNS off). */
+  dnsCheckedVpcs: number;
   datapoints: number;
 }
 
@@ -103,6 +119,10 @@ export function createRng(seed: number): () => number {
 
 const DAY_MS = 86_400_000;
 const OTHER_ACCOUNT = "210987654321";
+/** The account of the hub whose private hosted zones spoke VPCs resolve AWS service names through. */
+const HUB_ACCOUNT = "111100002222";
+/** The endpoint metrics generated per metered endpoint, in the collector's query order (`e<i>`, `e<i>m1`). */
+const METRICS = ["BytesProcessed", "PacketsDropped"] as const;
 const PEER_REGION = "us-west-2";
 const S3_PREFIX_LIST = "pl-63a5400a";
 const DYNAMODB_PREFIX_LIST = "pl-02cd2c6b";
@@ -203,6 +223,9 @@ function generate(options: SyntheticOptions): { raw: RawRegion; counts: Syntheti
     peering: options.peeringRatio ?? 0.05,
     shared: options.sharedVpcRatio ?? 0.03,
     idle: options.idleEndpointRatio ?? 0.25,
+    privateDnsOff: options.privateDnsOffRatio ?? 0.1,
+    hubZone: options.hubZoneRatio ?? 0.5,
+    dropping: options.droppingEndpointRatio ?? 0.04,
   };
 
   // Ids: a seed-derived 8-hex-digit stem plus an 8-hex-digit counter per resource type (unique, 17 digits).
@@ -255,21 +278,23 @@ function generate(options: SyntheticOptions): { raw: RawRegion; counts: Syntheti
       Tags: tags(name),
     });
 
-    // Subnets: k % 3 = 0 public, 1 private, 2 isolated; /27 each inside the VPC's /24 (first 8).
+    // Subnets: k % 3 = 0 public, 1 private, 2 isolated, each tier spread over the zones (a, a, a, b, b, b, …);
+    // /27 each inside the VPC's /24 (first 8).
     const publicSubnets: string[] = [];
     const privateSubnets: string[] = [];
     const vpcSubnets: string[] = [];
     for (let k = 0; k < subnetsPerVpc; k++) {
       const subnetId = id("subnet");
       const role = k % 3 === 0 ? "public" : k % 3 === 1 ? "private" : "isolated";
-      const az = azs[k % azs.length] as string;
+      const zone = Math.floor(k / 3) % azs.length;
+      const az = azs[zone] as string;
       subnets.push({
         SubnetId: subnetId,
         SubnetArn: `arn:aws:ec2:${region}:${owner}:subnet/${subnetId}`,
         VpcId: vpcId,
         OwnerId: owner,
         AvailabilityZone: az,
-        AvailabilityZoneId: `use1-az${(k % azs.length) + 1}`,
+        AvailabilityZoneId: `use1-az${zone + 1}`,
         AvailableIpAddressCount: 27 - Math.floor(rng() * 20),
         CidrBlock: `10.${(v >> 8) & 255}.${v & 255}.${(k % 8) * 32}/27`,
         DefaultForAz: false,
@@ -480,7 +505,7 @@ function generate(options: SyntheticOptions): { raw: RawRegion; counts: Syntheti
       roll -= w;
     }
     const serviceName = `com.amazonaws.${region}.${service}`;
-    const privateDns = service !== "s3" && service !== "dynamodb";
+    const privateDns = service !== "s3" && service !== "dynamodb" && rng() >= ratio.privateDnsOff;
     vpcEndpoints.push({
       VpcEndpointId: endpointId,
       VpcEndpointType: "Interface",
@@ -507,6 +532,48 @@ function generate(options: SyntheticOptions): { raw: RawRegion; counts: Syntheti
     interfaceCount++;
   }
 
+  // The Interface services of the region as DescribeVpcEndpointServices lists them (service-type Interface).
+  // A few are offered in two of the three zones, as some AWS services are.
+  const vpcEndpointServices: ServiceDetail[] = [...INTERFACE_SERVICES, "s3", "dynamodb"].map((service, i) => {
+    const dnsName = service === "s3" || service === "dynamodb" ? `*.${service}.${region}.amazonaws.com` : `${service.split(".").reverse().join(".")}.${region}.amazonaws.com`;
+    return {
+      ServiceName: `com.amazonaws.${region}.${service}`,
+      ServiceId: id("vpce-svc"),
+      ServiceType: [{ ServiceType: "Interface" }],
+      ServiceRegion: region,
+      AvailabilityZones: i % 5 === 4 ? azs.slice(0, 2) : [...azs],
+      Owner: "amazon",
+      BaseEndpointDnsNames: [`${service}.${region}.vpce.amazonaws.com`],
+      PrivateDnsName: dnsName,
+      PrivateDnsNames: [{ PrivateDnsName: dnsName }],
+      VpcEndpointPolicySupported: true,
+      AcceptanceRequired: false,
+      ManagesVpcEndpoints: false,
+      PrivateDnsNameVerificationState: "verified",
+      SupportedIpAddressTypes: ["ipv4"],
+      Tags: [],
+    };
+  });
+
+  // What the collector reads for VPCs holding an endpoint with private DNS off: two DNS attributes
+  // (hostnames off in a few) and the private hosted zones associated with the VPC (for half of them a
+  // hub account's zone for one of those services, the hub-and-spoke pattern).
+  const checked = privateDnsOffVpcs(vpcEndpoints, vpcEndpointServices, region);
+  const vpcDnsAttributes: DescribeVpcAttributeResult[] = [];
+  const vpcHostedZones: RawVpcHostedZones[] = [];
+  const dnsNameOf = new Map(vpcEndpointServices.map((s) => [s.ServiceName, s.PrivateDnsName]));
+  for (const vpcId of checked) {
+    vpcDnsAttributes.push({ VpcId: vpcId, EnableDnsSupport: { Value: true } }, { VpcId: vpcId, EnableDnsHostnames: { Value: rng() >= 0.1 } });
+    const zones: RawVpcHostedZones["HostedZoneSummaries"] = [];
+    if (rng() < ratio.hubZone) {
+      const offEndpoint = vpcEndpoints.find((e) => e.VpcId === vpcId && e.VpcEndpointType === "Interface" && e.PrivateDnsEnabled === false && dnsNameOf.get(e.ServiceName));
+      const name = offEndpoint ? dnsNameOf.get(offEndpoint.ServiceName) : undefined;
+      if (name) zones.push({ HostedZoneId: `Z0${id("zone").slice(-16).toUpperCase()}`, Name: `${name.replace(/^\*\./, "")}.`, Owner: { OwningAccount: HUB_ACCOUNT } });
+    }
+    if (rng() < 0.3) zones.push({ HostedZoneId: `Z0${id("zone").slice(-16).toUpperCase()}`, Name: "internal.example.com.", Owner: { OwningAccount: accountId } });
+    vpcHostedZones.push({ VPCId: vpcId, VPCRegion: region, HostedZoneSummaries: zones });
+  }
+
   const raw: RawRegion = {
     region,
     vpcs,
@@ -518,20 +585,25 @@ function generate(options: SyntheticOptions): { raw: RawRegion; counts: Syntheti
     vpnGateways,
     transitGatewayAttachments: tgwAttachments,
     vpcPeeringConnections: peerings,
+    vpcEndpointServices,
+    vpcDnsAttributes,
+    vpcHostedZones,
   };
 
-  // Daily BytesProcessed of the endpoints the collector would query, ids e0, e1… in list order.
+  // Daily BytesProcessed and PacketsDropped of the endpoints the collector would query, ids e0, e0m1, e1…
+  // in list order (the collector's own query ids).
   let metered = 0;
   let datapoints = 0;
   if (metricDays > 0) {
     const start = new Date(now.getTime() - metricDays * DAY_MS);
-    const queries: { id: string; endpointId: string }[] = [];
+    const queries: { id: string; endpointId: string; metric?: string }[] = [];
     const results: MetricDataResult[] = [];
     for (const e of vpcEndpoints) {
       if (e.VpcEndpointType !== "Interface") continue;
       const state = normaliseEndpointState(e.State);
       if (state === "deleting" || state === "deleted") continue;
-      const queryId = `e${queries.length}`;
+      const queryId = `e${metered}`;
+      metered++;
       queries.push({ id: queryId, endpointId: e.VpcEndpointId as string });
       const timestamps: Date[] = [];
       const values: number[] = [];
@@ -545,9 +617,18 @@ function generate(options: SyntheticOptions): { raw: RawRegion; counts: Syntheti
         }
       }
       datapoints += values.length;
-      results.push({ Id: queryId, Label: "BytesProcessed", Timestamps: timestamps, Values: values, StatusCode: "Complete", Messages: [] });
+      results.push({ Id: queryId, Label: METRICS[0], Timestamps: timestamps, Values: values, StatusCode: "Complete", Messages: [] });
+      // PacketsDropped: nothing for most (no datapoint is no drop); a few drop packets on one to three days.
+      const dropped: { t: Date; v: number }[] = [];
+      if (state === "available" && rng() < ratio.dropping) {
+        const days = intBetween(1, 3);
+        for (let k = 0; k < days; k++) dropped.push({ t: new Date(start.getTime() + intBetween(0, metricDays - 1) * DAY_MS), v: intBetween(1, 5000) });
+        dropped.sort((a, b) => a.t.getTime() - b.t.getTime());
+      }
+      datapoints += dropped.length;
+      queries.push({ id: `${queryId}m1`, endpointId: e.VpcEndpointId as string, metric: METRICS[1] });
+      results.push({ Id: `${queryId}m1`, Label: METRICS[1], Timestamps: dropped.map((d) => d.t), Values: dropped.map((d) => d.v), StatusCode: "Complete", Messages: [] });
     }
-    metered = queries.length;
     raw.endpointMetrics = { startTime: start.toISOString(), endTime: now.toISOString(), period: 86_400, queries, results };
   }
 
@@ -565,6 +646,8 @@ function generate(options: SyntheticOptions): { raw: RawRegion; counts: Syntheti
       vpnGateways: vpnGateways.length,
       transitGatewayAttachments: tgwAttachments.length,
       vpcPeeringConnections: peerings.length,
+      vpcEndpointServices: vpcEndpointServices.length,
+      dnsCheckedVpcs: checked.length,
       datapoints,
     },
   };
@@ -638,7 +721,7 @@ export function toPages<T>(items: readonly T[], pageSize: number): ApiPage<T>[] 
 }
 
 /**
- * The datapoints of each queried endpoint in a synthetic region, keyed by endpoint id, in the
+ * The datapoints of one metric (default `BytesProcessed`) of each queried endpoint in a synthetic region, keyed by endpoint id, in the
  * `Timestamps` / `Values` shape of a `MetricDataResult` (for fake `GetMetricData` answers).
  *
  * @example
@@ -646,11 +729,11 @@ export function toPages<T>(items: readonly T[], pageSize: number): ApiPage<T>[] 
  * const byEndpoint = endpointDatapoints(syntheticRegion({ interfaceEndpoints: 1000 }));
  * ```
  */
-export function endpointDatapoints(raw: RawRegion): Map<string, { Timestamps: Date[]; Values: number[] }> {
+export function endpointDatapoints(raw: RawRegion, metric = "BytesProcessed"): Map<string, { Timestamps: Date[]; Values: number[] }> {
   const out = new Map<string, { Timestamps: Date[]; Values: number[] }>();
   const metrics = raw.endpointMetrics;
   if (!metrics) return out;
-  const endpointByQuery = new Map(metrics.queries.map((q) => [q.id, q.endpointId]));
+  const endpointByQuery = new Map(metrics.queries.filter((q) => (q.metric ?? "BytesProcessed") === metric).map((q) => [q.id, q.endpointId]));
   for (const r of metrics.results) {
     const endpointId = r.Id !== undefined ? endpointByQuery.get(r.Id) : undefined;
     if (endpointId === undefined) continue;

@@ -6,6 +6,7 @@
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { ConfigServiceClient } from "@aws-sdk/client-config-service";
 import { EC2Client } from "@aws-sdk/client-ec2";
+import { Route53Client } from "@aws-sdk/client-route-53";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { clientConfig, type AwsClients, type ClientOptions } from "@endpoint-auditor/core";
@@ -54,6 +55,7 @@ export function clientsFor(fake: { url: string }, region: string, options: FakeC
     cloudwatch: new CloudWatchClient(config),
     sts: new coreSts.STSClient(config),
     config: new ConfigServiceClient(config),
+    route53: new Route53Client(config),
   };
 }
 

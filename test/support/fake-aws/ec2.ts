@@ -4,6 +4,8 @@
  */
 import {
   DescribeFlowLogs$,
+  DescribeVpcAttribute$,
+  DescribeVpcEndpointServices$,
   DescribeNatGateways$,
   DescribeRouteTables$,
   DescribeSubnets$,
@@ -16,6 +18,7 @@ import {
   type FlowLog,
   type NatGateway,
   type RouteTable,
+  type ServiceDetail,
   type Subnet,
   type Tag,
   type TransitGatewayVpcAttachment,
@@ -58,6 +61,8 @@ interface ListSpec<T> {
   /** Pagination bounds; undefined for APIs without pagination (DescribeVpnGateways). */
   limits?: PageLimits;
   filters: Record<string, Extractor<T>>;
+  /** Other output members derived from a page (DescribeVpcEndpointServices also answers `ServiceNames`). */
+  alsoOutput?: (page: T[]) => Record<string, unknown>;
 }
 
 const tagFilters = <T extends { Tags?: Tag[] }>(): Record<string, Extractor<T>> => ({
@@ -254,9 +259,62 @@ export const EC2_LISTS = {
       ...tagFilters<VpcPeeringConnection>(),
     },
   }),
+  DescribeVpcEndpointServices: spec<ServiceDetail>({
+    action: "DescribeVpcEndpointServices",
+    op: DescribeVpcEndpointServices$,
+    list: "vpcEndpointServices",
+    output: "ServiceDetails",
+    idsInput: "ServiceNames",
+    id: (s) => s.ServiceName,
+    notFound: "InvalidServiceName",
+    // "Constraint: If the value is greater than 1,000, we return only 1,000 items."
+    limits: { min: 5, max: 1000, overMax: "cap" },
+    filters: {
+      owner: (s) => [s.Owner],
+      "service-name": (s) => [s.ServiceName],
+      "service-region": (s) => [s.ServiceRegion],
+      "service-type": (s) => (s.ServiceType ?? []).map((t) => t.ServiceType),
+      "supported-ip-address-types": (s) => s.SupportedIpAddressTypes ?? [],
+      ...tagFilters<ServiceDetail>(),
+    },
+    // The API answers the names of the page's services beside their details.
+    alsoOutput: (page) => ({ ServiceNames: page.map((s) => s.ServiceName) }),
+  }),
 } as const;
 
 export type Ec2Action = keyof typeof EC2_LISTS;
+
+/** The attributes `DescribeVpcAttribute` answers, by their input name and output member. */
+const VPC_ATTRIBUTES: Readonly<Record<string, string>> = {
+  enableDnsSupport: "EnableDnsSupport",
+  enableDnsHostnames: "EnableDnsHostnames",
+  enableNetworkAddressUsageMetrics: "EnableNetworkAddressUsageMetrics",
+};
+
+/**
+ * `DescribeVpcAttribute`: one attribute of one VPC. Answers recorded in the region's `vpcDnsAttributes`
+ * are served as they are; otherwise a VPC answers AWS's defaults (DNS support on, DNS hostnames on only
+ * in a default VPC, address usage metrics off). An unknown VPC is `InvalidVpcID.NotFound`.
+ */
+function describeVpcAttribute(input: Record<string, unknown>, region: RawRegion | undefined): Record<string, unknown> {
+  const vpcId = input.VpcId as string | undefined;
+  const attribute = input.Attribute as string | undefined;
+  const member = attribute !== undefined ? VPC_ATTRIBUTES[attribute] : undefined;
+  if (!vpcId) throw new FakeApiError("MissingParameter", "The request must contain the parameter vpcId");
+  if (!member) throw new FakeApiError("InvalidParameterValue", `Value (${attribute ?? ""}) for parameter attribute is invalid. Unknown attribute.`);
+  const vpc = (region?.vpcs ?? []).find((v) => v.VpcId === vpcId);
+  if (!vpc) throw new FakeApiError("InvalidVpcID.NotFound", `The vpc ID '${vpcId}' does not exist`);
+  const recorded = (region?.vpcDnsAttributes ?? []).find((a) => a.VpcId === vpcId && (a as Record<string, unknown>)[member] !== undefined);
+  const value = recorded
+    ? (recorded as Record<string, { Value?: boolean }>)[member]?.Value
+    : attribute === "enableDnsSupport" || (attribute === "enableDnsHostnames" && vpc.IsDefault === true);
+  return { VpcId: vpcId, [member]: { Value: value === true } };
+}
+
+/** EC2 calls that are not lists: their operation schema and how they answer. */
+const EC2_CALLS: Readonly<Record<string, { op: StaticOperationSchema; answer: (input: Record<string, unknown>, region: RawRegion | undefined) => Record<string, unknown> }>> = {
+  DescribeVpcAttribute: { op: DescribeVpcAttribute$, answer: describeVpcAttribute },
+};
 
 /** Page bounds per action (undefined: the API does not paginate). */
 export function pageLimits(action: Ec2Action): PageLimits | undefined {
@@ -318,10 +376,10 @@ export interface Ec2Options {
 
 /** The parsed input of an EC2 call, in SDK shape, for the call log. */
 export function parseEc2Input(action: string, params: URLSearchParams): Record<string, unknown> {
-  const listSpec = (EC2_LISTS as Record<string, ListSpec<unknown>>)[action];
-  if (!listSpec) return Object.fromEntries(params);
+  const op = (EC2_LISTS as Record<string, ListSpec<unknown>>)[action]?.op ?? EC2_CALLS[action]?.op;
+  if (!op) return Object.fromEntries(params);
   try {
-    return readEc2QueryInput(listSpec.op, params);
+    return readEc2QueryInput(op, params);
   } catch (e) {
     if (e instanceof FormValueError) throw new FakeApiError("InvalidParameterValue", e.message);
     throw e;
@@ -340,11 +398,16 @@ export function handleEc2(
   options: Ec2Options,
 ): string {
   const listSpec = (EC2_LISTS as Record<string, ListSpec<unknown>>)[action];
-  if (!listSpec) {
+  const call = EC2_CALLS[action];
+  if (!listSpec && !call) {
     throw new FakeApiError("InvalidAction", `The action ${action} is not valid for this web service.`);
   }
   if (input.DryRun === true) {
     throw new FakeApiError("DryRunOperation", "Request would have succeeded, but DryRun flag is set.", 412);
+  }
+  if (!listSpec) {
+    const answer = (call as NonNullable<typeof call>).answer(input, region);
+    return ec2ResponseBody(action, requestId, structToXml(outputSchema((call as NonNullable<typeof call>).op), answer));
   }
   const all = ((region?.[listSpec.list] ?? []) as unknown[]).slice();
   const ids = (input[listSpec.idsInput] as string[] | undefined) ?? [];
@@ -414,7 +477,7 @@ export function handleEc2(
   }
   const page = items.slice(offset, offset + pageSize);
   const end = offset + page.length;
-  const output: Record<string, unknown> = { [listSpec.output]: page };
+  const output: Record<string, unknown> = { ...listSpec.alsoOutput?.(page), [listSpec.output]: page };
   if (end < items.length) output.NextToken = encodeToken({ a: action, o: end, f: fingerprint });
   return ec2ResponseBody(action, requestId, structToXml(outputSchema(listSpec.op), output));
 }

@@ -15,6 +15,7 @@ export const FakeServices = {
   sts: "STS",
   config: "Config",
   organizations: "Organizations",
+  route53: "Route53",
 } as const;
 
 export type FakeService = (typeof FakeServices)[keyof typeof FakeServices];

@@ -16,6 +16,7 @@ import { handleEc2, parseEc2Input } from "./ec2";
 import { FaultInjector, FakeServices, type FakeService, type FaultDecision, type FaultError, type FaultRule } from "./faults";
 import { FakeApiError, STS_XMLNS, ec2ErrorBody, queryErrorBody, type FakeAnswer } from "./protocol";
 import { escapeXml } from "./schema";
+import { ROUTE53_PATH_PREFIX, handleListHostedZonesByVpc, route53Action, route53ErrorBody, route53Input } from "./route53";
 import { parseAuthorization, verifySigV4 } from "./sigv4";
 
 /** The static credentials the fake accepts (and {@link clientsFor} uses). */
@@ -139,7 +140,7 @@ export interface FakeAws {
   close(): Promise<void>;
 }
 
-type Protocol = "ec2" | "query" | "json1.0" | "json1.1";
+type Protocol = "ec2" | "query" | "json1.0" | "json1.1" | "rest-xml";
 
 interface Route {
   service: FakeService;
@@ -149,6 +150,8 @@ interface Route {
   json?: Record<string, unknown>;
   /** EC2 input in SDK shape, read from `form`. */
   input?: Record<string, unknown>;
+  /** REST (Route 53): the query string. */
+  query?: URLSearchParams;
 }
 
 const SERVICE_BY_SCOPE: Record<string, FakeService> = {
@@ -157,6 +160,7 @@ const SERVICE_BY_SCOPE: Record<string, FakeService> = {
   sts: FakeServices.sts,
   config: FakeServices.config,
   organizations: FakeServices.organizations,
+  route53: FakeServices.route53,
 };
 
 const PROTOCOL_OF: Record<FakeService, Protocol> = {
@@ -165,6 +169,7 @@ const PROTOCOL_OF: Record<FakeService, Protocol> = {
   CloudWatch: "json1.0",
   Config: "json1.1",
   Organizations: "json1.1",
+  Route53: "rest-xml",
 };
 
 function header(req: IncomingMessage, name: string): string | undefined {
@@ -173,6 +178,12 @@ function header(req: IncomingMessage, name: string): string | undefined {
 }
 
 function route(req: IncomingMessage, body: Buffer): Route | FakeApiError {
+  const url = new URL(req.url ?? "/", "http://fake.invalid");
+  if (url.pathname.startsWith(ROUTE53_PATH_PREFIX)) {
+    const action = route53Action(req.method ?? "GET", url.pathname);
+    if (!action) return new FakeApiError("InvalidAction", `fake-aws does not serve Route 53 ${req.method ?? ""} ${url.pathname}`);
+    return { service: FakeServices.route53, action, protocol: "rest-xml", query: url.searchParams };
+  }
   const target = header(req, "x-amz-target");
   const contentType = header(req, "content-type") ?? "";
   if (target) {
@@ -222,6 +233,7 @@ function faultError(service: FakeService, decision: FaultDecision): FakeApiError
     case "throttle":
       if (service === "EC2") return new FakeApiError("RequestLimitExceeded", "Request limit exceeded.", 503);
       if (service === "Config") return new FakeApiError("ThrottlingException", "Rate exceeded", 400);
+      if (service === "Route53") return new FakeApiError("Throttling", "Rate exceeded", 400);
       return new FakeApiError("Throttling", "Rate exceeded", 400, "com.amazon.coral.availability#ThrottlingException");
     case "internal":
       if (service === "EC2") return new FakeApiError("InternalError", "An internal error has occurred.", 500);
@@ -236,6 +248,7 @@ function faultError(service: FakeService, decision: FaultDecision): FakeApiError
       }
       if (service === "EC2") return new FakeApiError("UnauthorizedOperation", "You are not authorized to perform this operation.", 403);
       if (service === "Config") return new FakeApiError("AccessDeniedException", "User is not authorized to perform this action.", 400);
+      if (service === "Route53") return new FakeApiError("AccessDenied", "User is not authorized to perform: route53:ListHostedZonesByVPC", 403);
       return new FakeApiError("AccessDenied", "User is not authorized to perform this action.", 403, "com.amazon.coral.service#AccessDeniedException");
     }
     default:
@@ -264,6 +277,8 @@ function errorAnswer(protocol: Protocol, error: FakeApiError, requestId: string)
         body: JSON.stringify({ __type: error.jsonType ?? error.code, message: error.message }),
         headers,
       };
+    case "rest-xml":
+      return { status: error.status, contentType: "text/xml", body: route53ErrorBody(error, requestId), headers };
   }
 }
 
@@ -364,7 +379,7 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
       service: routed.service,
       action: routed.action,
       region,
-      params: routed.json ?? (routed.form ? Object.fromEntries(routed.form) : {}),
+      params: routed.json ?? (routed.form ? Object.fromEntries(routed.form) : routed.query ? route53Input(routed.query) : {}),
       ...(attemptHeader ? { attempt: Number(attemptHeader[1]) } : {}),
       startedAt: Date.now(),
       outcome: "pending",
@@ -467,6 +482,9 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
           `<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></GetCallerIdentityResponse>`;
         return { status: 200, contentType: "text/xml", body, headers };
       }
+      case "Route53":
+        // Global: the VPC's region is a parameter, the request's signing region says nothing about the data.
+        return { status: 200, contentType: "text/xml", body: handleListHostedZonesByVpc(r.query ?? new URLSearchParams(), regionData), headers };
       case "Organizations":
         return { status: 200, contentType: "application/x-amz-json-1.1", body: JSON.stringify(accounts.organizations(r.action, r.json ?? {}, requestAccount)), headers };
       case "CloudWatch": {

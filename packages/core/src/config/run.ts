@@ -21,9 +21,8 @@
  * - Given a list or metric call that failed, or a rule that could not decide, then a
  *   {@link RuleEvaluationError} is thrown and nothing is written for the rule (never COMPLIANT by default).
  */
-import type { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import type { ConfigServiceClient } from "@aws-sdk/client-config-service";
-import type { EC2Client } from "@aws-sdk/client-ec2";
+import type { AwsClients } from "../aws";
 import { evaluateInventory, metricNeeds, partsFor } from "../engine/engine";
 import { CollectionError, RuleEvaluationError, errorMessage } from "../errors";
 import { Compliance, type ComplianceType, type Evaluation, type ResourceType } from "../evaluation";
@@ -39,10 +38,11 @@ import { ConfigMessageTypes, DELETED_ITEM_STATUSES, parseConfigEvent, type Chang
 import { NO_LONGER_EXISTS_ANNOTATION, OUT_OF_SCOPE_ANNOTATION, findStaleEvaluations } from "./stale";
 import { putEvaluations, type PutEvaluationsOptions, type WritableEvaluation } from "./writer";
 
-/** The clients one rule invocation uses (all for the Lambda's region). */
-export interface ConfigRunClients {
-  ec2: EC2Client;
-  cloudwatch: CloudWatchClient;
+/**
+ * The clients one rule invocation uses (all for the Lambda's region): AWS Config's, and those of the
+ * services the rule's inventory parts call (a part whose client is missing fails, never guesses).
+ */
+export interface ConfigRunClients extends Partial<Omit<AwsClients, "sts">> {
   config: ConfigServiceClient;
 }
 
@@ -141,7 +141,7 @@ async function judge(parsed: ConfigRuleEvent, options: ConfigRunOptions, account
     const raw = await collectRegion({
       region: options.region,
       accountId,
-      clients: { ec2: options.clients.ec2, cloudwatch: options.clients.cloudwatch },
+      clients: options.clients,
       parts: partsFor([rule]),
       now,
       metricWindowDays: metricNeeds([rule]).days,

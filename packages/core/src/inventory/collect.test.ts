@@ -19,6 +19,8 @@ import {
   DescribeRouteTablesCommand,
   DescribeSubnetsCommand,
   DescribeTransitGatewayVpcAttachmentsCommand,
+  DescribeVpcAttributeCommand,
+  DescribeVpcEndpointServicesCommand,
   DescribeVpcEndpointsCommand,
   DescribeVpcPeeringConnectionsCommand,
   DescribeVpcsCommand,
@@ -27,6 +29,7 @@ import {
   EC2ServiceException,
   type VpcEndpoint,
 } from "@aws-sdk/client-ec2";
+import { ListHostedZonesByVPCCommand, Route53Client, type ListHostedZonesByVPCRequest } from "@aws-sdk/client-route-53";
 import { GetCallerIdentityCommand, STSClient, STSServiceException } from "@aws-sdk/client-sts";
 import { mockClient, type AwsClientStub } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it } from "vitest";
@@ -54,6 +57,7 @@ const LISTS = [
   { part: "flowLogs", command: DescribeFlowLogsCommand, key: "FlowLogs", min: 5, max: 1000 },
   { part: "transitGatewayAttachments", command: DescribeTransitGatewayVpcAttachmentsCommand, key: "TransitGatewayVpcAttachments", min: 5, max: 1000 },
   { part: "vpcPeeringConnections", command: DescribeVpcPeeringConnectionsCommand, key: "VpcPeeringConnections", min: 5, max: 1000 },
+  { part: "vpcEndpointServices", command: DescribeVpcEndpointServicesCommand, key: "ServiceDetails", min: 5, max: 1000 },
 ] as const;
 
 type ListEntry = (typeof LISTS)[number];
@@ -78,13 +82,15 @@ interface FakeOptions {
   log?: string[];
 }
 
-/** Serves a synthetic region through mocked clients, like the EC2 and CloudWatch APIs would. */
+/** Serves a synthetic region through mocked clients, like the EC2, CloudWatch and Route 53 APIs would. */
 function fakeAws(raw: RawRegion, options: FakeOptions = {}) {
   const ec2 = new EC2Client({ region: REGION, credentials });
   const cloudwatch = new CloudWatchClient({ region: REGION, credentials });
+  const route53 = new Route53Client({ region: REGION, credentials });
   const ec2Mock = mockClient(ec2);
   const cwMock = mockClient(cloudwatch);
-  restorers.push(() => ec2Mock.restore(), () => cwMock.restore());
+  const r53Mock = mockClient(route53);
+  restorers.push(() => ec2Mock.restore(), () => cwMock.restore(), () => r53Mock.restore());
 
   const traced = async <T>(name: string, answer: () => T): Promise<T> => {
     options.log?.push(`start:${name}`);
@@ -112,8 +118,23 @@ function fakeAws(raw: RawRegion, options: FakeOptions = {}) {
   ec2Mock.on(DescribeVpnGatewaysCommand).callsFake(() =>
     traced("DescribeVpnGatewaysCommand", () => ({ VpnGateways: raw.vpnGateways ?? [], $metadata: { httpStatusCode: 200 } })),
   );
+  // The DNS attributes and hosted zones the source recorded for the VPCs the collector asks about.
+  ec2Mock.on(DescribeVpcAttributeCommand).callsFake((input: { VpcId?: string; Attribute?: string }) =>
+    traced("DescribeVpcAttributeCommand", () => {
+      const member = input.Attribute === "enableDnsSupport" ? "EnableDnsSupport" : "EnableDnsHostnames";
+      const answer = (raw.vpcDnsAttributes ?? []).find((a) => a.VpcId === input.VpcId && a[member] !== undefined);
+      if (!answer) throw ec2Error("InvalidVpcID.NotFound", `The vpc ID '${input.VpcId ?? ""}' does not exist`);
+      return { VpcId: input.VpcId, [member]: answer[member], $metadata: { httpStatusCode: 200 } };
+    }),
+  );
+  r53Mock.on(ListHostedZonesByVPCCommand).callsFake((input: ListHostedZonesByVPCRequest) =>
+    traced("ListHostedZonesByVPCCommand", () => {
+      const zones = (raw.vpcHostedZones ?? []).find((v) => v.VPCId === input.VPCId && v.VPCRegion === input.VPCRegion)?.HostedZoneSummaries ?? [];
+      return { HostedZoneSummaries: zones, MaxItems: input.MaxItems, $metadata: { httpStatusCode: 200 } };
+    }),
+  );
   serveMetrics(cwMock, endpointDatapoints(raw), options, traced);
-  return { clients: { ec2, cloudwatch }, ec2Mock, cwMock };
+  return { clients: { ec2, cloudwatch, route53 }, ec2Mock, cwMock, r53Mock };
 }
 
 const EXPECTED_DIMENSIONS = ["Endpoint Type", "Service Name", "VPC Endpoint Id", "VPC Id"];
@@ -183,6 +204,11 @@ async function collect(raw: RawRegion, parts: readonly InventoryPart[], fake: Re
   });
 }
 
+/** The source's BytesProcessed queries (what a collection asking for BytesProcessed alone makes). */
+function bytesQueries(raw: RawRegion): { id: string; endpointId: string }[] {
+  return (raw.endpointMetrics?.queries ?? []).filter((q) => (q.metric ?? "BytesProcessed") === "BytesProcessed");
+}
+
 const SMALL: SyntheticOptions = { seed: 11, region: REGION, now: NOW, vpcs: 6, interfaceEndpoints: 14, transitGatewayRatio: 0.5, vpnRatio: 0.5, peeringRatio: 0.7 };
 
 describe("collectRegion: pagination", () => {
@@ -225,6 +251,7 @@ describe("collectRegion: pagination", () => {
       DescribeFlowLogsCommand: 1000,
       DescribeTransitGatewayVpcAttachmentsCommand: 1000,
       DescribeVpcPeeringConnectionsCommand: 1000,
+      DescribeVpcEndpointServicesCommand: 1000,
     });
   });
 
@@ -406,7 +433,7 @@ describe("collectRegion: endpoint metrics", () => {
 
     expect(collected.errors).toBeUndefined();
     const inputs = metricInputs(fake.cwMock);
-    const metered = raw.endpointMetrics?.queries.length ?? 0;
+    const metered = bytesQueries(raw).length;
     expect(metered).toBeGreaterThan(1000);
     const batches = Math.ceil(metered / 500);
     // 30 days at 10 datapoints per page: up to 3 pages per batch.
@@ -419,7 +446,7 @@ describe("collectRegion: endpoint metrics", () => {
     expect(traffic).toBeDefined();
     const published = endpointDatapoints(raw);
     let active = 0;
-    for (const q of raw.endpointMetrics?.queries ?? []) {
+    for (const q of bytesQueries(raw)) {
       const expected = (published.get(q.endpointId)?.Values ?? []).reduce((a, b) => a + b, 0);
       if (expected > 0) active++;
       expect(endpointBytesBetween(traffic, q.endpointId, new Date(NOW.getTime() - 30 * DAY), NOW)).toBe(expected);
@@ -528,7 +555,7 @@ describe("collectRegion: partial failure", () => {
     ]);
     expect(collected.flowLogs).toBeUndefined();
     for (const entry of LISTS) if (entry.part !== "flowLogs") expect(collected[entry.part], entry.part).toEqual(raw[entry.part]);
-    expect(collected.endpointMetrics?.queries.length).toBe(raw.endpointMetrics?.queries.length);
+    expect(collected.endpointMetrics?.queries.length).toBe(bytesQueries(raw).length);
     expect(events).toContainEqual(expect.objectContaining({ region: REGION, step: "flowLogs", status: "failed", calls: 1 }));
 
     const inventory = parseRegion(collected, ACCOUNT, NOW);
@@ -598,7 +625,7 @@ describe("collectRegion: progress", () => {
     ]);
     expect(events.filter((e) => e.step === "endpointMetrics")).toEqual([
       { region: REGION, step: "endpointMetrics", status: "start" },
-      { region: REGION, step: "endpointMetrics", status: "done", items: raw.endpointMetrics?.queries.length, calls: 1 },
+      { region: REGION, step: "endpointMetrics", status: "done", items: bytesQueries(raw).length, calls: 1 },
     ]);
   });
 
@@ -630,6 +657,7 @@ describe("collectRegion: SDK calls do not grow with VPCs or subnets", () => {
       calls[name] = (calls[name] ?? 0) + 1;
     }
     calls.GetMetricDataCommand = fake.cwMock.calls().length;
+    calls.ListHostedZonesByVPCCommand = fake.r53Mock.calls().length;
     return { counts, calls };
   }
 
@@ -646,7 +674,11 @@ describe("collectRegion: SDK calls do not grow with VPCs or subnets", () => {
       DescribeVpnGatewaysCommand: 1,
       DescribeTransitGatewayVpcAttachmentsCommand: pages(counts.transitGatewayAttachments, 1000),
       DescribeVpcPeeringConnectionsCommand: pages(counts.vpcPeeringConnections, 1000),
+      DescribeVpcEndpointServicesCommand: pages(counts.vpcEndpointServices, 1000),
       GetMetricDataCommand: Math.ceil(counts.meteredEndpoints / 500),
+      // Per VPC holding an endpoint with private DNS off, and only those: two attributes, one zone list.
+      DescribeVpcAttributeCommand: 2 * counts.dnsCheckedVpcs,
+      ListHostedZonesByVPCCommand: counts.dnsCheckedVpcs,
     };
   }
 
@@ -668,10 +700,15 @@ describe("collectRegion: SDK calls do not grow with VPCs or subnets", () => {
     }
     expect(large.calls.GetMetricDataCommand).toBe(small.calls.GetMetricDataCommand);
     expect(small.calls.GetMetricDataCommand).toBe(2);
-    // Far fewer calls than VPCs, subnets or endpoints: nothing is called per resource.
-    const total = (c: Record<string, number>): number => Object.values(c).reduce((a, b) => a + b, 0);
+    // Far fewer list calls than VPCs, subnets or endpoints: no list is called per resource. The DNS
+    // checks are per VPC with an endpoint whose private DNS is off — the same endpoints, so the same VPCs
+    // however many other VPCs there are.
+    const perVpc = new Set(["DescribeVpcAttributeCommand", "ListHostedZonesByVPCCommand"]);
+    const total = (c: Record<string, number>): number => Object.entries(c).reduce((a, [api, n]) => a + (perVpc.has(api) ? 0 : n), 0);
     expect(total(small.calls)).toBeLessThan(small.counts.vpcs / 5);
     expect(total(large.calls)).toBeLessThan(large.counts.vpcs / 5);
+    expect(small.counts.dnsCheckedVpcs).toBeGreaterThan(0);
+    expect(large.calls.ListHostedZonesByVPCCommand).toBeLessThanOrEqual(large.counts.interfaceEndpoints / 5);
   });
 });
 

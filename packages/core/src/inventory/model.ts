@@ -145,6 +145,37 @@ export interface VpcPeeringConnection {
   tags: Tags;
 }
 
+/** An endpoint service (`DescribeVpcEndpointServices`, Interface type): where it is offered and its DNS name. */
+export interface EndpointService {
+  /** The service name, e.g. `com.amazonaws.us-east-1.ssm` (one Interface entry per name). */
+  id: string;
+  /** `amazon` for AWS services, else the account id of the service's owner. */
+  owner?: string;
+  /** Availability Zones (names) in which the service is offered to this account. */
+  availabilityZones: readonly string[];
+  /** Its private DNS name, e.g. `ssm.us-east-1.amazonaws.com` or `*.execute-api.us-east-1.amazonaws.com`. */
+  privateDnsName?: string;
+  tags: Tags;
+}
+
+/** A VPC's DNS attributes (`DescribeVpcAttribute`); undefined when the answer did not say. */
+export interface VpcDnsAttributes {
+  vpcId: string;
+  enableDnsSupport?: boolean;
+  enableDnsHostnames?: boolean;
+}
+
+/** A private hosted zone a VPC is associated with (`ListHostedZonesByVPC`), of any owner. */
+export interface PrivateHostedZone {
+  id: string;
+  /** The zone's name, lower case, without the trailing dot: `ssm.us-east-1.amazonaws.com`. */
+  name: string;
+  /** The account that owns it (a hub account in hub-and-spoke DNS), or … */
+  owningAccount?: string;
+  /** … the AWS service that created it (e.g. `efs.amazonaws.com`). */
+  owningService?: string;
+}
+
 export interface Datapoint {
   timestamp: Date;
   value: number;

@@ -8,9 +8,12 @@ import type {
   Datapoint,
   FlowLog,
   Inventory,
+  NatGateway,
+  PrivateHostedZone,
   RouteTable,
   Subnet,
   TransitGatewayVpcAttachment,
+  VpcDnsAttributes,
   VpcEndpoint,
   VpcPeeringConnection,
   VpnGateway,
@@ -56,10 +59,66 @@ export function groupBy<T>(items: Iterable<T>, keys: (item: T) => Iterable<strin
 }
 
 const NONE: readonly never[] = Object.freeze([]);
+const EMPTY_MAP: ReadonlyMap<string, readonly Subnet[]> = new Map<string, readonly Subnet[]>();
 
 /** The subnets of a VPC. */
 export function subnetsOf(inventory: Inventory, vpcId: string): readonly Subnet[] {
   return memoIndex(inventory, "subnetsByVpc", () => groupBy(inventory.subnets.values(), (s) => [s.vpcId])).get(vpcId) ?? NONE;
+}
+
+/**
+ * The subnets of a VPC by Availability Zone name (subnets without a zone are left out), zones in name order.
+ *
+ * @example
+ * ```ts
+ * [...subnetsByZone(inventory, "vpc-0a1b2c3d").keys()]; // ["us-east-1a", "us-east-1b"]
+ * ```
+ */
+export function subnetsByZone(inventory: Inventory, vpcId: string): ReadonlyMap<string, readonly Subnet[]> {
+  return (
+    memoIndex(inventory, "subnetsByVpcAndZone", () => {
+      const out = new Map<string, Map<string, Subnet[]>>();
+      for (const [vpc, subnets] of groupBy(inventory.subnets.values(), (s) => [s.vpcId])) {
+        const zones = groupBy(subnets, (s) => [s.availabilityZone]);
+        out.set(vpc, new Map([...zones].sort(([a], [b]) => a.localeCompare(b))));
+      }
+      return out;
+    }).get(vpcId) ?? EMPTY_MAP
+  );
+}
+
+/** The NAT gateways in a VPC (any state). */
+export function natGatewaysOf(inventory: Inventory, vpcId: string): readonly NatGateway[] {
+  return memoIndex(inventory, "natGatewaysByVpc", () => groupBy(inventory.natGateways.values(), (n) => [n.vpcId])).get(vpcId) ?? NONE;
+}
+
+/**
+ * A VPC's DNS attributes, or `undefined` when they were not read (they are read only for VPCs holding an
+ * endpoint with private DNS off).
+ */
+export function vpcDnsAttributesOf(inventory: Inventory, vpcId: string): VpcDnsAttributes | undefined {
+  return inventory.vpcDnsAttributes.get(vpcId);
+}
+
+/**
+ * The private hosted zones associated with a VPC, or `undefined` when they were not listed (they are listed
+ * only for VPCs holding an endpoint with private DNS off) — never "none" for "not asked".
+ */
+export function privateHostedZonesOf(inventory: Inventory, vpcId: string): readonly PrivateHostedZone[] | undefined {
+  return inventory.vpcHostedZones.get(vpcId);
+}
+
+/**
+ * A DNS name as zones and service names are compared: lower case, without the trailing dot or a leading
+ * `*.` (a wildcard service name is served by the zone of its parent).
+ *
+ * @example
+ * ```ts
+ * dnsName("*.execute-api.us-east-1.amazonaws.com."); // "execute-api.us-east-1.amazonaws.com"
+ * ```
+ */
+export function dnsName(name: string): string {
+  return name.trim().toLowerCase().replace(/\.$/, "").replace(/^\*\./, "");
 }
 
 /** Every endpoint (of any type) in a VPC. */

@@ -6,6 +6,7 @@
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { ConfigServiceClient } from "@aws-sdk/client-config-service";
 import { EC2Client } from "@aws-sdk/client-ec2";
+import { Route53Client } from "@aws-sdk/client-route-53";
 import { clientConfig } from "@endpoint-auditor/core";
 import type { Tracer } from "@aws-lambda-powertools/tracer";
 
@@ -58,10 +59,11 @@ export interface ConfigRuleClients {
   ec2: EC2Client;
   cloudwatch: CloudWatchClient;
   config: ConfigServiceClient;
+  route53: Route53Client;
 }
 
 /**
- * Creates the EC2, CloudWatch and Config clients for `region`, traced and counted.
+ * Creates the EC2, CloudWatch, Config and Route 53 clients for `region`, traced and counted.
  *
  * @example
  * ```ts
@@ -75,5 +77,6 @@ export function createConfigRuleClients(region: string, tracer: Tracer, counter:
     ec2: countCalls(tracer.captureAWSv3Client(new EC2Client(config)), "ec2", counter),
     cloudwatch: countCalls(tracer.captureAWSv3Client(new CloudWatchClient(config)), "cloudwatch", counter),
     config: countCalls(tracer.captureAWSv3Client(new ConfigServiceClient(config)), "config", counter),
+    route53: countCalls(tracer.captureAWSv3Client(new Route53Client(config)), "route53", counter),
   };
 }

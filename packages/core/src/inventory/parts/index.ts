@@ -12,7 +12,10 @@ import { natGateways } from "./nat-gateways";
 import { routeTables } from "./route-tables";
 import { subnets } from "./subnets";
 import { transitGatewayAttachments } from "./transit-gateway-attachments";
+import { vpcDnsAttributes } from "./vpc-dns-attributes";
+import { vpcEndpointServices } from "./vpc-endpoint-services";
 import { vpcEndpoints } from "./vpc-endpoints";
+import { vpcHostedZones } from "./vpc-hosted-zones";
 import { vpcPeeringConnections } from "./vpc-peering-connections";
 import { vpcs } from "./vpcs";
 import { vpnGateways } from "./vpn-gateways";
@@ -28,7 +31,10 @@ export const PARTS = [
   vpnGateways,
   transitGatewayAttachments,
   vpcPeeringConnections,
+  vpcEndpointServices,
   endpointMetrics,
+  vpcDnsAttributes,
+  vpcHostedZones,
 ] as const;
 
 type PartUnion = (typeof PARTS)[number];
