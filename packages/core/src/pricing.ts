@@ -19,6 +19,8 @@ export interface PriceTable {
   flowLogsCloudWatchPerGb: number;
   /** Flow logs delivered to S3, per GB (first 10 TB). */
   flowLogsS3PerGb: number;
+  /** Data transfer between Availability Zones of the region, per GB in each direction. */
+  dataTransferInterAzPerGb: number;
 }
 
 /** Hours in an average month (365 × 24 / 12), as AWS's own calculators use. */
@@ -34,6 +36,7 @@ const US_EAST_1: PriceTable = {
   natGatewayPerGb: 0.045,
   flowLogsCloudWatchPerGb: 0.5,
   flowLogsS3PerGb: 0.25,
+  dataTransferInterAzPerGb: 0.01,
 };
 
 export const PRICE_TABLES: Readonly<Record<string, PriceTable>> = {

@@ -10,6 +10,22 @@ export function awsServiceName(region: string, service: GatewayService): string 
 }
 
 /**
+ * The short name annotations give an endpoint's service: `ssm` for `com.amazonaws.<region>.ssm`, the
+ * service id for another account's `com.amazonaws.vpce.<region>.vpce-svc-…`, else the name itself.
+ *
+ * @example
+ * ```ts
+ * serviceLabel("com.amazonaws.us-east-1.ecr.api", "us-east-1"); // "ecr.api"
+ * ```
+ */
+export function serviceLabel(serviceName: string, region: string): string {
+  const aws = `com.amazonaws.${region}.`;
+  if (serviceName.startsWith(aws)) return serviceName.slice(aws.length);
+  if (serviceName.startsWith("com.amazonaws.vpce.")) return serviceName.split(".").pop() ?? serviceName;
+  return serviceName;
+}
+
+/**
  * Bytes in decimal units, as AWS bills data (1 GB = 10⁹ bytes).
  *
  * @example

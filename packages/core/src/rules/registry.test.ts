@@ -39,12 +39,18 @@ describe("rule registry", () => {
       "s3-dynamodb-endpoint-is-gateway",
       "nat-subnet-has-gateway-endpoints",
       "vpc-flow-logs-enabled",
+      "interface-endpoint-multi-az",
+      "interface-endpoint-private-dns-enabled",
+      "interface-endpoint-healthy",
     ]);
     expect(RULES.map((r) => r.metadata.resourceType)).toEqual([
       "AWS::EC2::VPCEndpoint",
       "AWS::EC2::VPCEndpoint",
       "AWS::EC2::Subnet",
       "AWS::EC2::VPC",
+      "AWS::EC2::VPCEndpoint",
+      "AWS::EC2::VPCEndpoint",
+      "AWS::EC2::VPCEndpoint",
     ]);
   });
 
@@ -78,10 +84,13 @@ describe("rule registry", () => {
       "ec2:DescribeRouteTables",
       "ec2:DescribeSubnets",
       "ec2:DescribeTransitGatewayVpcAttachments",
+      "ec2:DescribeVpcAttribute",
+      "ec2:DescribeVpcEndpointServices",
       "ec2:DescribeVpcEndpoints",
       "ec2:DescribeVpcPeeringConnections",
       "ec2:DescribeVpcs",
       "ec2:DescribeVpnGateways",
+      "route53:ListHostedZonesByVPC",
     ]);
     expect(allRulePermissions()).toEqual([...new Set(RULES.flatMap(rulePermissions))].sort());
   });

@@ -127,6 +127,7 @@ export function partOfResourceType(type: string): PartSpec | undefined {
 }
 
 export { normaliseEndpointState } from "./vpc-endpoints";
+export { privateDnsOffVpcs } from "./vpc-dns-attributes";
 export { DEFAULT_ENDPOINT_METRIC, MAX_DATAPOINTS_PER_RESPONSE, METRIC_QUERIES_PER_CALL, PRIVATELINK_NAMESPACE, meteredEndpoints, type RawEndpointMetrics } from "./endpoint-metrics";
 
 /**
