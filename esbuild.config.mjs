@@ -46,6 +46,87 @@ export function inlineSchemaKeys(text) {
   return text.replace(/\[(_\w+)\]:/g, (all, id) => (strings.has(id) ? `[${strings.get(id)}]:` : all));
 }
 
+/**
+ * The SDK clients import their whole `package.json` for one field, `version` (the user agent's client
+ * version), and the X-Ray SDK for `name` and `version` (its segments' SDK data): bundle those fields alone
+ * (about 2 KB per package).
+ */
+export const packageJsonFieldsRead = {
+  name: "package-json-fields-read",
+  setup(build) {
+    build.onLoad({ filter: /[\\/](@aws-sdk[\\/]client-[^\\/]+|aws-xray-sdk-core)[\\/]package\.json$/ }, async (args) => {
+      const { name, version } = JSON.parse(await readFile(args.path, "utf8"));
+      return { contents: JSON.stringify(args.path.includes("aws-xray-sdk-core") ? { name, version } : { version }), loader: "json" };
+    });
+  },
+};
+
+/** The namespace of the module that stands in for `semver` in the X-Ray SDK. */
+export const XRAY_SEMVER_NAMESPACE = "xray-semver";
+
+/**
+ * `semver` (30 KB) reaches the bundle through one caller: the X-Ray SDK's patcher for the AWS SDK v2
+ * (`patchers/aws_p.js`, `captureAWS`), which checks `semver.gte(AWS.VERSION, "2.7.15")` — a code path the
+ * handlers never take (they trace SDK v3 clients). For that importer only, `semver` is a module with the
+ * one function it calls: `gte` of two `major.minor.patch` versions.
+ */
+export const xraySemverGte = {
+  name: "xray-semver-gte",
+  setup(build) {
+    build.onResolve({ filter: /^semver$/ }, (args) =>
+      /[\\/]aws-xray-sdk-core[\\/]dist[\\/]lib[\\/]patchers[\\/]aws_p\.js$/.test(args.importer) ? { path: "semver", namespace: XRAY_SEMVER_NAMESPACE } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: XRAY_SEMVER_NAMESPACE }, () => ({ contents: SEMVER_GTE_MODULE, loader: "js" }));
+  },
+};
+
+/** The CommonJS module {@link xraySemverGte} bundles: `gte(a, b)` on the numeric `major.minor.patch` of each. */
+export const SEMVER_GTE_MODULE = [
+  "const parts = (v) => String(v).replace(/^v/, '').split(/[-+]/)[0].split('.').map((n) => Number.parseInt(n, 10) || 0);",
+  "exports.gte = (a, b) => {",
+  "  const x = parts(a), y = parts(b);",
+  "  for (let i = 0; i < 3; i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) > (y[i] ?? 0);",
+  "  return true;",
+  "};",
+  "",
+].join("\n");
+
+/**
+ * Modeled error classes kept per SDK client: those of the operations we call. A client registers every
+ * modeled error of its service at load time (Route 53: 72 classes, 21 KB) so none can be tree-shaken; an
+ * error whose class is not registered still arrives as the client's service exception with the error code
+ * as its `name` (which is all the collector reads), and retries classify throttling by that name too.
+ */
+export const KEPT_MODELED_ERRORS = {
+  // ListHostedZonesByVPC: InvalidInput, InvalidPaginationToken.
+  "client-route-53": ["InvalidInput", "InvalidPaginationToken"],
+};
+
+/** Drops the registration of modeled errors not in {@link KEPT_MODELED_ERRORS}, so their classes are dropped. */
+export const keptModeledErrorsOnly = {
+  name: "kept-modeled-errors-only",
+  setup(build) {
+    build.onLoad({ filter: /[\\/]@aws-sdk[\\/]client-[^\\/]+[\\/]dist-es[\\/]schemas[\\/]schemas_\d+\.js$/ }, async (args) => {
+      const client = /[\\/]@aws-sdk[\\/](client-[^\\/]+)[\\/]/.exec(args.path)?.[1];
+      const keep = client !== undefined ? KEPT_MODELED_ERRORS[client] : undefined;
+      if (keep === undefined) return undefined;
+      const text = inlineSchemaKeys(await readFile(args.path, "utf8"));
+      return { contents: dropModeledErrors(text, keep), loader: "js", resolveDir: path.dirname(args.path) };
+    });
+  },
+};
+
+/**
+ * The rewrite: `n0_registry.registerError(X$, X);` lines of errors not in `keep` are removed (the
+ * service exception's `_s_registry` line stays).
+ */
+export function dropModeledErrors(text, keep) {
+  const kept = new Set(keep);
+  return text.replace(/^(\w+)_registry\.registerError\((\w+)\$, (\w+)\);\n/gm, (line, registry, schema, ctor) =>
+    registry === "_s" || kept.has(ctor) ? line : "",
+  );
+}
+
 /** The namespace of the virtual module that stands in for `@aws-sdk/credential-provider-node`. */
 export const LAMBDA_CREDENTIALS_NAMESPACE = "lambda-credentials";
 const RESOLVING = Symbol("lambda-credentials: resolving the real module");
@@ -119,7 +200,8 @@ export const LAMBDA_ESBUILD_OPTIONS = {
   sourcemap: false,
   legalComments: "none",
   banner: { js: LAMBDA_BANNER },
-  plugins: [literalSchemaKeys, lambdaCredentials],
+  // keptModeledErrorsOnly reads the schema modules it rewrites itself (literal keys included): it goes first.
+  plugins: [keptModeledErrorsOnly, literalSchemaKeys, lambdaCredentials, packageJsonFieldsRead, xraySemverGte],
 };
 
 /**

@@ -22,6 +22,8 @@ describe("README.md", () => {
     }
     const actions = [...(blocks.get("evaluator-read-actions") ?? "").matchAll(/`([a-z0-9-]+:[A-Za-z]+)`/g)].map((m) => m[1]);
     expect(actions).toEqual(allRulePermissions());
+    const roleActions = [...(blocks.get("member-role-actions") ?? "").matchAll(/`([a-z0-9-]+:[A-Za-z]+)`/g)].map((m) => m[1]);
+    expect(roleActions).toEqual([...new Set([...allRulePermissions(), "ec2:DescribeRegions"])].sort());
   });
 
   it("Given a README without a block's markers, Then updating it fails naming the block", () => {

@@ -6,6 +6,10 @@
  *   modules of every AWS SDK client the handlers use (each bundled with and without the plugin, both
  *   imported, every export compared);
  * - `literalSchemaKeys` is what lets esbuild drop the schemas of operations a bundle never calls;
+ * - `keptModeledErrorsOnly` drops the modeled errors of a client that its called operations cannot raise;
+ *   an error without a class still arrives with its code as its name;
+ * - `packageJsonFieldsRead` bundles only the `package.json` fields the SDK and X-Ray read;
+ * - `xraySemverGte` gives X-Ray's SDK v2 patcher a `gte` that agrees with `semver`, and nobody else;
  * - `lambdaCredentials` swaps the SDK's default credential chain for the environment provider, with the
  *   project's esbuild and with SST's (0.18, which builds the deployed functions), also when the settings
  *   module itself has been bundled somewhere else — as SST and `npm run synth` bundle the stacks that
@@ -24,11 +28,17 @@ import {
   LAMBDA_ESBUILD_OPTIONS,
   NODE_ESM_OPTIONS,
   TOOL_ESBUILD_OPTIONS,
+  SEMVER_GTE_MODULE,
+  dropModeledErrors,
   inlineSchemaKeys,
+  keptModeledErrorsOnly,
   lambdaCredentials,
   literalSchemaKeys,
+  packageJsonFieldsRead,
   sstNodejsProps,
+  xraySemverGte,
 } from "../../../esbuild.config.mjs";
+import { FAKE_CREDENTIALS, startFakeAws } from "../../../test/support/fake-aws";
 
 const FUNCTIONS_DIR = path.resolve(import.meta.dirname, "..");
 const REPO_ROOT = path.resolve(FUNCTIONS_DIR, "../..");
@@ -165,7 +175,7 @@ function plainExports(mod: Record<string, unknown>): Record<string, unknown> {
 describe("literalSchemaKeys on the SDK clients the handlers use", () => {
   // Resolved from packages/functions, as the handlers' imports are (client-iam has its own copy there).
   const require = createRequire(path.join(FUNCTIONS_DIR, "package.json"));
-  const CLIENTS = ["client-ec2", "client-cloudwatch", "client-config-service", "client-dynamodb", "client-ssm", "client-iam"];
+  const CLIENTS = ["client-ec2", "client-cloudwatch", "client-config-service", "client-dynamodb", "client-ssm", "client-iam", "client-route-53"];
 
   it.each(CLIENTS)(
     "Given @aws-sdk/%s's generated schemas, When bundled with and without the plugin, Then the rewrite changed keys and both modules export the same schemas",
@@ -206,6 +216,114 @@ describe("literalSchemaKeys on the SDK clients the handlers use", () => {
       expect(withPlugin.text, unused).not.toContain(unused);
     }
     expect(Buffer.byteLength(without.text) - Buffer.byteLength(withPlugin.text)).toBeGreaterThan(400 * 1024);
+  });
+});
+
+describe("keptModeledErrorsOnly", () => {
+  const SAMPLE = [
+    "const _s_registry = new TypeRegistry(_s);",
+    "_s_registry.registerError(SampleServiceException$, SampleServiceException);",
+    "const n0_registry = new TypeRegistry(n0);",
+    "n0_registry.registerError(InvalidInput$, InvalidInput);",
+    "n0_registry.registerError(NoSuchHostedZone$, NoSuchHostedZone);",
+    "n0_registry.registerError(InvalidPaginationToken$, InvalidPaginationToken);",
+    "export var Other$ = [3, n0, _O, 0, [], []];",
+    "",
+  ].join("\n");
+
+  it("Given a schema module, Then only the registrations of kept errors and of the service exception remain, and nothing else changes", () => {
+    const out = dropModeledErrors(SAMPLE, ["InvalidInput", "InvalidPaginationToken"]);
+    expect(out.split("\n").filter((l) => l.includes("registerError"))).toEqual([
+      "_s_registry.registerError(SampleServiceException$, SampleServiceException);",
+      "n0_registry.registerError(InvalidInput$, InvalidInput);",
+      "n0_registry.registerError(InvalidPaginationToken$, InvalidPaginationToken);",
+    ]);
+    expect(out.replace(/.*registerError.*\n/g, "")).toBe(SAMPLE.replace(/.*registerError.*\n/g, ""));
+  });
+
+  const ENTRY = [
+    'import { Route53Client, ListHostedZonesByVPCCommand } from "@aws-sdk/client-route-53";',
+    "export const list = (endpoint, credentials, VPCId) =>",
+    '  new Route53Client({ region: "us-east-1", endpoint, credentials, maxAttempts: 1 }).send(new ListHostedZonesByVPCCommand({ VPCId, VPCRegion: "eu-west-1" }));',
+  ].join("\n");
+
+  it("Given a handler that sends ListHostedZonesByVPC, When bundled with the plugin, Then the error classes it cannot raise are gone and the two it can raise stay", async () => {
+    const without = await bundle(ENTRY, { plugins: [literalSchemaKeys], minify: true });
+    const withPlugin = await bundle(ENTRY, { plugins: [keptModeledErrorsOnly, literalSchemaKeys], minify: true });
+    for (const gone of ["ConcurrentModification", "HostedZoneNotEmpty", "TooManyTrafficPolicies"]) {
+      expect(without.text, gone).toContain(gone);
+      expect(withPlugin.text, gone).not.toContain(gone);
+    }
+    for (const kept of ['"InvalidInput"', '"InvalidPaginationToken"']) expect(withPlugin.text).toContain(kept);
+    expect(Buffer.byteLength(without.text) - Buffer.byteLength(withPlugin.text)).toBeGreaterThan(15 * 1024);
+  });
+
+  it("Given the bundled client against fake-aws, When Route 53 answers a kept error and an error whose class was dropped, Then both arrive as service exceptions named by their code", async () => {
+    const { text } = await bundle(ENTRY, { plugins: [keptModeledErrorsOnly, literalSchemaKeys] });
+    const { list } = (await importText(text, "route53")) as { list: (endpoint: string, credentials: object, vpcId: string) => Promise<unknown> };
+    const fake = await startFakeAws({ data: { regions: [{ region: "eu-west-1", vpcs: [{ VpcId: "vpc-0a1b2c3d4e5f60718" }] }] } });
+    try {
+      await expect(list(fake.url, FAKE_CREDENTIALS, "vpc-0ffffffffffffffff")).rejects.toMatchObject({ name: "InvalidInput", $fault: "client" });
+      fake.setFaults([{ service: "Route53", fail: { code: "NoSuchHostedZone", status: 404, message: "No hosted zone found" } }]);
+      await expect(list(fake.url, FAKE_CREDENTIALS, "vpc-0a1b2c3d4e5f60718")).rejects.toMatchObject({
+        name: "NoSuchHostedZone",
+        message: "No hosted zone found",
+        $metadata: { httpStatusCode: 404 },
+      });
+    } finally {
+      await fake.close();
+    }
+  });
+});
+
+describe("packageJsonFieldsRead", () => {
+  const require = createRequire(path.join(FUNCTIONS_DIR, "package.json"));
+
+  it.each([
+    ["@aws-sdk/client-route-53", ["version"]],
+    ["@aws-sdk/client-ec2", ["version"]],
+    ["aws-xray-sdk-core", ["name", "version"]],
+  ] as const)("Given %s's package.json, When bundled with the plugin, Then it holds exactly the fields read (%j) with their values", async (pkg, fields) => {
+    const file = require.resolve(`${pkg}/package.json`);
+    const full = JSON.parse(await readFile(file, "utf8")) as Record<string, unknown>;
+    const { text } = await bundle(`export { default as pkg } from ${JSON.stringify(file)};`, { plugins: [packageJsonFieldsRead] });
+    const { pkg: bundled } = (await importText(text, "package-json")) as { pkg: Record<string, unknown> };
+    expect(bundled).toEqual(Object.fromEntries(fields.map((f) => [f, full[f]])));
+    expect(typeof full.version).toBe("string");
+  });
+});
+
+describe("xraySemverGte", () => {
+  const require = createRequire(path.join(FUNCTIONS_DIR, "package.json"));
+
+  it("Given version pairs, Then the stand-in's gte answers as semver's does", async () => {
+    const semver = require("semver") as { gte: (a: string, b: string) => boolean };
+    const { gte } = (await importText(`const exports = {};\n${SEMVER_GTE_MODULE}\nexport const gte = exports.gte;`, "semver-gte")) as { gte: (a: string, b: string) => boolean };
+    const pairs = [
+      ["2.1693.0", "2.7.15"],
+      ["2.7.15", "2.7.15"],
+      ["2.7.14", "2.7.15"],
+      ["2.6.99", "2.7.15"],
+      ["3.0.0", "2.7.15"],
+      ["1.12.0", "2.7.15"],
+      ["2.10.0", "2.9.9"],
+    ] as const;
+    for (const [a, b] of pairs) expect(gte(a, b), `${a} >= ${b}`).toBe(semver.gte(a, b));
+  });
+
+  it("Given X-Ray's SDK v2 patcher bundled with the plugin, Then semver is not in the bundle and captureAWS still checks the SDK version", async () => {
+    const patcher = require.resolve("aws-xray-sdk-core/dist/lib/patchers/aws_p.js");
+    const { text, inputs } = await bundle(`export { captureAWS } from ${JSON.stringify(patcher)};`, { plugins: [xraySemverGte] });
+    expect(inputs.filter((i) => i.includes("node_modules/semver/"))).toEqual([]);
+    const { captureAWS } = (await importText(text, "xray-aws-p")) as { captureAWS: (sdk: object) => unknown };
+    const sdk = { VERSION: "2.1693.0" };
+    expect(captureAWS(sdk)).toBe(sdk);
+    expect(() => captureAWS({ VERSION: "2.6.0" })).toThrow("AWS SDK version 2.7.15 or greater required.");
+  });
+
+  it("Given another importer of semver, Then it gets the real module", async () => {
+    const { inputs } = await bundle('import semver from "semver";\nexport const ok = semver.satisfies("1.2.3", "^1");', { plugins: [xraySemverGte] });
+    expect(inputs.some((i) => i.includes("node_modules/semver/"))).toBe(true);
   });
 });
 
@@ -270,23 +388,23 @@ describe("lambdaCredentials", () => {
 });
 
 describe("sstNodejsProps", () => {
-  it("Given the SST props, Then they are minified ESM without a sourcemap and pass the shared options and both plugins to SST's esbuild, leaving the sourcemap and externals to SST", () => {
+  it("Given the SST props, Then they are minified ESM without a sourcemap and pass the shared options and every plugin to SST's esbuild, leaving the sourcemap and externals to SST", () => {
     const props = sstNodejsProps();
     expect(props).toMatchObject({ format: "esm", minify: true, sourcemap: false });
     const { sourcemap: _sourcemap, ...shared } = LAMBDA_ESBUILD_OPTIONS;
     expect(props.esbuild).toEqual(shared);
     expect(props.esbuild).not.toHaveProperty("sourcemap");
     expect(props.esbuild).not.toHaveProperty("external");
-    expect(props.esbuild?.plugins?.map((p) => p.name)).toEqual([literalSchemaKeys.name, lambdaCredentials.name]);
+    expect(props.esbuild?.plugins?.map((p) => p.name)).toEqual([keptModeledErrorsOnly.name, literalSchemaKeys.name, lambdaCredentials.name, packageJsonFieldsRead.name, xraySemverGte.name]);
   });
 
   it("Given the props of one function changed, Then the shared options and the next function's props are not", () => {
     const first = sstNodejsProps();
     first.esbuild!.plugins!.pop();
     first.esbuild!.mainFields!.push("browser");
-    expect(LAMBDA_ESBUILD_OPTIONS.plugins).toHaveLength(2);
+    expect(LAMBDA_ESBUILD_OPTIONS.plugins).toHaveLength(5);
     expect(LAMBDA_ESBUILD_OPTIONS.mainFields).toEqual(["module", "main"]);
-    expect(sstNodejsProps().esbuild?.plugins).toHaveLength(2);
+    expect(sstNodejsProps().esbuild?.plugins).toHaveLength(5);
   });
 });
 

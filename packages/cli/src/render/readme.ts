@@ -1,6 +1,6 @@
 /**
  * The parts of README.md that restate rule metadata, generated from the registry so they cannot drift:
- * the rule summary, the parameter table and the evaluator's read permissions. Each lives between
+ * the rule summary, the parameter table, the evaluator's read permissions and the member role's actions. Each lives between
  * `<!-- generated:NAME -->` and `<!-- /generated:NAME -->` in the README; `npm run docs` rewrites them
  * and a test fails when the committed README differs from what this module makes.
  */
@@ -40,6 +40,14 @@ function readActions(): string {
     .join(", ")}.`;
 }
 
+/** The member-account role's actions (packages/cli/iam/member-role.template.json; a test keeps it equal). */
+function memberRoleActions(): string {
+  return [...new Set([...allRulePermissions(), "ec2:DescribeRegions"])]
+    .sort()
+    .map((a) => (a === "ec2:DescribeRegions" ? `\`${a}\` (for \`--region all\`)` : `\`${a}\``))
+    .join(", ");
+}
+
 /**
  * Every generated block, from the current registry.
  *
@@ -53,6 +61,7 @@ export function readmeBlocks(): ReadmeBlock[] {
     { name: "rules-summary", text: summary() },
     { name: "rules-parameters", text: parameters() },
     { name: "evaluator-read-actions", text: readActions() },
+    { name: "member-role-actions", text: memberRoleActions() },
   ];
 }
 

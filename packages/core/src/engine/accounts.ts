@@ -25,7 +25,7 @@ import { collectRegion, type ProgressEvent } from "../inventory/collect";
 import { PART_CALLS, resolveParts, type InventoryPart } from "../inventory/parts";
 import type { RawRegion } from "../inventory/raw";
 import { RULES } from "../rules/index";
-import { metricWindowDays, partsFor, prepareRules, type PreparedRule, type RuleSelection } from "./engine";
+import { metricNeeds, partsFor, prepareRules, type PreparedRule, type RuleSelection } from "./engine";
 import { evaluateRawRegions } from "./scan";
 
 /** The session name of every assumed role, so CloudTrail in the member account shows who looked. */
@@ -429,7 +429,8 @@ export async function scanAccounts(options: ScanAccountsOptions): Promise<ScanAc
   }
 
   const parts = partsFor(rules);
-  const windowDays = metricWindowDays(rules);
+  // Every metric the selected rules read, over the longest window any of them needs.
+  const metrics = metricNeeds(rules);
   const jobs = ready.flatMap((account) => (account ? account.regions.map((region) => ({ account, region })) : []));
   const raws = await mapLimit(jobs, concurrency, ({ account, region }) =>
     collectRegion({
@@ -438,7 +439,8 @@ export async function scanAccounts(options: ScanAccountsOptions): Promise<ScanAc
       clients: options.clientsFor(region, account.credentials),
       parts,
       now,
-      metricWindowDays: windowDays,
+      metricWindowDays: metrics.days,
+      metricNames: metrics.names,
       ...(options.onProgress
         ? { onProgress: (event: ProgressEvent) => options.onProgress?.({ ...event, accountId: account.accountId }) }
         : {}),
