@@ -233,7 +233,7 @@ describe("keptModeledErrorsOnly", () => {
 
   it("Given a schema module, Then only the registrations of kept errors and of the service exception remain, and nothing else changes", () => {
     const out = dropModeledErrors(SAMPLE, ["InvalidInput", "InvalidPaginationToken"]);
-    expect(out.split("\n").filter((l) => l.includes("registerError"))).toEqual([
+    expect(out.split("\n").filter((l: string) => l.includes("registerError"))).toEqual([
       "_s_registry.registerError(SampleServiceException$, SampleServiceException);",
       "n0_registry.registerError(InvalidInput$, InvalidInput);",
       "n0_registry.registerError(InvalidPaginationToken$, InvalidPaginationToken);",
