@@ -158,13 +158,15 @@ describe("Throttling and server errors on EC2 and CloudWatch", () => {
     expect(of(out.evaluations, "nat-subnet-has-gateway-endpoints", US).length).toBeGreaterThan(0);
   });
 
-  it("Given GetMetricData answering InternalError on every attempt in us-east-1, Then interface-endpoint-in-use reports an error for us-east-1 (never a zero-traffic guess) and the other rules and region are intact", async () => {
+  it("Given GetMetricData answering InternalError on every attempt in us-east-1, Then the rules that read endpoint metrics report an error for us-east-1 (never a zero-traffic or no-drop guess) and the other rules and region are intact", async () => {
     const server = await start({ faults: [{ service: "CloudWatch", action: "GetMetricData", region: US, internalError: 1 }] });
     const out = await scan(server);
-    expect(out.errors.map((e) => [e.region, e.ruleId])).toEqual([[US, "interface-endpoint-in-use"]]);
-    expect(out.errors[0]?.message).toContain("cloudwatch:GetMetricData");
-    expect(of(out.evaluations, "interface-endpoint-in-use", US)).toEqual([]);
-    expect(out.evaluations).toEqual(expected.evaluations.filter((e) => !(e.ruleId === "interface-endpoint-in-use" && e.region === US)));
+    const blocked = rulesNeeding("endpointMetrics");
+    expect(blocked).toEqual(expect.arrayContaining(["interface-endpoint-in-use", "interface-endpoint-healthy"]));
+    expect(out.errors.map((e) => [e.region, e.ruleId])).toEqual(blocked.map((ruleId) => [US, ruleId]));
+    expect(out.errors.every((e) => e.message.includes("cloudwatch:GetMetricData"))).toBe(true);
+    for (const ruleId of blocked) expect(of(out.evaluations, ruleId, US)).toEqual([]);
+    expect(out.evaluations).toEqual(expected.evaluations.filter((e) => !(blocked.includes(e.ruleId) && e.region === US)));
     // Endpoints in that region are still judged by the rule that does not read traffic.
     expect(of(out.evaluations, "s3-dynamodb-endpoint-is-gateway", US)).toEqual(of(expected.evaluations, "s3-dynamodb-endpoint-is-gateway", US));
   });

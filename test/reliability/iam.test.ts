@@ -34,6 +34,7 @@ const NO_RESOURCE_LEVEL: Readonly<Record<string, string>> = {
   "cloudwatch:GetMetricData": "GetMetricData has no resource types",
   "config:PutEvaluations": "PutEvaluations has no resource types",
   "iam:ListAccountAliases": "ListAccountAliases has no resource types",
+  "route53:ListHostedZonesByVPC": "ListHostedZonesByVPC has no resource types (the route53:VPCs condition key only)",
   // Every ec2:Describe* list call: no resource types (ec2:Region condition only).
 };
 

@@ -34,22 +34,24 @@ async function start(regions: RawRegion[], options: FakeAwsOptions = {}): Promis
 }
 
 /**
- * A spoke VPC whose SSM endpoint has private DNS off and resolves through a hub's zone (plus `extraZones`
- * zones of its own), a VPC whose endpoint has private DNS on, and one with DNS hostnames off.
+ * SSM endpoints in four VPCs: a spoke whose endpoint has private DNS off and resolves through a hub's zone
+ * (plus `extraZones` zones of its own), one with private DNS on, one with private DNS off and the hub's
+ * zone but DNS hostnames off, and one with private DNS off and no zone at all.
  */
-function dnsRegion(extraZones = 0): { b: InventoryBuilder; spoke: string; on: string; noHostnames: string } {
+function dnsRegion(extraZones = 0): { b: InventoryBuilder; spoke: string; on: string; noHostnames: string; noZone: string } {
   const b = new InventoryBuilder({ region: REGION, now: NOW });
   const spoke = b.vpc();
   const on = b.vpc();
   const noHostnames = b.vpc({ dnsHostnames: false });
-  for (const vpcId of [spoke, on, noHostnames]) {
+  const noZone = b.vpc();
+  for (const vpcId of [spoke, on, noHostnames, noZone]) {
     const subnet = b.subnet({ vpcId });
     b.interfaceEndpoint({ vpcId, service: "ssm", subnetIds: [subnet], privateDnsEnabled: vpcId === on });
   }
-  b.privateHostedZone({ name: "ssm.eu-west-1.amazonaws.com", vpcIds: [spoke], owningAccount: HUB });
+  b.privateHostedZone({ name: "ssm.eu-west-1.amazonaws.com", vpcIds: [spoke, noHostnames], owningAccount: HUB });
   b.privateHostedZone({ name: "fs-0a1b2c3d.efs.eu-west-1.amazonaws.com", vpcIds: [spoke], owningService: "efs.amazonaws.com" });
   for (let i = 0; i < extraZones; i++) b.privateHostedZone({ name: `app-${i}.internal.example.com`, vpcIds: [spoke] });
-  return { b, spoke, on, noHostnames };
+  return { b, spoke, on, noHostnames, noZone };
 }
 
 describe("Route 53 ListHostedZonesByVPC through the real SDK", () => {
@@ -126,8 +128,8 @@ describe("EC2 DescribeVpcAttribute through the real SDK", () => {
 });
 
 describe("collectRegion: the DNS parts", () => {
-  it("Given three VPCs of which two hold an endpoint with private DNS off, Then attributes and zones are read for those two only, equal the source, at the floor of calls", async () => {
-    const { b, spoke, on, noHostnames } = dnsRegion();
+  it("Given four VPCs of which three hold an endpoint with private DNS off, two of them with a zone for its name, Then zones are read for the three, attributes for the two, equal to the source, at the floor of calls", async () => {
+    const { b, spoke, on, noHostnames, noZone } = dnsRegion();
     const source = b.toRaw();
     const { clients, server } = await start([source]);
 
@@ -140,28 +142,32 @@ describe("collectRegion: the DNS parts", () => {
     });
 
     expect(raw.errors).toBeUndefined();
-    expect(privateDnsOffVpcs(source.vpcEndpoints ?? [], source.vpcEndpointServices ?? [], REGION).sort()).toEqual([spoke, noHostnames].sort());
-    expect(new Set(raw.vpcHostedZones?.map((a) => a.VPCId))).toEqual(new Set([spoke, noHostnames]));
+    expect(privateDnsOffVpcs(source.vpcEndpoints ?? [], source.vpcEndpointServices ?? [], REGION).sort()).toEqual([spoke, noHostnames, noZone].sort());
+    expect(new Set(raw.vpcHostedZones?.map((a) => a.VPCId))).toEqual(new Set([spoke, noHostnames, noZone]));
     expect(JSON.parse(JSON.stringify(raw.vpcHostedZones))).toEqual(expect.arrayContaining(JSON.parse(JSON.stringify(source.vpcHostedZones))));
     const inventory = parseRegion(raw, b.accountId, NOW);
     expect(inventory.vpcDnsAttributes.get(noHostnames)).toEqual({ vpcId: noHostnames, enableDnsSupport: true, enableDnsHostnames: false });
     expect(inventory.vpcDnsAttributes.get(spoke)).toEqual({ vpcId: spoke, enableDnsSupport: true, enableDnsHostnames: true });
     expect(inventory.vpcDnsAttributes.has(on)).toBe(false);
+    expect(inventory.vpcDnsAttributes.has(noZone)).toBe(false);
+    expect(inventory.vpcHostedZones.get(noZone)).toEqual([]);
     expect(inventory.vpcHostedZones.get(spoke)?.map((z) => z.name)).toEqual(["ssm.eu-west-1.amazonaws.com", "fs-0a1b2c3d.efs.eu-west-1.amazonaws.com"]);
     expect(server.calls.counts()).toEqual(callFloor(raw).byApi);
-    expect(callFloor(raw).byApi).toMatchObject({ "EC2:DescribeVpcAttribute": 4, "Route53:ListHostedZonesByVPC": 2 });
+    expect(callFloor(raw).byApi).toMatchObject({ "EC2:DescribeVpcAttribute": 4, "Route53:ListHostedZonesByVPC": 3 });
   });
 
-  it("Given ListHostedZonesByVPC is denied, Then the zones are an error naming both IAM actions it needs and the code, and the attributes are still read", async () => {
+  it("Given ListHostedZonesByVPC is denied, Then the zones are an error naming both IAM actions it needs and the code, and the attributes (which need the zones) fail without a call", async () => {
     const { b } = dnsRegion();
     const { clients } = await start([b.toRaw()], { faults: [{ service: "Route53", fail: true }] });
 
     const raw = await collectRegion({ region: REGION, clients, parts: ["vpcDnsAttributes", "vpcHostedZones"], now: NOW, metricWindowDays: 0 });
 
     expect(raw.vpcHostedZones).toBeUndefined();
+    expect(raw.vpcDnsAttributes).toBeUndefined();
     expect(raw.errors).toEqual([
       { part: "vpcHostedZones", call: "route53:ListHostedZonesByVPC, ec2:DescribeVpcs", code: "AccessDenied", message: expect.stringContaining("not authorized") },
+      { part: "vpcDnsAttributes", call: "ec2:DescribeVpcAttribute", message: expect.stringContaining("needs the private hosted zones of VPCs (Route 53) list, which failed") },
     ]);
-    expect(raw.vpcDnsAttributes).toHaveLength(4);
+    expect(fake?.calls.count("EC2:DescribeVpcAttribute")).toBe(0);
   });
 });

@@ -44,7 +44,7 @@ import type { Finding } from "../src/evaluation";
 import type { Inventory } from "../src/inventory/model";
 import { parseRegion } from "../src/inventory/parse";
 import { PARTS, type InventoryPart } from "../src/inventory/parts/index";
-import { VPC_DNS_ATTRIBUTES, privateDnsOffVpcs } from "../src/inventory/parts/vpc-dns-attributes";
+import { VPC_DNS_ATTRIBUTES, hubZoneVpcs, privateDnsOffVpcs } from "../src/inventory/parts/vpc-dns-attributes";
 import type { RawVpcHostedZones } from "../src/inventory/parts/vpc-hosted-zones";
 import type { RawCollectionError, RawEndpointMetrics, RawRegion } from "../src/inventory/raw";
 import { parseParameters, type ParameterSchema } from "../src/parameters";
@@ -550,14 +550,9 @@ export class InventoryBuilder {
     return this;
   }
 
-  /** The VPCs the collector reads DNS attributes and hosted zones for (those with an endpoint whose private DNS is off). */
-  private dnsCheckedVpcs(): string[] {
-    return privateDnsOffVpcs(this.vpcEndpoints, this.vpcEndpointServices, this.region);
-  }
-
-  /** The raw `DescribeVpcAttribute` answers the collector would get: two per checked VPC. */
+  /** The raw `DescribeVpcAttribute` answers the collector would get: two per VPC with a zone for such an endpoint's service. */
   public vpcDnsAttributeAnswers(): DescribeVpcAttributeResult[] {
-    return this.dnsCheckedVpcs().flatMap((vpcId) => {
+    return hubZoneVpcs(this.vpcEndpoints, this.vpcEndpointServices, this.hostedZoneAnswers(), this.region).flatMap((vpcId) => {
       const vpc = this.vpcDns.get(vpcId) ?? { enableDnsSupport: true, enableDnsHostnames: true };
       return VPC_DNS_ATTRIBUTES.map((attribute) =>
         attribute === "enableDnsSupport" ? { VpcId: vpcId, EnableDnsSupport: { Value: vpc.enableDnsSupport } } : { VpcId: vpcId, EnableDnsHostnames: { Value: vpc.enableDnsHostnames } },
@@ -565,9 +560,9 @@ export class InventoryBuilder {
     });
   }
 
-  /** The raw `ListHostedZonesByVPC` answers the collector would get: one per checked VPC. */
+  /** The raw `ListHostedZonesByVPC` answers the collector would get: one per VPC holding an endpoint with private DNS off. */
   public hostedZoneAnswers(): RawVpcHostedZones[] {
-    return this.dnsCheckedVpcs().map((vpcId) => ({
+    return privateDnsOffVpcs(this.vpcEndpoints, this.vpcEndpointServices, this.region).map((vpcId) => ({
       VPCId: vpcId,
       VPCRegion: this.region,
       HostedZoneSummaries: this.hostedZones.filter((z) => z.vpcIds.includes(vpcId)).map((z) => structuredClone(z.summary)),

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { normaliseEndpointState, parseRegion } from "../src/inventory/parse";
-import { privateDnsOffVpcs } from "../src/inventory/parts/vpc-dns-attributes";
+import { hubZoneVpcs, privateDnsOffVpcs } from "../src/inventory/parts/vpc-dns-attributes";
 import { effectiveRouteTable, endpointMetricSum, privateHostedZonesOf, subnetsByZone, vpcDnsAttributesOf } from "../src/inventory/queries";
 import { checkSnapshot } from "../src/inventory/snapshot";
 import {
@@ -67,9 +67,12 @@ describe("syntheticRegion", () => {
       vpcPeeringConnections: raw.vpcPeeringConnections?.length,
       vpcEndpointServices: raw.vpcEndpointServices?.length,
       dnsCheckedVpcs: raw.vpcHostedZones?.length,
+      hubZoneVpcs: new Set(raw.vpcDnsAttributes?.map((a) => a.VpcId)).size,
       datapoints: raw.endpointMetrics?.results.reduce((n, r) => n + (r.Values?.length ?? 0), 0),
     });
-    expect(raw.vpcDnsAttributes).toHaveLength(2 * counts.dnsCheckedVpcs);
+    expect(raw.vpcDnsAttributes).toHaveLength(2 * counts.hubZoneVpcs);
+    expect(counts.hubZoneVpcs).toBeGreaterThan(0);
+    expect(counts.hubZoneVpcs).toBeLessThan(counts.dnsCheckedVpcs);
     // Ratios per VPC.
     expect(counts.natGateways).toBeGreaterThanOrEqual(1000);
     expect(counts.natGateways).toBeLessThanOrEqual(3000);
@@ -207,15 +210,25 @@ describe("syntheticRegion", () => {
     const partial = [...inventory.vpcEndpointServices.values()].filter((s) => s.availabilityZones.length < 3);
     expect(partial.length).toBeGreaterThan(0);
     const checked = privateDnsOffVpcs(raw.vpcEndpoints!, raw.vpcEndpointServices!, "us-east-1");
-    expect(checked.length).toBeGreaterThan(10);
+    expect(checked.length).toBeGreaterThan(5);
     expect(raw.vpcHostedZones!.map((z) => z.VPCId)).toEqual(checked);
-    for (const vpcId of checked) {
-      expect(vpcDnsAttributesOf(inventory, vpcId)?.enableDnsSupport).toBe(true);
-      expect(privateHostedZonesOf(inventory, vpcId)).toBeDefined();
-    }
+    for (const vpcId of checked) expect(privateHostedZonesOf(inventory, vpcId)).toBeDefined();
+    // DNS hubs (about 5% of the VPCs) hold most endpoints with private DNS off, with a zone for each name.
     const hub = checked.filter((v) => (privateHostedZonesOf(inventory, v) ?? []).some((z) => z.owningAccount === "111100002222"));
-    expect(hub.length / checked.length).toBeGreaterThan(0.25);
-    expect(hub.length / checked.length).toBeLessThan(0.75);
+    expect(hub.length).toBeGreaterThan(0);
+    expect(hub.length / inventory.vpcs.size).toBeLessThan(0.15);
+    for (const vpcId of hub) {
+      const names = new Set((privateHostedZonesOf(inventory, vpcId) ?? []).map((z) => z.name));
+      for (const e of inventory.vpcEndpoints.values()) {
+        if (e.vpcId !== vpcId || e.type !== "Interface" || /\.(s3|dynamodb)$/.test(e.serviceName)) continue;
+        expect(e.privateDnsEnabled, e.id).toBe(false);
+        expect(names.has(inventory.vpcEndpointServices.get(e.serviceName)?.privateDnsName ?? "")).toBe(true);
+      }
+    }
+    // DNS attributes: exactly for the VPCs with a zone named like such an endpoint's service (the hub zones).
+    expect(hubZoneVpcs(raw.vpcEndpoints!, raw.vpcEndpointServices!, raw.vpcHostedZones!, "us-east-1")).toEqual(hub);
+    expect([...inventory.vpcDnsAttributes.keys()]).toEqual(hub);
+    for (const vpcId of hub) expect(vpcDnsAttributesOf(inventory, vpcId)?.enableDnsSupport).toBe(true);
     // PacketsDropped is measured for every metered endpoint.
     const metered = raw.endpointMetrics!.queries.filter((q) => q.metric === "PacketsDropped");
     for (const q of metered) expect(endpointMetricSum(inventory, "PacketsDropped", q.endpointId, new Date(NOW.getTime() - 7 * 86_400_000), NOW)).toBeGreaterThanOrEqual(0);

@@ -29,7 +29,7 @@ import type {
   VpnGateway,
 } from "@aws-sdk/client-ec2";
 import { normaliseEndpointState } from "../src/inventory/parse";
-import { privateDnsOffVpcs } from "../src/inventory/parts/vpc-dns-attributes";
+import { hubZoneVpcs, privateDnsOffVpcs } from "../src/inventory/parts/vpc-dns-attributes";
 import type { RawVpcHostedZones } from "../src/inventory/parts/vpc-hosted-zones";
 import { SNAPSHOT_FORMAT, type RawRegion, type Snapshot } from "../src/inventory/raw";
 
@@ -70,10 +70,13 @@ export interface SyntheticOptions {
   metricDays?: number;
   /** Share of metered endpoints with no datapoints at all, i.e. idle (default 0.25). */
   idleEndpointRatio?: number;
-  /** Share of AWS-service interface endpoints (not S3/DynamoDB) with private DNS off (default 0.1). */
+  /**
+   * Share of VPCs that are DNS hubs (default 0.05): their AWS-service endpoints keep private DNS off and a
+   * hub account's private hosted zone for each service name is associated with them (hub-and-spoke).
+   */
+  hubVpcRatio?: number;
+  /** Share of the other AWS-service interface endpoints (not S3/DynamoDB) with private DNS off, no zone (default 0.03). */
   privateDnsOffRatio?: number;
-  /** Share of VPCs with such an endpoint that resolve its name through a hub's private hosted zone (default 0.5). */
-  hubZoneRatio?: number;
   /** Share of available endpoints that dropped packets on a few days (default 0.04). */
   droppingEndpointRatio?: number;
 }
@@ -92,8 +95,10 @@ export interface SyntheticCounts {
   transitGatewayAttachments: number;
   vpcPeeringConnections: number;
   vpcEndpointServices: number;
-  /** VPCs whose DNS attributes and hosted zones were read (an endpoint with private DNS off). */
+  /** VPCs whose private hosted zones were read (an endpoint with private DNS off). */
   dnsCheckedVpcs: number;
+  /** Of those, VPCs whose DNS attributes were read (a zone named like such an endpoint's service). */
+  hubZoneVpcs: number;
   datapoints: number;
 }
 
@@ -223,8 +228,8 @@ function generate(options: SyntheticOptions): { raw: RawRegion; counts: Syntheti
     peering: options.peeringRatio ?? 0.05,
     shared: options.sharedVpcRatio ?? 0.03,
     idle: options.idleEndpointRatio ?? 0.25,
-    privateDnsOff: options.privateDnsOffRatio ?? 0.1,
-    hubZone: options.hubZoneRatio ?? 0.5,
+    hubVpc: options.hubVpcRatio ?? 0.05,
+    privateDnsOff: options.privateDnsOffRatio ?? 0.03,
     dropping: options.droppingEndpointRatio ?? 0.04,
   };
 
@@ -485,7 +490,8 @@ function generate(options: SyntheticOptions): { raw: RawRegion; counts: Syntheti
     });
   }
 
-  // Interface endpoints, spread at random over the account's own VPCs.
+  // Interface endpoints, spread at random over the account's own VPCs (decided on first use: DNS hubs).
+  const hubVpcs = new Map<string, boolean>();
   let interfaceCount = 0;
   for (let e = 0; e < interfaceTotal && ownVpcs.length > 0; e++) {
     const vpc = pick(ownVpcs);
@@ -505,7 +511,9 @@ function generate(options: SyntheticOptions): { raw: RawRegion; counts: Syntheti
       roll -= w;
     }
     const serviceName = `com.amazonaws.${region}.${service}`;
-    const privateDns = service !== "s3" && service !== "dynamodb" && rng() >= ratio.privateDnsOff;
+    let hub = hubVpcs.get(vpc.vpcId);
+    if (hub === undefined) hubVpcs.set(vpc.vpcId, (hub = rng() < ratio.hubVpc));
+    const privateDns = service !== "s3" && service !== "dynamodb" && !hub && rng() >= ratio.privateDnsOff;
     vpcEndpoints.push({
       VpcEndpointId: endpointId,
       VpcEndpointType: "Interface",
@@ -555,23 +563,30 @@ function generate(options: SyntheticOptions): { raw: RawRegion; counts: Syntheti
     };
   });
 
-  // What the collector reads for VPCs holding an endpoint with private DNS off: two DNS attributes
-  // (hostnames off in a few) and the private hosted zones associated with the VPC (for half of them a
-  // hub account's zone for one of those services, the hub-and-spoke pattern).
+  // What the collector reads for VPCs holding an endpoint with private DNS off: the private hosted zones
+  // associated with the VPC (in a DNS hub, the hub account's zone for each of those services' names; here
+  // and there an unrelated zone of the account), and for the VPCs with such a zone two DNS attributes
+  // (hostnames off in a few).
   const checked = privateDnsOffVpcs(vpcEndpoints, vpcEndpointServices, region);
   const vpcDnsAttributes: DescribeVpcAttributeResult[] = [];
   const vpcHostedZones: RawVpcHostedZones[] = [];
   const dnsNameOf = new Map(vpcEndpointServices.map((s) => [s.ServiceName, s.PrivateDnsName]));
   for (const vpcId of checked) {
-    vpcDnsAttributes.push({ VpcId: vpcId, EnableDnsSupport: { Value: true } }, { VpcId: vpcId, EnableDnsHostnames: { Value: rng() >= 0.1 } });
     const zones: RawVpcHostedZones["HostedZoneSummaries"] = [];
-    if (rng() < ratio.hubZone) {
-      const offEndpoint = vpcEndpoints.find((e) => e.VpcId === vpcId && e.VpcEndpointType === "Interface" && e.PrivateDnsEnabled === false && dnsNameOf.get(e.ServiceName));
-      const name = offEndpoint ? dnsNameOf.get(offEndpoint.ServiceName) : undefined;
-      if (name) zones.push({ HostedZoneId: `Z0${id("zone").slice(-16).toUpperCase()}`, Name: `${name.replace(/^\*\./, "")}.`, Owner: { OwningAccount: HUB_ACCOUNT } });
+    if (hubVpcs.get(vpcId)) {
+      const names = new Set<string>();
+      for (const e of vpcEndpoints) {
+        const name = e.VpcId === vpcId && e.VpcEndpointType === "Interface" && e.PrivateDnsEnabled === false ? dnsNameOf.get(e.ServiceName) : undefined;
+        if (name && !/\.(s3|dynamodb)\./.test(name)) names.add(name.replace(/^\*\./, ""));
+      }
+      for (const name of names) zones.push({ HostedZoneId: `Z0${id("zone").slice(-16).toUpperCase()}`, Name: `${name}.`, Owner: { OwningAccount: HUB_ACCOUNT } });
     }
     if (rng() < 0.3) zones.push({ HostedZoneId: `Z0${id("zone").slice(-16).toUpperCase()}`, Name: "internal.example.com.", Owner: { OwningAccount: accountId } });
     vpcHostedZones.push({ VPCId: vpcId, VPCRegion: region, HostedZoneSummaries: zones });
+  }
+  const hubs = hubZoneVpcs(vpcEndpoints, vpcEndpointServices, vpcHostedZones, region);
+  for (const vpcId of hubs) {
+    vpcDnsAttributes.push({ VpcId: vpcId, EnableDnsSupport: { Value: true } }, { VpcId: vpcId, EnableDnsHostnames: { Value: rng() >= 0.1 } });
   }
 
   const raw: RawRegion = {
@@ -648,6 +663,7 @@ function generate(options: SyntheticOptions): { raw: RawRegion; counts: Syntheti
       vpcPeeringConnections: peerings.length,
       vpcEndpointServices: vpcEndpointServices.length,
       dnsCheckedVpcs: checked.length,
+      hubZoneVpcs: hubs.length,
       datapoints,
     },
   };

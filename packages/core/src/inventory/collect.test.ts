@@ -676,8 +676,9 @@ describe("collectRegion: SDK calls do not grow with VPCs or subnets", () => {
       DescribeVpcPeeringConnectionsCommand: pages(counts.vpcPeeringConnections, 1000),
       DescribeVpcEndpointServicesCommand: pages(counts.vpcEndpointServices, 1000),
       GetMetricDataCommand: Math.ceil(counts.meteredEndpoints / 500),
-      // Per VPC holding an endpoint with private DNS off, and only those: two attributes, one zone list.
-      DescribeVpcAttributeCommand: 2 * counts.dnsCheckedVpcs,
+      // Per VPC holding an endpoint with private DNS off, and only those: one zone list; of those, two
+      // attributes per VPC with a zone named like such an endpoint's service.
+      DescribeVpcAttributeCommand: 2 * counts.hubZoneVpcs,
       ListHostedZonesByVPCCommand: counts.dnsCheckedVpcs,
     };
   }

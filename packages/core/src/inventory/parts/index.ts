@@ -33,8 +33,8 @@ export const PARTS = [
   vpcPeeringConnections,
   vpcEndpointServices,
   endpointMetrics,
-  vpcDnsAttributes,
   vpcHostedZones,
+  vpcDnsAttributes,
 ] as const;
 
 type PartUnion = (typeof PARTS)[number];
@@ -127,7 +127,7 @@ export function partOfResourceType(type: string): PartSpec | undefined {
 }
 
 export { normaliseEndpointState } from "./vpc-endpoints";
-export { privateDnsOffVpcs } from "./vpc-dns-attributes";
+export { hubZoneVpcs, privateDnsOffVpcs } from "./vpc-dns-attributes";
 export { DEFAULT_ENDPOINT_METRIC, MAX_DATAPOINTS_PER_RESPONSE, METRIC_QUERIES_PER_CALL, PRIVATELINK_NAMESPACE, meteredEndpoints, type RawEndpointMetrics } from "./endpoint-metrics";
 
 /**

@@ -1,9 +1,10 @@
 /**
- * `DescribeVpcAttribute` (`enableDnsSupport`, `enableDnsHostnames`): the DNS attributes of the VPCs that
- * hold an endpoint whose private DNS is off although its AWS service offers it — the only VPCs where
- * the attributes decide a finding (private DNS and private hosted zones need both on). `DescribeVpcs`
- * does not return them and the API answers one attribute of one VPC per call, so the floor is two calls
- * per such VPC and none for a VPC whose endpoints all have private DNS on.
+ * `DescribeVpcAttribute` (`enableDnsSupport`, `enableDnsHostnames`): the DNS attributes of the VPCs where
+ * they decide a verdict — those holding an endpoint with private DNS off whose service name has a private
+ * hosted zone associated with the VPC (`hubZoneVpcs`): such a zone answers only when both attributes are on.
+ * Without such a zone the endpoint is NON_COMPLIANT whatever the attributes are, so they are not read.
+ * `DescribeVpcs` does not return them and the API answers one attribute of one VPC per call: the floor is
+ * two calls per such VPC, after the hosted zones.
  */
 import {
   DescribeVpcAttributeCommand,
@@ -12,10 +13,12 @@ import {
   type VpcEndpoint as Ec2VpcEndpoint,
 } from "@aws-sdk/client-ec2";
 import { mapLimit } from "../../concurrency";
+import { dnsName } from "../queries";
 import { SnapshotError } from "../../errors";
 import type { VpcDnsAttributes } from "../model";
 import type { Outcome, PartFloor, PartSpec } from "../part";
 import { normaliseEndpointState } from "./vpc-endpoints";
+import type { RawVpcHostedZones } from "./vpc-hosted-zones";
 
 /** The two attributes read, in the order they are asked for. */
 export const VPC_DNS_ATTRIBUTES = ["enableDnsSupport", "enableDnsHostnames"] as const;
@@ -23,10 +26,33 @@ export const VPC_DNS_ATTRIBUTES = ["enableDnsSupport", "enableDnsHostnames"] as 
 const CONCURRENCY = 4;
 
 /**
- * Endpoints whose private DNS decides how clients resolve their service: available Interface endpoints of
- * an AWS service (owner `amazon`) that has a private DNS name, except S3 and DynamoDB (reached by
- * endpoint-specific names). Of those, the ones with private DNS off need the VPC's DNS attributes and
- * its private hosted zones.
+ * The private DNS names (as zones are named: `ssm.us-east-1.amazonaws.com`) of the endpoints whose private
+ * DNS decides how clients resolve their service, by VPC: available Interface endpoints of an AWS service
+ * (owner `amazon`) that has a private DNS name, except S3 and DynamoDB (reached by endpoint-specific names),
+ * with private DNS off.
+ */
+function privateDnsOffNames(endpoints: readonly Ec2VpcEndpoint[], services: readonly ServiceDetail[], region: string): Map<string, Set<string>> {
+  const dnsNames = new Map<string, string>();
+  for (const s of services) {
+    if (s.Owner === "amazon" && s.PrivateDnsName && s.ServiceName !== undefined) dnsNames.set(s.ServiceName, dnsName(s.PrivateDnsName));
+  }
+  for (const gateway of ["s3", "dynamodb"]) dnsNames.delete(`com.amazonaws.${region}.${gateway}`);
+  const byVpc = new Map<string, Set<string>>();
+  for (const e of endpoints) {
+    if (e.VpcEndpointType !== "Interface" || e.PrivateDnsEnabled === true || !e.VpcId) continue;
+    if (normaliseEndpointState(e.State) !== "available") continue;
+    const name = e.ServiceName !== undefined ? dnsNames.get(e.ServiceName) : undefined;
+    if (name === undefined) continue;
+    let names = byVpc.get(e.VpcId);
+    if (!names) byVpc.set(e.VpcId, (names = new Set()));
+    names.add(name);
+  }
+  return byVpc;
+}
+
+/**
+ * The VPCs whose private hosted zones decide a finding: those holding an available Interface endpoint of
+ * an AWS service with a private DNS name (not S3 or DynamoDB) whose private DNS is off.
  *
  * @example
  * ```ts
@@ -34,17 +60,28 @@ const CONCURRENCY = 4;
  * ```
  */
 export function privateDnsOffVpcs(endpoints: readonly Ec2VpcEndpoint[], services: readonly ServiceDetail[], region: string): string[] {
-  const dnsServices = new Set(
-    services.filter((s) => s.Owner === "amazon" && Boolean(s.PrivateDnsName) && s.ServiceName !== undefined).map((s) => s.ServiceName as string),
-  );
-  for (const gateway of ["s3", "dynamodb"]) dnsServices.delete(`com.amazonaws.${region}.${gateway}`);
-  const vpcs = new Set<string>();
-  for (const e of endpoints) {
-    if (e.VpcEndpointType !== "Interface" || e.PrivateDnsEnabled === true || !e.VpcId) continue;
-    if (normaliseEndpointState(e.State) !== "available") continue;
-    if (e.ServiceName !== undefined && dnsServices.has(e.ServiceName)) vpcs.add(e.VpcId);
-  }
-  return [...vpcs];
+  return [...privateDnsOffNames(endpoints, services, region).keys()];
+}
+
+/**
+ * Of those VPCs, the ones with a private hosted zone named like the service of one of those endpoints:
+ * where the VPC's DNS attributes decide whether the zone answers.
+ *
+ * @example
+ * ```ts
+ * hubZoneVpcs(endpoints, services, zones, "us-east-1"); // ["vpc-0a1b2c3d4e5f60718"]
+ * ```
+ */
+export function hubZoneVpcs(
+  endpoints: readonly Ec2VpcEndpoint[],
+  services: readonly ServiceDetail[],
+  zones: readonly RawVpcHostedZones[],
+  region: string,
+): string[] {
+  const names = privateDnsOffNames(endpoints, services, region);
+  return zones
+    .filter((answer) => answer.HostedZoneSummaries.some((z) => z.Name !== undefined && names.get(answer.VPCId)?.has(dnsName(z.Name))))
+    .map((answer) => answer.VPCId);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -60,14 +97,15 @@ export const vpcDnsAttributes: PartSpec<"vpcDnsAttributes", DescribeVpcAttribute
   title: "VPC DNS attributes",
   iamActions: ["ec2:DescribeVpcAttribute"],
   apis: ["EC2:DescribeVpcAttribute"],
-  after: ["vpcEndpoints", "vpcEndpointServices"],
+  after: ["vpcEndpoints", "vpcEndpointServices", "vpcHostedZones"],
 
   async collect(context): Promise<Outcome<DescribeVpcAttributeResult[]>> {
     const ec2 = context.clients.ec2;
     if (!ec2) return { ok: false, error: new Error(`no ec2 client for ${context.region}`), calls: 0 };
-    const vpcIds = privateDnsOffVpcs(
+    const vpcIds = hubZoneVpcs(
       (context.collected.vpcEndpoints ?? []) as Ec2VpcEndpoint[],
       (context.collected.vpcEndpointServices ?? []) as ServiceDetail[],
+      (context.collected.vpcHostedZones ?? []) as RawVpcHostedZones[],
       context.region,
     );
     const requests = vpcIds.flatMap((VpcId) => VPC_DNS_ATTRIBUTES.map((Attribute) => ({ VpcId, Attribute })));

@@ -117,7 +117,7 @@ describe("interface-endpoint-private-dns-enabled", () => {
         compliance: "NON_COMPLIANT",
         annotation:
           `Clients in ${vpcId} resolve ssm.us-east-1.amazonaws.com to public addresses and reach it through ${natId} (or not at all); ` +
-          "this endpoint carries nothing they send. Enable private DNS (the VPC has DNS hostnames and DNS support on).",
+          "this endpoint carries nothing they send. Enable private DNS (the VPC needs DNS hostnames and DNS support).",
       });
     });
 
@@ -130,23 +130,27 @@ describe("interface-endpoint-private-dns-enabled", () => {
       expect(findingFor(runRule(rule, b.build()), id).annotation).toContain("resolve kms.us-east-1.amazonaws.com to public addresses and reach it over the internet, if at all;");
     });
 
-    it("Given private DNS off and DNS hostnames off in the VPC, Then NON_COMPLIANT naming the attribute to turn on first", () => {
+    it("Given private DNS off, no zone for the name and DNS hostnames off, Then NON_COMPLIANT with the fix, and the VPC's attributes are not read (they change nothing)", () => {
       const b = new InventoryBuilder();
       const { vpcId, subnets } = appVpc(b, { dnsHostnames: false });
       const id = b.interfaceEndpoint({ vpcId, service: "sts", subnetIds: subnets, privateDnsEnabled: false });
+      const inventory = b.build();
 
-      expect(findingFor(runRule(rule, b.build()), id).annotation).toMatch(/Turn on the VPC's DNS hostnames, then enable private DNS\.$/);
+      expect(findingFor(runRule(rule, inventory), id).annotation).toMatch(/Enable private DNS \(the VPC needs DNS hostnames and DNS support\)\.$/);
+      expect(inventory.vpcHostedZones.has(vpcId)).toBe(true);
+      expect(inventory.vpcDnsAttributes.size).toBe(0);
     });
 
-    it("Given both DNS attributes off, Then both are named", () => {
+    it("Given a zone for the name and both DNS attributes off, Then both are named", () => {
       const b = new InventoryBuilder();
       const { vpcId, subnets } = appVpc(b, { dnsSupport: false, dnsHostnames: false });
+      b.privateHostedZone({ name: "sts.us-east-1.amazonaws.com", vpcIds: [vpcId], owningAccount: HUB });
       const id = b.interfaceEndpoint({ vpcId, service: "sts", subnetIds: subnets, privateDnsEnabled: false });
 
-      expect(findingFor(runRule(rule, b.build()), id).annotation).toContain("Turn on the VPC's DNS support and DNS hostnames, then enable private DNS.");
+      expect(findingFor(runRule(rule, b.build()), id).annotation).toMatch(/Turn on (the VPC's )?DNS support and DNS hostnames: zone Z0[0-9A-F]+ /);
     });
 
-    it("Given a long service name and both attributes off, Then the annotation keeps to 256 characters and still says what to do", () => {
+    it("Given a long service name, a zone for it and both attributes off, Then the annotation keeps to 256 characters and still says what to do", () => {
       const b = new InventoryBuilder({ region: "ap-southeast-2" });
       const { vpcId, subnets } = appVpc(b, { dnsSupport: false, dnsHostnames: false });
       b.privateHostedZone({ name: "secretsmanager.ap-southeast-2.amazonaws.com", vpcIds: [vpcId] });
@@ -157,7 +161,7 @@ describe("interface-endpoint-private-dns-enabled", () => {
       expect(f.compliance).toBe("NON_COMPLIANT");
       expect(f.annotation.length).toBeLessThanOrEqual(256);
       expect(f.annotation).toContain("this endpoint carries nothing they send.");
-      expect(f.annotation).toMatch(/Turn on DNS support and DNS hostnames, then private DNS( \(zone Z0[0-9A-F]+ unused until then\))?\.$/);
+      expect(f.annotation).toMatch(/Turn on (the VPC's )?DNS support and DNS hostnames(: zone Z0[0-9A-F]+ is unused until then)?\.$/);
     });
   });
 
@@ -206,7 +210,7 @@ describe("interface-endpoint-private-dns-enabled", () => {
       const f = findingFor(runRule(rule, b.build()), id);
 
       expect(f.compliance).toBe("NON_COMPLIANT");
-      expect(f.annotation).toMatch(new RegExp(`Turn on (the VPC's )?DNS hostnames, then (enable )?private DNS \\(zone ${zone} (is )?unused until then\\)\\.$`));
+      expect(f.annotation).toMatch(new RegExp(`Turn on (the VPC's )?DNS hostnames: zone ${zone} (for the name is associated but|is) unused until then\\.$`));
       expect(f.annotation.length).toBeLessThanOrEqual(256);
     });
   });
@@ -229,9 +233,10 @@ describe("interface-endpoint-private-dns-enabled", () => {
       expect((error as Error).message).toContain(`${vpcId} (${id})`);
     });
 
-    it("Given a DescribeVpcAttribute answer without the attribute, Then the rule throws instead of assuming it off or on", () => {
+    it("Given a zone for the name and a DescribeVpcAttribute answer without the attribute, Then the rule throws instead of assuming it off or on", () => {
       const b = new InventoryBuilder();
       const { vpcId, subnets } = appVpc(b);
+      b.privateHostedZone({ name: "ssm.us-east-1.amazonaws.com", vpcIds: [vpcId], owningAccount: HUB });
       b.interfaceEndpoint({ vpcId, service: "ssm", subnetIds: subnets, privateDnsEnabled: false });
       b.rawPart("vpcDnsAttributes", [{ VpcId: vpcId, EnableDnsSupport: { Value: true } }]);
 

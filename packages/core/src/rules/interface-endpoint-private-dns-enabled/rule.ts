@@ -18,11 +18,13 @@
  * Given private DNS off, a private hosted zone named exactly like the service associated with the VPC (of
  *   any owner: the hub-and-spoke pattern) and DNS support and hostnames on in the VPC
  *   Then COMPLIANT naming the zone and its owner.
- * Given private DNS off and no such zone, or such a zone but a VPC DNS attribute off
+ * Given private DNS off and no such zone
  *   Then NON_COMPLIANT: "Clients in vpc-… resolve ssm.us-east-1.amazonaws.com to public addresses and reach it
- *   through nat-… (or not at all); vpce-… carries nothing they send. Enable private DNS (…)", naming the
- *   VPC attributes that are off.
- * Given private DNS off but the VPC's DNS attributes or hosted zones were not read
+ *   through nat-… (or not at all); vpce-… carries nothing they send. Enable private DNS (the VPC needs DNS
+ *   hostnames and DNS support)." (the VPC's attributes are not read: they change nothing here).
+ * Given private DNS off and such a zone, but a DNS attribute of the VPC off
+ *   Then NON_COMPLIANT naming the attributes to turn on (the zone is unused until then).
+ * Given private DNS off but the VPC's hosted zones (or, with such a zone, its DNS attributes) were not read
  *   Then the rule throws RuleEvaluationError (never a verdict without them).
  */
 import { Compliance, type Finding } from "../../evaluation";
@@ -88,14 +90,19 @@ export const rule = defineRule({
         continue;
       }
 
-      const attributes = vpcDnsAttributesOf(inventory, vpcId);
       const zones = privateHostedZonesOf(inventory, vpcId);
-      if (!attributes || !zones || attributes.enableDnsSupport === undefined || attributes.enableDnsHostnames === undefined) {
+      if (!zones) {
         unread.push(`${vpcId} (${id})`);
         continue;
       }
-      const off = attributesOff(attributes);
       const zone = zones.find((z) => z.name === dnsName(name));
+      // A zone for the name answers only when the VPC has both DNS attributes on (read only then).
+      const attributes = zone ? vpcDnsAttributesOf(inventory, vpcId) : undefined;
+      if (zone && (!attributes || attributes.enableDnsSupport === undefined || attributes.enableDnsHostnames === undefined)) {
+        unread.push(`${vpcId} (${id})`);
+        continue;
+      }
+      const off = attributes ? attributesOff(attributes) : [];
       if (zone && off.length === 0) {
         findings.push({
           resourceId: id,
@@ -109,14 +116,13 @@ export const rule = defineRule({
       // The fullest wording that fits AWS Config's 256 characters: the endpoint's own id (it is the resource
       // anyway), then the detail of the path, then the detail of the fix give way; the cause and the fix stay.
       const toTurnOn = joinAnd(off);
-      const fixes =
-        off.length === 0
-          ? ["Enable private DNS (the VPC has DNS hostnames and DNS support on).", "Enable private DNS."]
-          : [
-              `Turn on the VPC's ${toTurnOn}, then enable private DNS${zone ? ` (zone ${zone.id} is unused until then)` : ""}.`,
-              `Turn on ${toTurnOn}, then private DNS${zone ? ` (zone ${zone.id} unused until then)` : ""}.`,
-              `Turn on ${toTurnOn}, then private DNS.`,
-            ];
+      const fixes = zone
+        ? [
+            `Turn on the VPC's ${toTurnOn}: zone ${zone.id} for the name is associated but unused until then.`,
+            `Turn on ${toTurnOn}: zone ${zone.id} is unused until then.`,
+            `Turn on the VPC's ${toTurnOn}.`,
+          ]
+        : ["Enable private DNS (the VPC needs DNS hostnames and DNS support).", "Enable private DNS."];
       const cause = (who: string, long: boolean): string => {
         const path = nats.length > 0 ? (long ? `through ${listIds(nats, 1)} (or not at all)` : `via ${listIds(nats, 1)}`) : "over the internet, if at all";
         return `Clients in ${vpcId} resolve ${name} to public ${long ? "addresses" : "IPs"} and reach it ${path}; ${who} carries nothing they send.`;
@@ -132,7 +138,7 @@ export const rule = defineRule({
     if (unread.length > 0) {
       throw new RuleEvaluationError(
         { ruleId: metadata.id, region: inventory.region, accountId: inventory.accountId },
-        `the DNS attributes or private hosted zones of ${listIds(unread, 3)} were not read; not judged rather than guessed`,
+        `the private hosted zones or DNS attributes of ${listIds(unread, 3)} were not read; not judged rather than guessed`,
       );
     }
     return findings;
