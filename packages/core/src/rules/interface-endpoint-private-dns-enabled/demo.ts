@@ -16,10 +16,9 @@ export const demo: RuleDemo = {
     d.b.traffic(sts, d.busyDays(60, 40_000_000));
     return sts;
   },
-  // Secrets Manager with private DNS off in a VPC whose DNS hostnames are off: every call goes out the NAT.
+  // Secrets Manager with private DNS off and no zone for its name: every call goes out through the NAT.
   NON_COMPLIANT: (d) => {
     const vpc = d.appVpc("reporting-prod");
-    d.b.vpcDnsAttributes(vpc.vpcId, { dnsHostnames: false });
     return d.b.interfaceEndpoint({ vpcId: vpc.vpcId, service: "secretsmanager", subnetIds: vpc.privateSubnets, privateDnsEnabled: false, tags: { Name: "reporting-prod-secrets" } });
   },
   // A partner's endpoint service: its DNS names are the partner's to publish.
