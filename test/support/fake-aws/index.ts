@@ -1,5 +1,5 @@
 /**
- * fake-aws: a local HTTP server that answers like EC2, STS, CloudWatch and AWS Config, for wire-level
+ * fake-aws: a local HTTP server that answers like EC2, STS, CloudWatch, AWS Config and Route 53, for wire-level
  * tests of the real AWS SDK v3 stack. See README.md beside this file.
  */
 export { startFakeAws, CallLog, FAKE_ACCOUNT_ID, FAKE_CREDENTIALS } from "./server";
