@@ -75,6 +75,15 @@ const routeTableBySubnet = (inv: Inventory) => {
   for (const rt of inv.routeTables.values()) for (const s of rt.subnetIds) map.set(s, rt);
   return map;
 };
+const subnetsByVpcAndZone = (inv: Inventory) => {
+  const out = new Map<string, Map<string, Subnet[]>>();
+  for (const [vpc, subnets] of groupBy(inv.subnets.values(), (s) => [s.vpcId])) {
+    const zones = groupBy(subnets, (s) => [s.availabilityZone]);
+    out.set(vpc, new Map([...zones].sort(([a], [b]) => a.localeCompare(b))));
+  }
+  return out;
+};
+const byNatGatewayVpc = (inv: Inventory) => groupBy(inv.natGateways.values(), (n) => [n.vpcId]);
 const mainRouteTableByVpc = (inv: Inventory) => {
   const map = new Map<string, RouteTable>();
   for (const rt of inv.routeTables.values()) if (rt.isMain) map.set(rt.vpcId, rt);
@@ -95,26 +104,17 @@ export function subnetsOf(inventory: Inventory, vpcId: string): readonly Subnet[
  * ```
  */
 export function subnetsByZone(inventory: Inventory, vpcId: string): ReadonlyMap<string, readonly Subnet[]> {
-  return (
-    memoIndex(inventory, "subnetsByVpcAndZone", () => {
-      const out = new Map<string, Map<string, Subnet[]>>();
-      for (const [vpc, subnets] of groupBy(inventory.subnets.values(), (s) => [s.vpcId])) {
-        const zones = groupBy(subnets, (s) => [s.availabilityZone]);
-        out.set(vpc, new Map([...zones].sort(([a], [b]) => a.localeCompare(b))));
-      }
-      return out;
-    }).get(vpcId) ?? EMPTY_MAP
-  );
+  return memoIndex(inventory, "subnetsByVpcAndZone", subnetsByVpcAndZone).get(vpcId) ?? EMPTY_MAP;
 }
 
 /** The NAT gateways in a VPC (any state). */
 export function natGatewaysOf(inventory: Inventory, vpcId: string): readonly NatGateway[] {
-  return memoIndex(inventory, "natGatewaysByVpc", () => groupBy(inventory.natGateways.values(), (n) => [n.vpcId])).get(vpcId) ?? NONE;
+  return memoIndex(inventory, "natGatewaysByVpc", byNatGatewayVpc).get(vpcId) ?? NONE;
 }
 
 /**
- * A VPC's DNS attributes, or `undefined` when they were not read (they are read only for VPCs holding an
- * endpoint with private DNS off).
+ * A VPC's DNS attributes, or `undefined` when they were not read (they are read only for VPCs with a private
+ * hosted zone named like the service of an endpoint whose private DNS is off).
  */
 export function vpcDnsAttributesOf(inventory: Inventory, vpcId: string): VpcDnsAttributes | undefined {
   return inventory.vpcDnsAttributes.get(vpcId);
