@@ -149,15 +149,10 @@ describe("interface-endpoint-healthy", () => {
       const id = endpoint(b);
       b.metrics({ names: ["BytesProcessed"] });
 
-      let error: unknown;
-      try {
-        runRule(rule, b.build());
-      } catch (e) {
-        error = e;
-      }
-      expect(error).toBeInstanceOf(RuleEvaluationError);
-      expect((error as RuleEvaluationError).ruleId).toBe("interface-endpoint-healthy");
-      expect((error as Error).message).toContain(`no PacketsDropped data covering the last 7 days for ${id}`);
+      const act = (): unknown => runRule(rule, b.build());
+
+      expect(act).toThrow(RuleEvaluationError);
+      expect(act).toThrow(expect.objectContaining({ ruleId: "interface-endpoint-healthy", message: expect.stringContaining(`no PacketsDropped data covering the last 7 days for ${id}`) }));
     });
 
     it("Given lookbackDays 60 but 30 days collected, Then the engine reports an error for the rule and no evaluations", () => {

@@ -246,15 +246,10 @@ describe("interface-endpoint-multi-az", () => {
       const { vpcId, subnets } = vpcIn(b, "ab");
       const id = b.interfaceEndpoint({ vpcId, service: "ssm", subnetIds: [subnets.a as string, "subnet-0ffffffffffffffff"] });
 
-      let error: unknown;
-      try {
-        runRule(rule, b.build());
-      } catch (e) {
-        error = e;
-      }
-      expect(error).toBeInstanceOf(RuleEvaluationError);
-      expect((error as RuleEvaluationError).ruleId).toBe("interface-endpoint-multi-az");
-      expect((error as Error).message).toContain(`subnet-0ffffffffffffffff (${id})`);
+      const act = (): unknown => runRule(rule, b.build());
+
+      expect(act).toThrow(RuleEvaluationError);
+      expect(act).toThrow(expect.objectContaining({ ruleId: "interface-endpoint-multi-az", message: expect.stringContaining(`subnet-0ffffffffffffffff (${id})`) }));
     });
 
     it("Given the endpoint services list failed, Then the engine reports an error for the rule and no evaluations", () => {

@@ -222,15 +222,10 @@ describe("interface-endpoint-private-dns-enabled", () => {
       const id = b.interfaceEndpoint({ vpcId, service: "ssm", subnetIds: subnets, privateDnsEnabled: false });
       b.rawPart("vpcHostedZones", []);
 
-      let error: unknown;
-      try {
-        runRule(rule, b.build());
-      } catch (e) {
-        error = e;
-      }
-      expect(error).toBeInstanceOf(RuleEvaluationError);
-      expect((error as RuleEvaluationError).ruleId).toBe("interface-endpoint-private-dns-enabled");
-      expect((error as Error).message).toContain(`${vpcId} (${id})`);
+      const act = (): unknown => runRule(rule, b.build());
+
+      expect(act).toThrow(RuleEvaluationError);
+      expect(act).toThrow(expect.objectContaining({ ruleId: "interface-endpoint-private-dns-enabled", message: expect.stringContaining(`${vpcId} (${id})`) }));
     });
 
     it("Given a zone for the name and a DescribeVpcAttribute answer without the attribute, Then the rule throws instead of assuming it off or on", () => {
