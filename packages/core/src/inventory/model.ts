@@ -189,7 +189,7 @@ export interface EndpointMetrics {
   period: number;
   /** Endpoints that were queried, per metric name. A queried endpoint without datapoints had zero. */
   queried: ReadonlyMap<string, ReadonlySet<string>>;
-  /** Datapoints per metric name and endpoint id. */
+  /** Datapoints per metric name and endpoint id (a queried endpoint without datapoints has no entry). */
   datapoints: ReadonlyMap<string, ReadonlyMap<string, readonly Datapoint[]>>;
 }
 

@@ -77,9 +77,18 @@ const routeTableBySubnet = (inv: Inventory) => {
 };
 const subnetsByVpcAndZone = (inv: Inventory) => {
   const out = new Map<string, Map<string, Subnet[]>>();
-  for (const [vpc, subnets] of groupBy(inv.subnets.values(), (s) => [s.vpcId])) {
-    const zones = groupBy(subnets, (s) => [s.availabilityZone]);
-    out.set(vpc, new Map([...zones].sort(([a], [b]) => a.localeCompare(b))));
+  for (const s of inv.subnets.values()) {
+    if (s.availabilityZone === undefined) continue;
+    let zones = out.get(s.vpcId);
+    if (!zones) out.set(s.vpcId, (zones = new Map()));
+    const list = zones.get(s.availabilityZone);
+    if (list) list.push(s);
+    else zones.set(s.availabilityZone, [s]);
+  }
+  // Zones in name order (most VPCs list their subnets zone by zone already).
+  for (const [vpc, zones] of out) {
+    const names = [...zones.keys()];
+    if (names.some((z, i) => i > 0 && z < (names[i - 1] as string))) out.set(vpc, new Map(names.sort().map((z) => [z, zones.get(z) as Subnet[]])));
   }
   return out;
 };

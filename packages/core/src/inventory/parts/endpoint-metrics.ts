@@ -112,23 +112,29 @@ function parse(raw: RawEndpointMetrics | undefined, region: string): EndpointMet
   const start = toDate(raw.startTime);
   const end = toDate(raw.endTime);
   if (!start || !end) throw new SnapshotError(`${region}: endpoint metrics without a valid window`);
-  const queryById = new Map(raw.queries.map((q) => [q.id, { endpointId: q.endpointId, metric: q.metric ?? DEFAULT_ENDPOINT_METRIC }]));
+  // The raw queries themselves (no copy per query: an account's endpoints × metrics can be 100k queries).
+  const queryById = new Map<string, RawEndpointMetrics["queries"][number]>();
   const queried = new Map<string, Set<string>>();
-  for (const q of queryById.values()) {
-    let set = queried.get(q.metric);
-    if (!set) queried.set(q.metric, (set = new Set()));
+  for (const q of raw.queries) {
+    queryById.set(q.id, q);
+    const metric = q.metric ?? DEFAULT_ENDPOINT_METRIC;
+    let set = queried.get(metric);
+    if (!set) queried.set(metric, (set = new Set()));
     set.add(q.endpointId);
   }
   const datapoints = new Map<string, Map<string, Datapoint[]>>();
   for (const result of raw.results) {
-    const query = result.Id !== undefined ? queryById.get(result.Id) : undefined;
-    if (query === undefined) continue;
-    let byEndpoint = datapoints.get(query.metric);
-    if (!byEndpoint) datapoints.set(query.metric, (byEndpoint = new Map()));
-    let list = byEndpoint.get(query.endpointId);
-    if (!list) byEndpoint.set(query.endpointId, (list = []));
     const ts = result.Timestamps ?? [];
     const vs = result.Values ?? [];
+    // No datapoint is a real zero, read as such without a list (most endpoints drop no packets).
+    if (ts.length === 0 || vs.length === 0) continue;
+    const query = result.Id !== undefined ? queryById.get(result.Id) : undefined;
+    if (query === undefined) continue;
+    const metric = query.metric ?? DEFAULT_ENDPOINT_METRIC;
+    let byEndpoint = datapoints.get(metric);
+    if (!byEndpoint) datapoints.set(metric, (byEndpoint = new Map()));
+    let list = byEndpoint.get(query.endpointId);
+    if (!list) byEndpoint.set(query.endpointId, (list = []));
     for (let i = 0; i < ts.length && i < vs.length; i++) {
       const timestamp = toDate(ts[i]);
       const value = vs[i];

@@ -47,10 +47,14 @@ export const rule = defineRule({
     const perAz = `${formatUsd(interfaceEndpointMonthlyUsd(inventory.region, 1))}/month per AZ${basis}`;
     const crossAz = `about ${formatUsd(prices.dataTransferInterAzPerGb)}/GB each way`;
 
+    // Per service: its label and offered zones; per VPC and service: the eligible zones and the COMPLIANT
+    // annotation (an endpoint in every eligible zone is described by them alone). Computed once each.
+    const offeredBy = new Map<string, { label: string; offered: ReadonlySet<string> }>();
+    const eligibleBy = new Map<string, Map<string, { zones: readonly string[]; compliant?: string }>>();
+
     for (const endpoint of inventory.vpcEndpoints.values()) {
       if (endpoint.type !== "Interface" || GONE_STATES.has(endpoint.state)) continue;
       const { id, vpcId } = endpoint;
-      const label = serviceLabel(endpoint.serviceName, inventory.region);
       if (endpoint.state !== "available") {
         const state = endpoint.state === "unknown" ? endpoint.rawState || endpoint.state : endpoint.state;
         findings.push({ resourceId: id, compliance: Compliance.NOT_APPLICABLE, annotation: `${id} is ${state}; its zones are judged once it is available.` });
@@ -66,31 +70,36 @@ export const rule = defineRule({
         continue;
       }
 
-      const zones = new Set<string>();
-      const unknown = endpoint.subnetIds.filter((subnetId) => {
+      const zones: string[] = [];
+      let known = true;
+      for (const subnetId of endpoint.subnetIds) {
         const zone = inventory.subnets.get(subnetId)?.availabilityZone;
-        if (zone !== undefined) zones.add(zone);
-        return zone === undefined;
-      });
-      if (unknown.length > 0) {
-        unlisted.push(...unknown.map((s) => `${s} (${id})`));
-        continue;
+        if (zone !== undefined) {
+          if (!zones.includes(zone)) zones.push(zone);
+        } else {
+          unlisted.push(`${subnetId} (${id})`);
+          known = false;
+        }
       }
+      if (!known) continue;
 
-      const offered = new Set(service.availabilityZones);
+      let byService = offeredBy.get(service.id);
+      if (!byService) offeredBy.set(service.id, (byService = { label: serviceLabel(service.id, inventory.region), offered: new Set(service.availabilityZones) }));
+      const { label, offered } = byService;
       const vpcZones = subnetsByZone(inventory, vpcId);
-      const eligible = [...vpcZones.keys()].filter((z) => offered.has(z));
-      const missing = eligible.filter((z) => !zones.has(z));
-      const inZones = [...zones].sort();
+      let ofVpc = eligibleBy.get(vpcId);
+      if (!ofVpc) eligibleBy.set(vpcId, (ofVpc = new Map()));
+      let eligible = ofVpc.get(service.id);
+      if (!eligible) ofVpc.set(service.id, (eligible = { zones: [...vpcZones.keys()].filter((z) => offered.has(z)) }));
+      const missing = eligible.zones.filter((z) => !zones.includes(z));
 
-      if (missing.length === 0 && inZones.length >= params.minAzs) {
-        findings.push({
-          resourceId: id,
-          compliance: Compliance.COMPLIANT,
-          annotation: `In all ${plural(inZones.length, "AZ")} where ${vpcId} has subnets and ${label} is offered (${listIds(inZones, 6)}).`,
-        });
+      if (missing.length === 0 && zones.length >= params.minAzs) {
+        // Every eligible zone, so the endpoint's zones are the eligible ones (in name order).
+        eligible.compliant ??= `In all ${plural(eligible.zones.length, "AZ")} where ${vpcId} has subnets and ${label} is offered (${listIds(eligible.zones, 6)}).`;
+        findings.push({ resourceId: id, compliance: Compliance.COMPLIANT, annotation: eligible.compliant });
         continue;
       }
+      const inZones = zones.length === 1 ? zones : zones.sort();
 
       if (missing.length > 0) {
         // One subnet of the VPC in each missing zone that could host the interface.

@@ -102,7 +102,7 @@ describe("interface-endpoint-private-dns-enabled", () => {
       expect(findingFor(runRule(rule, inventory), id)).toEqual({
         resourceId: id,
         compliance: "COMPLIANT",
-        annotation: `Private DNS on: clients in ${vpcId} resolve ssm.us-east-1.amazonaws.com to this endpoint.`,
+        annotation: "Private DNS on: clients in the VPC resolve ssm.us-east-1.amazonaws.com to this endpoint.",
       });
       expect(inventory.vpcDnsAttributes.size).toBe(0);
     });

@@ -56,37 +56,43 @@ export const rule = defineRule({
     const findings: Finding[] = [];
     const unread: string[] = [];
     const gateways = new Set((Object.keys(GATEWAY_SERVICES) as GatewayService[]).map((s) => awsServiceName(inventory.region, s)));
+    // What depends on the service alone, worked out once per service: why it is not judged, or its DNS name
+    // (as zones are named) and the COMPLIANT annotation of an endpoint with private DNS on.
+    const byService = new Map<string, { na: string } | { na?: undefined; name: string; zoneName: string; on: string }>();
+    const serviceInfo = (serviceName: string) => {
+      let info = byService.get(serviceName);
+      if (info) return info;
+      const label = serviceLabel(serviceName, inventory.region);
+      const service = inventory.vpcEndpointServices.get(serviceName);
+      if (gateways.has(serviceName)) info = { na: `${label} interface endpoints are reached by endpoint-specific names; s3-dynamodb-endpoint-is-gateway judges this one.` };
+      else if (!service) info = { na: `${serviceName} is not listed for this account (DescribeVpcEndpointServices), so its private DNS name is unknown; not judged.` };
+      else if (service.owner !== "amazon") {
+        info = { na: `${label} is an endpoint service of ${service.owner ? `account ${service.owner}` : "another account"}: its DNS names are its provider's; not judged.` };
+      } else if (!service.privateDnsName) info = { na: `${label} offers no private DNS name: clients use the endpoint's own names.` };
+      else {
+        const name = service.privateDnsName;
+        info = { name, zoneName: dnsName(name), on: `Private DNS on: clients in the VPC resolve ${name} to this endpoint.` };
+      }
+      byService.set(serviceName, info);
+      return info;
+    };
 
     for (const endpoint of inventory.vpcEndpoints.values()) {
       if (endpoint.type !== "Interface" || GONE_STATES.has(endpoint.state)) continue;
       const { id, vpcId } = endpoint;
-      const na = (annotation: string): void => {
-        findings.push({ resourceId: id, compliance: Compliance.NOT_APPLICABLE, annotation });
-      };
       if (endpoint.state !== "available") {
-        na(`${id} is ${endpoint.state === "unknown" ? endpoint.rawState || endpoint.state : endpoint.state}; its DNS is judged once it is available.`);
+        const state = endpoint.state === "unknown" ? endpoint.rawState || endpoint.state : endpoint.state;
+        findings.push({ resourceId: id, compliance: Compliance.NOT_APPLICABLE, annotation: `${id} is ${state}; its DNS is judged once it is available.` });
         continue;
       }
-      if (gateways.has(endpoint.serviceName)) {
-        na(`${serviceLabel(endpoint.serviceName, inventory.region)} interface endpoints are reached by endpoint-specific names; s3-dynamodb-endpoint-is-gateway judges this one.`);
+      const info = serviceInfo(endpoint.serviceName);
+      if (info.na !== undefined) {
+        findings.push({ resourceId: id, compliance: Compliance.NOT_APPLICABLE, annotation: info.na });
         continue;
       }
-      const service = inventory.vpcEndpointServices.get(endpoint.serviceName);
-      if (!service) {
-        na(`${endpoint.serviceName} is not listed for this account (DescribeVpcEndpointServices), so its private DNS name is unknown; not judged.`);
-        continue;
-      }
-      if (service.owner !== "amazon") {
-        na(`${serviceLabel(endpoint.serviceName, inventory.region)} is an endpoint service of ${service.owner ? `account ${service.owner}` : "another account"}: its DNS names are its provider's; not judged.`);
-        continue;
-      }
-      if (!service.privateDnsName) {
-        na(`${serviceLabel(endpoint.serviceName, inventory.region)} offers no private DNS name: clients use the endpoint's own names.`);
-        continue;
-      }
-      const name = service.privateDnsName;
+      const { name } = info;
       if (endpoint.privateDnsEnabled) {
-        findings.push({ resourceId: id, compliance: Compliance.COMPLIANT, annotation: `Private DNS on: clients in ${vpcId} resolve ${name} to this endpoint.` });
+        findings.push({ resourceId: id, compliance: Compliance.COMPLIANT, annotation: info.on });
         continue;
       }
 
@@ -95,7 +101,7 @@ export const rule = defineRule({
         unread.push(`${vpcId} (${id})`);
         continue;
       }
-      const zone = zones.find((z) => z.name === dnsName(name));
+      const zone = zones.find((z) => z.name === info.zoneName);
       // A zone for the name answers only when the VPC has both DNS attributes on (read only then).
       const attributes = zone ? vpcDnsAttributesOf(inventory, vpcId) : undefined;
       if (zone && (!attributes || attributes.enableDnsSupport === undefined || attributes.enableDnsHostnames === undefined)) {
