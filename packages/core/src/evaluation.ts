@@ -74,12 +74,18 @@ const UNCLEAN_WHITESPACE = /\s\s|[^\S ]|^\s|\s$/;
  * ```
  */
 export function clampAnnotation(text: string, max = MAX_ANNOTATION_LENGTH): string {
+  // Rules repeat annotations resource after resource ("No packets dropped in 7 days."): the last one is kept.
+  if (text === last.text && max === last.max) return last.clamped;
   // Most annotations are already clean: test (no allocation) before copying.
   const clean = UNCLEAN_WHITESPACE.test(text) ? text.replace(/\s+/g, " ").trim() : text;
-  if (clean.length === 0) return "No details.";
-  if (clean.length <= max) return clean;
-  return `${clean.slice(0, max - 1).trimEnd()}…`;
+  const clamped = clean.length === 0 ? "No details." : clean.length <= max ? clean : `${clean.slice(0, max - 1).trimEnd()}…`;
+  last.text = text;
+  last.max = max;
+  last.clamped = clamped;
+  return clamped;
 }
+
+const last = { text: "", max: 0, clamped: "" };
 
 /** Rounds dollars to cents. */
 export function roundUsd(value: number): number {

@@ -56,9 +56,17 @@ export const PRICE_TABLES: Readonly<Record<string, PriceTable>> = {
  * ```
  */
 export function pricesFor(region: string): PriceTable & { region: string; exact: boolean } {
-  const table = PRICE_TABLES[region];
-  return table ? { ...table, region, exact: true } : { ...US_EAST_1, region, exact: false };
+  // One frozen object per region (rules ask per resource: no copy per call).
+  let prices = RESOLVED.get(region);
+  if (!prices) {
+    const table = PRICE_TABLES[region];
+    prices = Object.freeze(table ? { ...table, region, exact: true } : { ...US_EAST_1, region, exact: false });
+    RESOLVED.set(region, prices);
+  }
+  return prices;
 }
+
+const RESOLVED = new Map<string, Readonly<PriceTable & { region: string; exact: boolean }>>();
 
 /**
  * Monthly hourly cost of an interface endpoint in `azCount` AZs.

@@ -75,23 +75,8 @@ const routeTableBySubnet = (inv: Inventory) => {
   for (const rt of inv.routeTables.values()) for (const s of rt.subnetIds) map.set(s, rt);
   return map;
 };
-const subnetsByVpcAndZone = (inv: Inventory) => {
-  const out = new Map<string, Map<string, Subnet[]>>();
-  for (const s of inv.subnets.values()) {
-    if (s.availabilityZone === undefined) continue;
-    let zones = out.get(s.vpcId);
-    if (!zones) out.set(s.vpcId, (zones = new Map()));
-    const list = zones.get(s.availabilityZone);
-    if (list) list.push(s);
-    else zones.set(s.availabilityZone, [s]);
-  }
-  // Zones in name order (most VPCs list their subnets zone by zone already).
-  for (const [vpc, zones] of out) {
-    const names = [...zones.keys()];
-    if (names.some((z, i) => i > 0 && z < (names[i - 1] as string))) out.set(vpc, new Map(names.sort().map((z) => [z, zones.get(z) as Subnet[]])));
-  }
-  return out;
-};
+/** Filled per VPC on first lookup (from the subnets-by-VPC index other queries share). */
+const zonesByVpc = (): Map<string, ReadonlyMap<string, readonly Subnet[]>> => new Map();
 const byNatGatewayVpc = (inv: Inventory) => groupBy(inv.natGateways.values(), (n) => [n.vpcId]);
 const mainRouteTableByVpc = (inv: Inventory) => {
   const map = new Map<string, RouteTable>();
@@ -113,7 +98,22 @@ export function subnetsOf(inventory: Inventory, vpcId: string): readonly Subnet[
  * ```
  */
 export function subnetsByZone(inventory: Inventory, vpcId: string): ReadonlyMap<string, readonly Subnet[]> {
-  return memoIndex(inventory, "subnetsByVpcAndZone", subnetsByVpcAndZone).get(vpcId) ?? EMPTY_MAP;
+  const cache = memoIndex(inventory, "subnetsByVpcAndZone", zonesByVpc) as Map<string, ReadonlyMap<string, readonly Subnet[]>>;
+  let zones = cache.get(vpcId);
+  if (!zones) {
+    const byZone = new Map<string, Subnet[]>();
+    for (const s of subnetsOf(inventory, vpcId)) {
+      if (s.availabilityZone === undefined) continue;
+      const list = byZone.get(s.availabilityZone);
+      if (list) list.push(s);
+      else byZone.set(s.availabilityZone, [s]);
+    }
+    const names = [...byZone.keys()];
+    // Zones in name order (most VPCs list their subnets zone by zone already).
+    zones = names.some((z, i) => i > 0 && z < (names[i - 1] as string)) ? new Map(names.sort().map((z) => [z, byZone.get(z) as Subnet[]])) : byZone;
+    cache.set(vpcId, zones.size > 0 ? zones : EMPTY_MAP);
+  }
+  return zones;
 }
 
 /** The NAT gateways in a VPC (any state). */

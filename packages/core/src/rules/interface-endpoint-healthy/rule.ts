@@ -21,7 +21,7 @@
  */
 import { Compliance, type Finding } from "../../evaluation";
 import { RuleEvaluationError } from "../../errors";
-import { endpointMetricPoints, endpointMetricsWindow } from "../../inventory/queries";
+import { endpointMetricPoints, endpointMetricSum, endpointMetricsWindow } from "../../inventory/queries";
 import { defineRule } from "../rule";
 import { listIds, plural, serviceLabel } from "../format";
 import { metadata } from "./metadata";
@@ -43,6 +43,7 @@ export const rule = defineRule({
     const windowMs = params.lookbackDays * DAY_MS;
     const start = new Date(now.getTime() - windowMs);
     const window = plural(params.lookbackDays, "day");
+    const none = `No packets dropped in ${window}.`;
 
     for (const endpoint of inventory.vpcEndpoints.values()) {
       if (endpoint.type !== "Interface" || GONE_STATES.has(endpoint.state)) continue;
@@ -63,26 +64,23 @@ export const rule = defineRule({
         continue;
       }
 
-      const points = endpointMetricPoints(inventory, METRIC, id, start, now);
-      if (points === undefined) {
+      const total = endpointMetricSum(inventory, METRIC, id, start, now);
+      if (total === undefined) {
         unmeasured.push(id);
         continue;
-      }
-      let total = 0;
-      let worst: { timestamp: Date; value: number } | undefined;
-      for (const p of points) {
-        total += p.value;
-        if (p.value > 0 && (!worst || p.value > worst.value)) worst = p;
       }
       const threshold = params.maxPacketsDropped > 0 ? ` (maxPacketsDropped ${count(params.maxPacketsDropped)})` : "";
       if (total <= params.maxPacketsDropped) {
         findings.push({
           resourceId: id,
           compliance: Compliance.COMPLIANT,
-          annotation: total === 0 ? `No packets dropped in ${window}.` : `${count(total)} packets dropped in ${window}${threshold}.`,
+          annotation: total === 0 ? none : `${count(total)} packets dropped in ${window}${threshold}.`,
         });
         continue;
       }
+      // The worst day (only for the few that dropped packets).
+      let worst: { timestamp: Date; value: number } | undefined;
+      for (const p of endpointMetricPoints(inventory, METRIC, id, start, now) ?? []) if (p.value > 0 && (!worst || p.value > worst.value)) worst = p;
       const worstDay = worst ? ` (worst ${worst.timestamp.toISOString().slice(0, 10)}: ${count(worst.value)})` : "";
       const label = serviceLabel(endpoint.serviceName, inventory.region);
       findings.push({
