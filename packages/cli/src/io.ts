@@ -25,9 +25,7 @@ export interface CliIo {
 
 /** Closes a client set's sockets so the process can exit promptly. */
 export function destroyClients(clients: AwsClients): void {
-  clients.ec2.destroy();
-  clients.cloudwatch.destroy();
-  clients.sts.destroy();
+  for (const client of Object.values(clients)) client.destroy();
 }
 
 /** Section names of an INI file (`[name]`), or [] when it cannot be read. */

@@ -7,6 +7,7 @@ import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { STSClient } from "@aws-sdk/client-sts";
 import { OrganizationsClient } from "@aws-sdk/client-organizations";
+import { S3Client } from "@aws-sdk/client-s3";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 
 /** The clients one region's collection needs. */
@@ -14,6 +15,10 @@ export interface AwsClients {
   ec2: EC2Client;
   cloudwatch: CloudWatchClient;
   sts: STSClient;
+  /** S3 (`ListBuckets`: the account's buckets, from any region). */
+  s3: S3Client;
+  /** AWS Organizations (global: the SDK sends every region's calls to the partition's endpoint). */
+  organizations: OrganizationsClient;
 }
 
 export interface ClientOptions {
@@ -56,7 +61,7 @@ export function clientConfig(options: ClientOptions) {
 }
 
 /**
- * Creates the EC2, CloudWatch and STS clients for one region.
+ * Creates the clients of one region: EC2, CloudWatch, STS, S3 and Organizations.
  *
  * @example
  * ```ts
@@ -69,6 +74,8 @@ export function createClients(options: ClientOptions): AwsClients {
     ec2: new EC2Client(config),
     cloudwatch: new CloudWatchClient(config),
     sts: new STSClient(config),
+    s3: new S3Client(config),
+    organizations: new OrganizationsClient(config),
   };
 }
 

@@ -64,6 +64,8 @@ describe("syntheticRegion", () => {
       vpnGateways: raw.vpnGateways?.length,
       transitGatewayAttachments: raw.transitGatewayAttachments?.length,
       vpcPeeringConnections: raw.vpcPeeringConnections?.length,
+      securityGroups: raw.securityGroups?.length,
+      s3Buckets: raw.s3Buckets?.length,
       datapoints: raw.endpointMetrics?.results.reduce((n, r) => n + (r.Values?.length ?? 0), 0),
     });
     // Ratios per VPC.

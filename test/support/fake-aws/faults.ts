@@ -15,6 +15,7 @@ export const FakeServices = {
   sts: "STS",
   config: "Config",
   organizations: "Organizations",
+  s3: "S3",
 } as const;
 
 export type FakeService = (typeof FakeServices)[keyof typeof FakeServices];

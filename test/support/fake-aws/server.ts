@@ -16,6 +16,7 @@ import { handleEc2, parseEc2Input } from "./ec2";
 import { FaultInjector, FakeServices, type FakeService, type FaultDecision, type FaultError, type FaultRule } from "./faults";
 import { FakeApiError, STS_XMLNS, ec2ErrorBody, queryErrorBody, type FakeAnswer } from "./protocol";
 import { escapeXml } from "./schema";
+import { handleListBuckets, s3ErrorBody } from "./s3";
 import { parseAuthorization, verifySigV4 } from "./sigv4";
 
 /** The static credentials the fake accepts (and {@link clientsFor} uses). */
@@ -139,7 +140,7 @@ export interface FakeAws {
   close(): Promise<void>;
 }
 
-type Protocol = "ec2" | "query" | "json1.0" | "json1.1";
+type Protocol = "ec2" | "query" | "json1.0" | "json1.1" | "rest-xml";
 
 interface Route {
   service: FakeService;
@@ -147,6 +148,8 @@ interface Route {
   protocol: Protocol;
   form?: URLSearchParams;
   json?: Record<string, unknown>;
+  /** REST requests (S3): the query string. */
+  query?: URLSearchParams;
   /** EC2 input in SDK shape, read from `form`. */
   input?: Record<string, unknown>;
 }
@@ -157,6 +160,7 @@ const SERVICE_BY_SCOPE: Record<string, FakeService> = {
   sts: FakeServices.sts,
   config: FakeServices.config,
   organizations: FakeServices.organizations,
+  s3: FakeServices.s3,
 };
 
 const PROTOCOL_OF: Record<FakeService, Protocol> = {
@@ -165,6 +169,7 @@ const PROTOCOL_OF: Record<FakeService, Protocol> = {
   CloudWatch: "json1.0",
   Config: "json1.1",
   Organizations: "json1.1",
+  S3: "rest-xml",
 };
 
 function header(req: IncomingMessage, name: string): string | undefined {
@@ -173,6 +178,12 @@ function header(req: IncomingMessage, name: string): string | undefined {
 }
 
 function route(req: IncomingMessage, body: Buffer): Route | FakeApiError {
+  if (parseAuthorization(header(req, "authorization"))?.scope.service === "s3") {
+    // S3 is REST: the operation is the method and path (GET / is ListBuckets).
+    const url = new URL(req.url ?? "/", "http://fake.invalid");
+    if (req.method === "GET" && url.pathname === "/") return { service: FakeServices.s3, action: "ListBuckets", protocol: "rest-xml", query: url.searchParams };
+    return new FakeApiError("NotImplemented", `fake-aws serves only S3 ListBuckets, not ${req.method ?? "?"} ${url.pathname}`, 501);
+  }
   const target = header(req, "x-amz-target");
   const contentType = header(req, "content-type") ?? "";
   if (target) {
@@ -222,6 +233,7 @@ function faultError(service: FakeService, decision: FaultDecision): FakeApiError
     case "throttle":
       if (service === "EC2") return new FakeApiError("RequestLimitExceeded", "Request limit exceeded.", 503);
       if (service === "Config") return new FakeApiError("ThrottlingException", "Rate exceeded", 400);
+      if (service === "S3") return new FakeApiError("SlowDown", "Please reduce your request rate.", 503);
       return new FakeApiError("Throttling", "Rate exceeded", 400, "com.amazon.coral.availability#ThrottlingException");
     case "internal":
       if (service === "EC2") return new FakeApiError("InternalError", "An internal error has occurred.", 500);
@@ -236,6 +248,7 @@ function faultError(service: FakeService, decision: FaultDecision): FakeApiError
       }
       if (service === "EC2") return new FakeApiError("UnauthorizedOperation", "You are not authorized to perform this operation.", 403);
       if (service === "Config") return new FakeApiError("AccessDeniedException", "User is not authorized to perform this action.", 400);
+      if (service === "S3") return new FakeApiError("AccessDenied", "Access Denied", 403);
       return new FakeApiError("AccessDenied", "User is not authorized to perform this action.", 403, "com.amazon.coral.service#AccessDeniedException");
     }
     default:
@@ -264,6 +277,8 @@ function errorAnswer(protocol: Protocol, error: FakeApiError, requestId: string)
         body: JSON.stringify({ __type: error.jsonType ?? error.code, message: error.message }),
         headers,
       };
+    case "rest-xml":
+      return { status: error.status, contentType: "application/xml", body: s3ErrorBody(error, requestId), headers: { ...headers, "x-amz-request-id": requestId } };
   }
 }
 
@@ -364,7 +379,7 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
       service: routed.service,
       action: routed.action,
       region,
-      params: routed.json ?? (routed.form ? Object.fromEntries(routed.form) : {}),
+      params: routed.json ?? (routed.form ? Object.fromEntries(routed.form) : routed.query ? Object.fromEntries(routed.query) : {}),
       ...(attemptHeader ? { attempt: Number(attemptHeader[1]) } : {}),
       startedAt: Date.now(),
       outcome: "pending",
@@ -467,6 +482,8 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
           `<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></GetCallerIdentityResponse>`;
         return { status: 200, contentType: "text/xml", body, headers };
       }
+      case "S3":
+        return { status: 200, contentType: "application/xml", body: handleListBuckets(r.query ?? new URLSearchParams(), regionData(region), requestAccount), headers: { ...headers, "x-amz-request-id": requestId } };
       case "Organizations":
         return { status: 200, contentType: "application/x-amz-json-1.1", body: JSON.stringify(accounts.organizations(r.action, r.json ?? {}, requestAccount)), headers };
       case "CloudWatch": {

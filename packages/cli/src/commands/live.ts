@@ -165,11 +165,8 @@ export async function liveScan(io: CliIo, request: LiveScanRequest): Promise<Sca
     let set = cache.get(key);
     if (!set) {
       const raw = io.createClients(clientOptions(region, credentials));
-      set = {
-        ec2: instrument(raw.ec2, region, instrumentation),
-        cloudwatch: instrument(raw.cloudwatch, region, instrumentation),
-        sts: instrument(raw.sts, region, instrumentation),
-      };
+      // Every client of the set, whatever services the part records use.
+      set = Object.fromEntries(Object.entries(raw).map(([name, client]) => [name, instrument(client, region, instrumentation)])) as unknown as AwsClients;
       cache.set(key, set);
       built.push(set);
     }

@@ -17,6 +17,7 @@ import {
   DescribeFlowLogsCommand,
   DescribeNatGatewaysCommand,
   DescribeRouteTablesCommand,
+  DescribeSecurityGroupsCommand,
   DescribeSubnetsCommand,
   DescribeTransitGatewayVpcAttachmentsCommand,
   DescribeVpcEndpointsCommand,
@@ -27,6 +28,8 @@ import {
   EC2ServiceException,
   type VpcEndpoint,
 } from "@aws-sdk/client-ec2";
+import { DescribeOrganizationCommand, OrganizationsClient } from "@aws-sdk/client-organizations";
+import { ListBucketsCommand, S3Client } from "@aws-sdk/client-s3";
 import { GetCallerIdentityCommand, STSClient, STSServiceException } from "@aws-sdk/client-sts";
 import { mockClient, type AwsClientStub } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it } from "vitest";
@@ -54,6 +57,7 @@ const LISTS = [
   { part: "flowLogs", command: DescribeFlowLogsCommand, key: "FlowLogs", min: 5, max: 1000 },
   { part: "transitGatewayAttachments", command: DescribeTransitGatewayVpcAttachmentsCommand, key: "TransitGatewayVpcAttachments", min: 5, max: 1000 },
   { part: "vpcPeeringConnections", command: DescribeVpcPeeringConnectionsCommand, key: "VpcPeeringConnections", min: 5, max: 1000 },
+  { part: "securityGroups", command: DescribeSecurityGroupsCommand, key: "SecurityGroups", min: 5, max: 1000 },
 ] as const;
 
 type ListEntry = (typeof LISTS)[number];
@@ -113,7 +117,24 @@ function fakeAws(raw: RawRegion, options: FakeOptions = {}) {
     traced("DescribeVpnGatewaysCommand", () => ({ VpnGateways: raw.vpnGateways ?? [], $metadata: { httpStatusCode: 200 } })),
   );
   serveMetrics(cwMock, endpointDatapoints(raw), options, traced);
-  return { clients: { ec2, cloudwatch }, ec2Mock, cwMock };
+  // ListBuckets pages with MaxBuckets / ContinuationToken (1–10,000); DescribeOrganization answers the raw organization.
+  const s3 = new S3Client({ region: REGION, credentials });
+  const organizations = new OrganizationsClient({ region: REGION, credentials });
+  const s3Mock = mockClient(s3);
+  const orgMock = mockClient(organizations);
+  restorers.push(() => s3Mock.restore(), () => orgMock.restore());
+  s3Mock.on(ListBucketsCommand).callsFake((input: { MaxBuckets?: number; ContinuationToken?: string }) =>
+    traced("ListBucketsCommand", () => {
+      const max = input.MaxBuckets;
+      if (max === undefined || max < 1 || max > 10_000) throw new Error(`MaxBuckets ${String(max)} outside 1–10000`);
+      const page = pageAt(raw.s3Buckets ?? [], Math.min(max, options.serverPageCap ?? max), input.ContinuationToken);
+      return { Buckets: page.items, ContinuationToken: page.nextToken, Owner: { ID: "c0ffee" }, $metadata: { httpStatusCode: 200 } };
+    }),
+  );
+  orgMock.on(DescribeOrganizationCommand).callsFake(() =>
+    traced("DescribeOrganizationCommand", () => ({ Organization: raw.organization?.Organization, $metadata: { httpStatusCode: 200 } })),
+  );
+  return { clients: { ec2, cloudwatch, s3, organizations }, ec2Mock, cwMock, s3Mock, orgMock };
 }
 
 const EXPECTED_DIMENSIONS = ["Endpoint Type", "Service Name", "VPC Endpoint Id", "VPC Id"];
@@ -225,6 +246,7 @@ describe("collectRegion: pagination", () => {
       DescribeFlowLogsCommand: 1000,
       DescribeTransitGatewayVpcAttachmentsCommand: 1000,
       DescribeVpcPeeringConnectionsCommand: 1000,
+      DescribeSecurityGroupsCommand: 1000,
     });
   });
 
@@ -332,9 +354,9 @@ describe("collectRegion: concurrency", () => {
     await collect(raw, ALL_PARTS, fake);
 
     const firstEnd = log.findIndex((e) => e.startsWith("end:"));
-    const listStarts = log.slice(0, firstEnd).filter((e) => e.startsWith("start:Describe"));
+    const listStarts = log.slice(0, firstEnd).filter((e) => e.startsWith("start:") && e !== "start:GetMetricDataCommand");
     expect(listStarts.sort()).toEqual(
-      [...LISTS.map((e) => `start:${e.command.name}`), "start:DescribeVpnGatewaysCommand"].sort(),
+      [...LISTS.map((e) => `start:${e.command.name}`), "start:DescribeVpnGatewaysCommand", "start:ListBucketsCommand", "start:DescribeOrganizationCommand"].sort(),
     );
     expect(log.indexOf("start:GetMetricDataCommand")).toBeGreaterThan(log.indexOf("end:DescribeVpcEndpointsCommand"));
   });
@@ -630,6 +652,8 @@ describe("collectRegion: SDK calls do not grow with VPCs or subnets", () => {
       calls[name] = (calls[name] ?? 0) + 1;
     }
     calls.GetMetricDataCommand = fake.cwMock.calls().length;
+    calls.ListBucketsCommand = fake.s3Mock.calls().length;
+    calls.DescribeOrganizationCommand = fake.orgMock.calls().length;
     return { counts, calls };
   }
 
@@ -646,7 +670,11 @@ describe("collectRegion: SDK calls do not grow with VPCs or subnets", () => {
       DescribeVpnGatewaysCommand: 1,
       DescribeTransitGatewayVpcAttachmentsCommand: pages(counts.transitGatewayAttachments, 1000),
       DescribeVpcPeeringConnectionsCommand: pages(counts.vpcPeeringConnections, 1000),
+      DescribeSecurityGroupsCommand: pages(counts.securityGroups, 1000),
       GetMetricDataCommand: Math.ceil(counts.meteredEndpoints / 500),
+      ListBucketsCommand: pages(counts.s3Buckets, 10_000),
+      // The account's organization: one call per region, whatever the inventory holds.
+      DescribeOrganizationCommand: 1,
     };
   }
 

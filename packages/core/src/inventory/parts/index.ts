@@ -9,7 +9,10 @@ import type { PartSpec } from "../part";
 import { endpointMetrics } from "./endpoint-metrics";
 import { flowLogs } from "./flow-logs";
 import { natGateways } from "./nat-gateways";
+import { organization } from "./organization";
 import { routeTables } from "./route-tables";
+import { s3Buckets } from "./s3-buckets";
+import { securityGroups } from "./security-groups";
 import { subnets } from "./subnets";
 import { transitGatewayAttachments } from "./transit-gateway-attachments";
 import { vpcEndpoints } from "./vpc-endpoints";
@@ -28,6 +31,9 @@ export const PARTS = [
   vpnGateways,
   transitGatewayAttachments,
   vpcPeeringConnections,
+  securityGroups,
+  s3Buckets,
+  organization,
   endpointMetrics,
 ] as const;
 
@@ -121,6 +127,7 @@ export function partOfResourceType(type: string): PartSpec | undefined {
 }
 
 export { normaliseEndpointState } from "./vpc-endpoints";
+export type { RawOrganization } from "./organization";
 export { DEFAULT_ENDPOINT_METRIC, MAX_DATAPOINTS_PER_RESPONSE, METRIC_QUERIES_PER_CALL, PRIVATELINK_NAMESPACE, meteredEndpoints, type RawEndpointMetrics } from "./endpoint-metrics";
 
 /**
