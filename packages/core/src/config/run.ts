@@ -24,6 +24,7 @@
 import type { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import type { ConfigServiceClient } from "@aws-sdk/client-config-service";
 import type { EC2Client } from "@aws-sdk/client-ec2";
+import type { AwsClients } from "../aws";
 import { evaluateInventory, metricNeeds, partsFor } from "../engine/engine";
 import { CollectionError, RuleEvaluationError, errorMessage } from "../errors";
 import { Compliance, type ComplianceType, type Evaluation, type ResourceType } from "../evaluation";
@@ -39,8 +40,12 @@ import { ConfigMessageTypes, DELETED_ITEM_STATUSES, parseConfigEvent, type Chang
 import { NO_LONGER_EXISTS_ANNOTATION, OUT_OF_SCOPE_ANNOTATION, findStaleEvaluations } from "./stale";
 import { putEvaluations, type PutEvaluationsOptions, type WritableEvaluation } from "./writer";
 
-/** The clients one rule invocation uses (all for the Lambda's region). */
-export interface ConfigRunClients {
+/**
+ * The clients one rule invocation uses (all for the Lambda's region): Config, plus the clients of the
+ * services whose parts the rules collect (EC2 and CloudWatch always; S3 and Organizations when a rule
+ * needs a part of theirs).
+ */
+export interface ConfigRunClients extends Partial<Omit<AwsClients, "sts">> {
   ec2: EC2Client;
   cloudwatch: CloudWatchClient;
   config: ConfigServiceClient;
@@ -131,6 +136,12 @@ interface Judged {
   evaluations: Evaluation[];
 }
 
+/** The clients the collector may use: every one but Config's. */
+function collectionClients(clients: ConfigRunClients): Partial<AwsClients> {
+  const { config: _config, ...collect } = clients;
+  return collect;
+}
+
 /** Collects the rule's parts and evaluates them; any error → RuleEvaluationError, nothing to write. */
 async function judge(parsed: ConfigRuleEvent, options: ConfigRunOptions, accountId: string, now: Date): Promise<Judged> {
   const { rule } = parsed;
@@ -141,7 +152,7 @@ async function judge(parsed: ConfigRuleEvent, options: ConfigRunOptions, account
     const raw = await collectRegion({
       region: options.region,
       accountId,
-      clients: { ec2: options.clients.ec2, cloudwatch: options.clients.cloudwatch },
+      clients: collectionClients(options.clients),
       parts: partsFor([rule]),
       now,
       metricWindowDays: metricNeeds([rule]).days,

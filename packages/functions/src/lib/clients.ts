@@ -6,6 +6,8 @@
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { ConfigServiceClient } from "@aws-sdk/client-config-service";
 import { EC2Client } from "@aws-sdk/client-ec2";
+import { OrganizationsClient } from "@aws-sdk/client-organizations";
+import { S3Client } from "@aws-sdk/client-s3";
 import { clientConfig } from "@endpoint-auditor/core";
 import type { Tracer } from "@aws-lambda-powertools/tracer";
 
@@ -58,10 +60,12 @@ export interface ConfigRuleClients {
   ec2: EC2Client;
   cloudwatch: CloudWatchClient;
   config: ConfigServiceClient;
+  s3: S3Client;
+  organizations: OrganizationsClient;
 }
 
 /**
- * Creates the EC2, CloudWatch and Config clients for `region`, traced and counted.
+ * Creates the EC2, CloudWatch, Config, S3 and Organizations clients for `region`, traced and counted.
  *
  * @example
  * ```ts
@@ -75,5 +79,7 @@ export function createConfigRuleClients(region: string, tracer: Tracer, counter:
     ec2: countCalls(tracer.captureAWSv3Client(new EC2Client(config)), "ec2", counter),
     cloudwatch: countCalls(tracer.captureAWSv3Client(new CloudWatchClient(config)), "cloudwatch", counter),
     config: countCalls(tracer.captureAWSv3Client(new ConfigServiceClient(config)), "config", counter),
+    s3: countCalls(tracer.captureAWSv3Client(new S3Client(config)), "s3", counter),
+    organizations: countCalls(tracer.captureAWSv3Client(new OrganizationsClient(config)), "organizations", counter),
   };
 }
