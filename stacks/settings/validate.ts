@@ -160,7 +160,8 @@ function mergeLayers(layers: readonly SettingsOverride[]): Required<SettingsOver
 /** A parsed parameter value as AWS Config input-parameter text (undefined when an optional one is unset). */
 export function parameterAsString(spec: ParameterSpec, value: unknown): string | undefined {
   if (value === undefined) return undefined;
-  if (spec.type === "enumList") return (value as readonly string[]).join(",");
+  if (spec.type === "stringList" && (value as readonly string[]).length === 0) return undefined; // empty: the rule's default meaning
+  if (spec.type === "enumList" || spec.type === "stringList") return (value as readonly string[]).join(",");
   return String(value);
 }
 

@@ -330,6 +330,10 @@ function withinSchema(spec: ParameterSpec, value: unknown): boolean {
       return value === undefined ? spec.default === undefined : typeof value === "string" && spec.values.includes(value);
     case "enumList":
       return Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === "string" && spec.values.includes(v)) && new Set(value).size === value.length;
+    case "stringList":
+      return Array.isArray(value) && value.every((v) => typeof v === "string" && spec.pattern.test(v)) && new Set(value).size === value.length;
+    case "boolean":
+      return typeof value === "boolean";
   }
 }
 

@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { ParameterValidationError, UnknownRuleError } from "../errors";
 import { ResourceTypes } from "../evaluation";
 import { ALL_PARTS, partSpec } from "../inventory/parts/index";
-import { defaultAsString, parseParameters, type ParameterSpec } from "../parameters";
+import { defaultAsString, defaultValue, parseParameters, type ParameterSpec } from "../parameters";
 import { Severity, type AnyRule } from "./rule";
 import { InventoryBuilder, routeTo } from "@endpoint-auditor/core/testing";
 import { RULES, allRulePermissions, getRule, ruleIds, rulePermissions } from "./index";
@@ -29,7 +29,7 @@ function sourceFiles(dir: string): string[] {
 }
 
 function defaultOf(spec: ParameterSpec): unknown {
-  return spec.type === "enumList" ? [...spec.default] : spec.default;
+  return defaultValue(spec);
 }
 
 describe("rule registry", () => {
@@ -159,6 +159,15 @@ describe.each(RULES.map((r) => [r.metadata.id, r] as const))("rule %s metadata",
           expect(new Set(spec.values).size, name).toBe(spec.values.length);
           expect(spec.default.length, name).toBeGreaterThan(0);
           for (const v of spec.default) expect(spec.values, name).toContain(v);
+          break;
+        case "stringList":
+          for (const v of spec.default) expect(v, name).toMatch(spec.pattern);
+          // An empty default must say what it means.
+          if (spec.default.length === 0) expect(spec.emptyMeans?.trim(), name).toBeTruthy();
+          expect(spec.item.trim(), name).not.toBe("");
+          break;
+        case "boolean":
+          expect(typeof spec.default, name).toBe("boolean");
           break;
       }
     }
