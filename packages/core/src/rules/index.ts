@@ -6,6 +6,7 @@ import { UnknownRuleError } from "../errors";
 import { permissionsFor } from "../inventory/parts";
 import type { AnyRule } from "./rule";
 import { rule as interfaceEndpointInUse } from "./interface-endpoint-in-use/rule";
+import { rule as interfaceEndpointReachableFromVpc } from "./interface-endpoint-reachable-from-vpc/rule";
 import { rule as natSubnetHasGatewayEndpoints } from "./nat-subnet-has-gateway-endpoints/rule";
 import { rule as s3DynamodbEndpointIsGateway } from "./s3-dynamodb-endpoint-is-gateway/rule";
 import { rule as vpcFlowLogsEnabled } from "./vpc-flow-logs-enabled/rule";
@@ -16,6 +17,7 @@ export const RULES: readonly AnyRule[] = Object.freeze([
   s3DynamodbEndpointIsGateway,
   natSubnetHasGatewayEndpoints,
   vpcFlowLogsEnabled,
+  interfaceEndpointReachableFromVpc,
 ]);
 
 /**

@@ -39,12 +39,14 @@ describe("rule registry", () => {
       "s3-dynamodb-endpoint-is-gateway",
       "nat-subnet-has-gateway-endpoints",
       "vpc-flow-logs-enabled",
+      "interface-endpoint-reachable-from-vpc",
     ]);
     expect(RULES.map((r) => r.metadata.resourceType)).toEqual([
       "AWS::EC2::VPCEndpoint",
       "AWS::EC2::VPCEndpoint",
       "AWS::EC2::Subnet",
       "AWS::EC2::VPC",
+      "AWS::EC2::VPCEndpoint",
     ]);
   });
 
@@ -76,6 +78,7 @@ describe("rule registry", () => {
       "ec2:DescribeFlowLogs",
       "ec2:DescribeNatGateways",
       "ec2:DescribeRouteTables",
+      "ec2:DescribeSecurityGroups",
       "ec2:DescribeSubnets",
       "ec2:DescribeTransitGatewayVpcAttachments",
       "ec2:DescribeVpcEndpoints",
