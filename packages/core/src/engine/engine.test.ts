@@ -105,6 +105,7 @@ describe("partsFor and metricWindowDays", () => {
         "vpnGateways",
         "transitGatewayAttachments",
         "vpcPeeringConnections",
+        "securityGroups",
         "endpointMetrics",
       ].sort(),
     );
