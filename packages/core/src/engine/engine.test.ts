@@ -106,6 +106,8 @@ describe("partsFor and metricWindowDays", () => {
         "transitGatewayAttachments",
         "vpcPeeringConnections",
         "securityGroups",
+        "s3Buckets",
+        "organization",
         "endpointMetrics",
       ].sort(),
     );

@@ -5,6 +5,7 @@
 import { UnknownRuleError } from "../errors";
 import { permissionsFor } from "../inventory/parts";
 import type { AnyRule } from "./rule";
+import { rule as endpointPolicyBlocksExfiltration } from "./endpoint-policy-blocks-exfiltration/rule";
 import { rule as interfaceEndpointInUse } from "./interface-endpoint-in-use/rule";
 import { rule as interfaceEndpointReachableFromVpc } from "./interface-endpoint-reachable-from-vpc/rule";
 import { rule as natSubnetHasGatewayEndpoints } from "./nat-subnet-has-gateway-endpoints/rule";
@@ -18,6 +19,7 @@ export const RULES: readonly AnyRule[] = Object.freeze([
   natSubnetHasGatewayEndpoints,
   vpcFlowLogsEnabled,
   interfaceEndpointReachableFromVpc,
+  endpointPolicyBlocksExfiltration,
 ]);
 
 /**

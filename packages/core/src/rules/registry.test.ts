@@ -40,12 +40,14 @@ describe("rule registry", () => {
       "nat-subnet-has-gateway-endpoints",
       "vpc-flow-logs-enabled",
       "interface-endpoint-reachable-from-vpc",
+      "endpoint-policy-blocks-exfiltration",
     ]);
     expect(RULES.map((r) => r.metadata.resourceType)).toEqual([
       "AWS::EC2::VPCEndpoint",
       "AWS::EC2::VPCEndpoint",
       "AWS::EC2::Subnet",
       "AWS::EC2::VPC",
+      "AWS::EC2::VPCEndpoint",
       "AWS::EC2::VPCEndpoint",
     ]);
   });
@@ -85,6 +87,8 @@ describe("rule registry", () => {
       "ec2:DescribeVpcPeeringConnections",
       "ec2:DescribeVpcs",
       "ec2:DescribeVpnGateways",
+      "organizations:DescribeOrganization",
+      "s3:ListAllMyBuckets",
     ]);
     expect(allRulePermissions()).toEqual([...new Set(RULES.flatMap(rulePermissions))].sort());
   });
