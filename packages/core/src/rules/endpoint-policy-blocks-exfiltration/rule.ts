@@ -188,7 +188,26 @@ function fix(service: ProbedService, accountId: string, trust: Trust): string {
   return `Add a Deny on ${prefix}:* where aws:ResourceAccount is not ${accountId}.`;
 }
 
-function judge(inventory: Inventory, endpoint: VpcEndpoint, service: ProbedService, trust: Trust): Finding {
+/**
+ * The verdict of a policy for a service and endpoint type, kept per rule run: most endpoints share a few
+ * policies (AWS's default above all). A policy that reads aws:SourceVpc(e) is judged per endpoint.
+ */
+type Verdicts = Map<string, Finding>;
+
+function judge(inventory: Inventory, endpoint: VpcEndpoint, service: ProbedService, trust: Trust, verdicts: Verdicts): Finding {
+  const text = endpoint.policyDocument;
+  const key = text !== undefined && /sourcevpc/i.test(text) ? undefined : `${service}|${endpoint.type}|${text ?? "(none)"}`;
+  const cached = key !== undefined ? verdicts.get(key) : undefined;
+  if (cached) return { ...cached, resourceId: endpoint.id, annotation: cached.annotation.replaceAll(PLACEHOLDER_ID, endpoint.id) };
+  const finding = judgeOnce(inventory, { ...endpoint, id: key !== undefined ? PLACEHOLDER_ID : endpoint.id }, service, trust);
+  if (key !== undefined) verdicts.set(key, finding);
+  return { ...finding, resourceId: endpoint.id, annotation: finding.annotation.replaceAll(PLACEHOLDER_ID, endpoint.id) };
+}
+
+/** Stands for the endpoint id in a verdict shared by endpoints with the same policy. */
+const PLACEHOLDER_ID = "vpce-\u0000";
+
+function judgeOnce(inventory: Inventory, endpoint: VpcEndpoint, service: ProbedService, trust: Trust): Finding {
   const { id } = endpoint;
   const label = `${WRITE_PROBES[service].label} ${endpoint.type.toLowerCase()}`;
   const accountId = inventory.accountId;
@@ -242,6 +261,7 @@ export const rule = defineRule({
       ...(org.id !== undefined ? { ownOrg: org.id } : { orgUnknown: org.unknown ?? "unknown" }),
     };
     const findings: Finding[] = [];
+    const verdicts: Verdicts = new Map();
     for (const endpoint of inventory.vpcEndpoints.values()) {
       if (GONE_STATES.has(endpoint.state)) continue;
       const service = serviceOf(endpoint, inventory.region, params.services);
@@ -254,7 +274,7 @@ export const rule = defineRule({
         findings.push({ resourceId: endpoint.id, compliance: Compliance.NOT_APPLICABLE, annotation: `${endpoint.id} is ${state}: it carries no request yet; judged once available.` });
         continue;
       }
-      findings.push(judge(inventory, endpoint, service, trust));
+      findings.push(judge(inventory, endpoint, service, trust, verdicts));
     }
     return findings;
   },

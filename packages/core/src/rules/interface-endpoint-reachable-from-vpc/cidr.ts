@@ -44,6 +44,18 @@ function ipv6(text: string): bigint | undefined {
  * ```
  */
 export function parseCidr(text: string): CidrRange | undefined {
+  // The same few blocks (a VPC's, a group's) are asked about again and again: parse each text once.
+  let cached = parsed.get(text);
+  if (cached === undefined) {
+    if (parsed.size >= 10_000) parsed.clear();
+    parsed.set(text, (cached = parse(text) ?? null));
+  }
+  return cached ?? undefined;
+}
+
+const parsed = new Map<string, CidrRange | null>();
+
+function parse(text: string): CidrRange | undefined {
   const [address = "", bits = "", extra] = text.trim().split("/");
   if (extra !== undefined || !/^\d{1,3}$/.test(bits)) return undefined;
   const version = address.includes(":") ? 6 : 4;
@@ -69,6 +81,10 @@ export function parseCidr(text: string): CidrRange | undefined {
 export function cidrsOverlap(a: string, b: string): boolean {
   const x = parseCidr(a);
   const y = parseCidr(b);
-  if (!x || !y || x.version !== y.version) return false;
-  return x.first <= y.last && y.first <= x.last;
+  return x !== undefined && y !== undefined && rangesOverlap(x, y);
+}
+
+/** Whether two parsed blocks share an address. */
+export function rangesOverlap(x: CidrRange, y: CidrRange): boolean {
+  return x.version === y.version && x.first <= y.last && y.first <= x.last;
 }

@@ -23,7 +23,7 @@ import { Compliance, type Finding } from "../../evaluation";
 import type { Inventory, SecurityGroup, SecurityGroupPermission, Vpc, VpcEndpoint } from "../../inventory/model";
 import { listIds } from "../format";
 import { defineRule } from "../rule";
-import { cidrsOverlap } from "./cidr";
+import { parseCidr, rangesOverlap, type CidrRange } from "./cidr";
 import { metadata } from "./metadata";
 
 const GONE_STATES = new Set(["deleting", "deleted"]);
@@ -49,13 +49,20 @@ interface Admission {
   open: boolean;
 }
 
+function overlapsAny(cidr: string, blocks: readonly CidrRange[]): boolean {
+  const range = parseCidr(cidr);
+  if (range === undefined) return false;
+  for (const b of blocks) if (rangesOverlap(range, b)) return true;
+  return false;
+}
+
 /** Every source of the group's permissions for the port that reaches the VPC's clients. */
-function admissions(group: SecurityGroup, port: number | undefined, blocks: readonly string[]): Admission[] {
+function admissions(group: SecurityGroup, port: number | undefined, blocks: readonly CidrRange[]): Admission[] {
   const out: Admission[] = [];
   for (const p of group.ingress) {
     if (!admitsTcp(p, port)) continue;
-    for (const cidr of [...p.ipv4Ranges, ...p.ipv6Ranges]) {
-      if (blocks.some((b) => cidrsOverlap(cidr, b))) out.push({ groupId: group.id, source: cidr, open: ANYWHERE.has(cidr) });
+    for (const ranges of [p.ipv4Ranges, p.ipv6Ranges]) {
+      for (const cidr of ranges) if (overlapsAny(cidr, blocks)) out.push({ groupId: group.id, source: cidr, open: ANYWHERE.has(cidr) });
     }
     for (const g of p.groupIds) out.push({ groupId: group.id, source: g, open: false });
     for (const l of p.prefixListIds) out.push({ groupId: group.id, source: l, open: false });
@@ -72,10 +79,14 @@ function blocksOf(vpc: Vpc): string[] {
   return [...vpc.ipv4CidrBlocks, ...vpc.ipv6CidrBlocks];
 }
 
-function judge(inventory: Inventory, endpoint: VpcEndpoint, allowAnySource: boolean): Finding {
+/** The parsed blocks of each VPC, computed once per rule run. */
+type BlockCache = Map<string, CidrRange[]>;
+
+function judge(inventory: Inventory, endpoint: VpcEndpoint, allowAnySource: boolean, cache: BlockCache): Finding {
   const { id, vpcId } = endpoint;
-  const label = serviceLabel(endpoint.serviceName);
-  const port = AWS_SERVICE.test(endpoint.serviceName) ? 443 : undefined;
+  const aws = AWS_SERVICE.exec(endpoint.serviceName);
+  const label = aws?.[1] ?? serviceLabel(endpoint.serviceName);
+  const port = aws ? 443 : undefined;
   const portText = port === undefined ? "TCP on any port" : `TCP ${port}`;
   if (endpoint.securityGroupIds.length === 0) {
     return { resourceId: id, compliance: Compliance.NOT_APPLICABLE, annotation: `Interface endpoint ${id} (${label}) lists no security group: cannot tell whether ${vpcId} reaches it.` };
@@ -84,7 +95,10 @@ function judge(inventory: Inventory, endpoint: VpcEndpoint, allowAnySource: bool
   const blocks = vpc ? blocksOf(vpc) : [];
   const groups = endpoint.securityGroupIds.map((g) => inventory.securityGroups.get(g)).filter((g): g is SecurityGroup => g !== undefined);
   const missing = endpoint.securityGroupIds.filter((g) => !inventory.securityGroups.has(g));
-  const admitted = groups.flatMap((g) => admissions(g, port, blocks));
+  let ranges = cache.get(vpcId);
+  if (ranges === undefined) cache.set(vpcId, (ranges = blocks.map(parseCidr).filter((r): r is CidrRange => r !== undefined)));
+  const admitted: Admission[] = [];
+  for (const g of groups) for (const a of admissions(g, port, ranges)) admitted.push(a);
 
   if (!allowAnySource) {
     const open = groups.flatMap((g) => openSources(g, port).map((source) => ({ groupId: g.id, source })));
@@ -128,6 +142,7 @@ export const rule = defineRule({
   metadata,
   evaluate: ({ inventory, params }) => {
     const findings: Finding[] = [];
+    const cache: BlockCache = new Map();
     for (const endpoint of inventory.vpcEndpoints.values()) {
       if (endpoint.type !== "Interface" || GONE_STATES.has(endpoint.state)) continue;
       if (endpoint.state !== "available") {
@@ -139,7 +154,7 @@ export const rule = defineRule({
         });
         continue;
       }
-      findings.push(judge(inventory, endpoint, params.allowAnySource));
+      findings.push(judge(inventory, endpoint, params.allowAnySource, cache));
     }
     return findings;
   },
