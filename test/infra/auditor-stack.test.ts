@@ -546,7 +546,8 @@ describe("Given sst.config.ts with the default settings: the functions' code is 
     { name: "digest", functionOf: (t: Template) => digestFunctionOf(t) },
   ] as const;
   const NAMES = HANDLERS.map((h) => h.name);
-  const MAX_BYTES = 600 * 1024;
+  // 600 KiB each, but the evaluator's 720 KiB: the S3 and Organizations clients of the security rules (README, Performance).
+  const MAX_BYTES = (name: string): number => (name === "evaluate" ? 720 : 600) * 1024;
   const code = new Map<string, { dir: string; files: string[]; text: string }>();
   const local = new Map<string, HandlerBundle>();
   let bundleDir: string;
@@ -570,7 +571,7 @@ describe("Given sst.config.ts with the default settings: the functions' code is 
   });
 
   test.each(NAMES)(
-    "Then the %s function's asset is one minified ESM file under 600 KiB with the shared banner and the `handler` export, no sourcemap and no node_modules",
+    "Then the %s function's asset is one minified ESM file within its size budget with the shared banner and the `handler` export, no sourcemap and no node_modules",
     (name) => {
       const { files, text, dir } = code.get(name)!;
       // SST's deploy build runs `npm install` for packages it left external: there are none, so its
@@ -582,7 +583,7 @@ describe("Given sst.config.ts with the default settings: the functions' code is 
       expect(text).not.toContain("sourceMappingURL");
       // Minified: a few dozen very long lines (unminified, the evaluator is tens of thousands of lines).
       expect(text.split("\n").length).toBeLessThan(200);
-      expect(Buffer.byteLength(text)).toBeLessThan(MAX_BYTES);
+      expect(Buffer.byteLength(text)).toBeLessThan(MAX_BYTES(name));
     },
   );
 
@@ -619,7 +620,7 @@ describe("Given sst.config.ts with the default settings: the functions' code is 
       expect([...deployedClasses].sort()).toEqual([...keptClassNames(readFileSync(bundled.outfile, "utf8"))].sort());
       const bytes = Buffer.byteLength(deployed);
       expect(Math.abs(bytes - bundled.bytes) / bundled.bytes).toBeLessThan(0.01);
-      expect(bundled.bytes).toBeLessThan(MAX_BYTES);
+      expect(bundled.bytes).toBeLessThan(MAX_BYTES(name));
     },
   );
 });
