@@ -34,6 +34,8 @@ const NO_RESOURCE_LEVEL: Readonly<Record<string, string>> = {
   "cloudwatch:GetMetricData": "GetMetricData has no resource types",
   "config:PutEvaluations": "PutEvaluations has no resource types",
   "iam:ListAccountAliases": "ListAccountAliases has no resource types",
+  "organizations:DescribeOrganization": "DescribeOrganization has no resource types",
+  "s3:ListAllMyBuckets": "ListAllMyBuckets has no resource types",
   // Every ec2:Describe* list call: no resource types (ec2:Region condition only).
 };
 

@@ -338,7 +338,9 @@ describe("progress (in-process, with a fake terminal)", () => {
       expect(lines).toContain(`${region.region}  cloudwatch:GetMetricData  ${region.endpointMetrics?.queries.length} endpoints queried (1 call)`);
     }
     // One progress line per collected part of the registered rules, per region.
-    expect(lines.filter((l) => /^(us-east-1|eu-west-1) {2}/.test(l))).toHaveLength(REGIONS.length * partsFor(prepareRules()).length);
+    // (An account in no organization: DescribeOrganization's refusal is shown as a failed attempt, and the step is still done.)
+    const steps = lines.filter((l) => /^(us-east-1|eu-west-1) {2}/.test(l) && !/ attempt \d+ failed in /.test(l));
+    expect(steps).toHaveLength(REGIONS.length * partsFor(prepareRules()).length);
   });
 
   it("Given a failing list on a terminal, Then its progress line says FAILED with the error", async () => {

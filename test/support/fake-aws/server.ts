@@ -484,8 +484,14 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
       }
       case "S3":
         return { status: 200, contentType: "application/xml", body: handleListBuckets(r.query ?? new URLSearchParams(), regionData(region), requestAccount), headers: { ...headers, "x-amz-request-id": requestId } };
-      case "Organizations":
-        return { status: 200, contentType: "application/x-amz-json-1.1", body: JSON.stringify(accounts.organizations(r.action, r.json ?? {}, requestAccount)), headers };
+      case "Organizations": {
+        // A region whose data holds the organization part answers with it (what was collected there), the
+        // error included; otherwise the organization of the accounts data.
+        const recorded = r.action === "DescribeOrganization" ? regionData(region)?.organization : undefined;
+        if (recorded?.error) throw new FakeApiError(recorded.error.code ?? "AccessDeniedException", recorded.error.message, 400);
+        const out = recorded?.Organization ? { Organization: recorded.Organization } : accounts.organizations(r.action, r.json ?? {}, requestAccount);
+        return { status: 200, contentType: "application/x-amz-json-1.1", body: JSON.stringify(out), headers };
+      }
       case "CloudWatch": {
         if (r.action !== "GetMetricData") {
           throw new FakeApiError("InvalidAction", `fake-aws serves only GetMetricData, not ${r.action}`, 400);

@@ -4,7 +4,7 @@
  * `services` parameter (s3, dynamodb, sqs, sns, kinesis-streams, lambda), each probed with one write
  * (s3:PutObject, dynamodb:PutItem, sqs:SendMessage, sns:Publish, kinesis:PutRecord, lambda:InvokeFunction).
  * Trusted: the audited account, `trustedAccounts`, `trustedOrgIds` and the account's organization when
- * DescribeOrganization names it (when it does not, only the accounts count, and the annotation says so).
+ * DescribeOrganization names it (when it does not, only the accounts count, and the annotation ends "(org unknown)").
  *
  * Given an endpoint in state deleting or deleted
  *   Then it is not reported.
@@ -197,27 +197,25 @@ type Verdicts = Map<string, Finding>;
 function judge(inventory: Inventory, endpoint: VpcEndpoint, service: ProbedService, trust: Trust, verdicts: Verdicts): Finding {
   const text = endpoint.policyDocument;
   const key = text !== undefined && /sourcevpc/i.test(text) ? undefined : `${service}|${endpoint.type}|${text ?? "(none)"}`;
-  const cached = key !== undefined ? verdicts.get(key) : undefined;
-  if (cached) return { ...cached, resourceId: endpoint.id, annotation: cached.annotation.replaceAll(PLACEHOLDER_ID, endpoint.id) };
-  const finding = judgeOnce(inventory, { ...endpoint, id: key !== undefined ? PLACEHOLDER_ID : endpoint.id }, service, trust);
-  if (key !== undefined) verdicts.set(key, finding);
-  return { ...finding, resourceId: endpoint.id, annotation: finding.annotation.replaceAll(PLACEHOLDER_ID, endpoint.id) };
+  if (key === undefined) return judgeOnce(inventory, endpoint, service, trust);
+  let shared = verdicts.get(key);
+  if (!shared) verdicts.set(key, (shared = judgeOnce(inventory, endpoint, service, trust)));
+  // The annotation names no endpoint id (AWS Config shows the resource beside it): it is the same for all.
+  return { ...shared, resourceId: endpoint.id };
 }
-
-/** Stands for the endpoint id in a verdict shared by endpoints with the same policy. */
-const PLACEHOLDER_ID = "vpce-\u0000";
 
 function judgeOnce(inventory: Inventory, endpoint: VpcEndpoint, service: ProbedService, trust: Trust): Finding {
   const { id } = endpoint;
   const label = `${WRITE_PROBES[service].label} ${endpoint.type.toLowerCase()}`;
   const accountId = inventory.accountId;
-  const orgNote = trust.orgUnknown !== undefined ? " (organization unknown: only trusted accounts count)" : "";
+  // DescribeOrganization did not name the organization: only the trusted accounts (and trustedOrgIds) count.
+  const orgNote = trust.orgUnknown !== undefined ? " (org unknown)" : "";
   let policy: Policy;
   try {
     policy = parsePolicy(endpoint.policyDocument ?? DEFAULT_ENDPOINT_POLICY);
   } catch (error) {
     if (!(error instanceof PolicyDocumentError)) throw error;
-    return { resourceId: id, compliance: Compliance.NOT_APPLICABLE, annotation: `${id} (${label}): its policy cannot be evaluated: ${error.message}.` };
+    return { resourceId: id, compliance: Compliance.NOT_APPLICABLE, annotation: `${label} endpoint: its policy cannot be evaluated: ${error.message}.` };
   }
   // Gateway endpoints read an account principal as its root user only; interface endpoints as every principal.
   const accountMeaning = endpoint.type === "Gateway" ? "root" : "account";
@@ -233,12 +231,12 @@ function judgeOnce(inventory: Inventory, endpoint: VpcEndpoint, service: ProbedS
         const how = endpoint.policyDocument === undefined
           ? "it has no policy (full access)"
           : target.whom === "any account" && !/ResourceAccount|ResourceOrgID/i.test(endpoint.policyDocument)
-            ? `no statement limits ${service === "s3" ? "s3:ResourceAccount" : "aws:ResourceAccount"} or aws:ResourceOrgID`
+            ? `nothing limits ${service === "s3" ? "s3:ResourceAccount" : "aws:ResourceAccount"} or aws:ResourceOrgID`
             : `allowed by ${short(decision.statements[0]?.sid ?? "an Allow", 64)}`;
-        const head = `${id} (${label}) lets ${who} ${WRITE_PROBES[service].action} to ${WRITE_PROBES[service].noun} of ${target.whom}`;
+        const head = `${label} endpoint lets ${who} ${WRITE_PROBES[service].action} to ${WRITE_PROBES[service].noun} of ${target.whom}`;
         const full = `${head}: ${how}. ${fix(service, accountId, trust)}${orgNote}`;
-        // AWS Config keeps 256 characters: the shorter organization note, then no "how", before the engine clamps.
-        const annotation = [full, `${head}: ${how}. ${fix(service, accountId, trust)}${orgNote ? " (org unknown)" : ""}`, `${head}. ${fix(service, accountId, trust)}`].find((a) => a.length <= 256) ?? full;
+        // AWS Config keeps 256 characters: without the "how" when it does not fit, before the engine clamps.
+        const annotation = [full, `${head}. ${fix(service, accountId, trust)}${orgNote}`, `${head}.${orgNote}`].find((a) => a.length <= 256) ?? full;
         return { resourceId: id, compliance: Compliance.NON_COMPLIANT, annotation };
       }
     }
@@ -247,7 +245,7 @@ function judgeOnce(inventory: Inventory, endpoint: VpcEndpoint, service: ProbedS
   return {
     resourceId: id,
     compliance: Compliance.COMPLIANT,
-    annotation: `${id} (${label}) allows no ${WRITE_PROBES[service].action} outside ${trusted} (${probes.length} resource${probes.length === 1 ? "" : "s"} of other accounts probed)${orgNote}.`,
+    annotation: `${label} endpoint allows no ${WRITE_PROBES[service].action} outside ${trusted} (${probes.length} resource${probes.length === 1 ? "" : "s"} of other accounts probed)${orgNote}.`,
   };
 }
 
