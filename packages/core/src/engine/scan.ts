@@ -70,8 +70,10 @@ export function evaluateRawRegions(
       errors.push({ region: raw.region, message });
       continue;
     }
-    evaluations.push(...result.evaluations);
-    errors.push(...result.errors);
+    // A loop, not push(...list): a spread passes every element as an argument, and past ~120,000 that
+    // exceeds the call stack ("Maximum call stack size exceeded").
+    for (const evaluation of result.evaluations) evaluations.push(evaluation);
+    for (const error of result.errors) errors.push(error);
   }
   return { accountId, scannedAt: now.toISOString(), regions: regions.map((r) => r.region), evaluations, errors };
 }
