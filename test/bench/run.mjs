@@ -4,7 +4,7 @@
  *
  *   npm run bench                      all suites, one table with targets
  *   npm run bench -- --json            the same data as JSON on stdout
- *   npm run bench -- --only calls      one suite (scale | calls | bundles; comma-separated for several)
+ *   npm run bench -- --only calls      one suite (scale | calls | size | bundles; comma-separated for several)
  *   npm run bench -- --quick           a smoke run: smaller sizes, fewer runs
  *
  * Suites (each case in a fresh node process, one after the other):
@@ -12,6 +12,9 @@
  *            (the four rules): median of 7 runs after 2 warm-ups, peak memory, growth 10k → 100k.
  *   calls    the real collectRegion with real SDK clients against the fake AWS server (127.0.0.1, AWS page
  *            caps, 50 ms per call) for 10, 100 and 1,000 VPCs: calls by API vs the floor, wall time.
+ *   size     one region yielding 1,000,000 evaluations through scan, evaluate, the CLI's JSON renderer and
+ *            the Config rule path (runConfigRule with PutEvaluations and history recording mocked), each
+ *            in its own process (default stack size): evaluations out, time, peak memory.
  *   bundles  `npm run bundle`, then each dist/lambda/<name>/index.mjs: size, gzip size, cold import in a
  *            fresh process (median of 20).
  *
@@ -26,7 +29,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { runBundles } from "./bundles.mjs";
-import { bundleRows, callsRows, formatTable, scaleRows, TARGETS } from "./report.mjs";
+import { bundleRows, callsRows, formatTable, scaleRows, sizeRows, TARGETS } from "./report.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..");
@@ -34,23 +37,25 @@ const root = join(here, "..", "..");
 // its own import.meta.url.
 const buildDir = join(root, "node_modules", ".cache", "endpoint-auditor-bench");
 const RESULT_PREFIX = "BENCH_RESULT ";
-const SUITES = ["scale", "calls", "bundles"];
+const SUITES = ["scale", "calls", "size", "bundles"];
 
 const PLANS = {
   full: {
     scale: { targets: [1_000, 10_000, 100_000], runs: 7, warmup: 2 },
     calls: { vpcs: [10, 100, 1_000], runs: 3, warmup: 1, latencyMs: 50 },
+    size: { evaluations: 1_000_000, paths: ["scan", "evaluate", "json", "config"] },
     bundles: { runs: 20 },
   },
   quick: {
     scale: { targets: [1_000, 10_000], runs: 3, warmup: 1 },
     calls: { vpcs: [10, 100], runs: 1, warmup: 1, latencyMs: 50 },
+    size: { evaluations: 200_000, paths: ["scan", "evaluate", "json", "config"] },
     bundles: { runs: 3 },
   },
 };
 
 function usage() {
-  return "usage: npm run bench [-- --json] [--only scale|calls|bundles[,…]] [--quick]";
+  return "usage: npm run bench [-- --json] [--only scale|calls|size|bundles[,…]] [--quick]";
 }
 
 function parseArgs(argv) {
@@ -95,9 +100,9 @@ async function buildSuites() {
 }
 
 /** Runs one suite case in a fresh node process and returns its BENCH_RESULT. */
-function runCase(suitesFile, mode, options, timeoutMs) {
+function runCase(suitesFile, mode, options, timeoutMs, nodeFlags = []) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--expose-gc", "--no-warnings", suitesFile, mode, JSON.stringify(options)], {
+    const child = spawn(process.execPath, ["--expose-gc", "--no-warnings", ...nodeFlags, suitesFile, mode, JSON.stringify(options)], {
       cwd: root,
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -156,7 +161,7 @@ async function main() {
   let failed = false;
 
   let suitesFile;
-  if (options.only.includes("scale") || options.only.includes("calls")) {
+  if (options.only.some((s) => s === "scale" || s === "calls" || s === "size")) {
     log("building the TypeScript suites (esbuild)…");
     suitesFile = await buildSuites();
   }
@@ -189,6 +194,19 @@ async function main() {
     }
     report.suites.calls = { results };
     report.rows.push(...callsRows(results));
+  }
+
+  if (options.only.includes("size")) {
+    const results = [];
+    for (const path of plan.size.paths) {
+      log(`size: ${plan.size.evaluations} evaluations through ${path}`);
+      // Up to 8 GB of heap (Node's default stack): the point is that nothing overflows; the peak is reported.
+      const r = await runCase(suitesFile, "size", { path, evaluations: plan.size.evaluations }, 600_000, ["--max-old-space-size=8192"]);
+      if (r.error) failed = true;
+      results.push({ path, target: plan.size.evaluations, ...r });
+    }
+    report.suites.size = { results };
+    report.rows.push(...sizeRows(results));
   }
 
   if (options.only.includes("bundles")) {

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import type { Evaluation, RuleMetadata, ScanResult } from "@endpoint-auditor/core";
 import { formatUsd, groupByRule, summaryLine, wrap } from "../src/render/common";
-import { renderJson } from "../src/render/json";
+import { renderJson, writeJson } from "../src/render/json";
 import { escapeCell, renderMarkdown } from "../src/render/markdown";
 import { renderRulesJson, renderRulesMarkdown, renderRulesTable } from "../src/render/rules";
 import { renderTable } from "../src/render/table";
@@ -80,6 +80,24 @@ describe("renderJson", () => {
   it("Given an evaluation object carrying extra properties, Then only the documented keys are printed", () => {
     const extra = { ...RESULT, evaluations: [{ ...RESULT.evaluations[0], internal: "secret" } as Evaluation] };
     expect(renderJson(extra)).not.toContain("internal");
+  });
+
+  it("Given 2,500 evaluations, Then writeJson writes the text of JSON.stringify(…, null, 2) in chunks of at most 1,000 evaluations", () => {
+    const base = RESULT.evaluations;
+    const many = { ...RESULT, evaluations: Array.from({ length: 2_500 }, (_, i) => ({ ...(base[i % base.length] as Evaluation), resourceId: `vpce-${i}` })) };
+    const chunks: string[] = [];
+    writeJson(many, { write: (chunk) => chunks.push(chunk) });
+    const expected = `${JSON.stringify(JSON.parse(renderJson(many)), null, 2)}\n`;
+    expect(chunks.join("")).toBe(expected);
+    expect(chunks.join("")).toBe(renderJson(many));
+    expect(Math.max(...chunks.map((c) => c.split('"compliance"').length - 1))).toBe(1_000);
+    expect(chunks.length).toBe(5); // head, 3 chunks of evaluations, tail
+  });
+
+  it("Given no evaluations, Then the evaluations are an empty array, as JSON.stringify writes it", () => {
+    const empty = { ...RESULT, evaluations: [] };
+    expect(renderJson(empty)).toContain('"evaluations": [],');
+    expect(JSON.parse(renderJson(empty))).toMatchObject({ evaluations: [], errors: RESULT.errors.map((e) => ({ region: e.region })) });
   });
 
   it("Then the JSON keeps the evaluation order of the result (it is data, not a report)", () => {

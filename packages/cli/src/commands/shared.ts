@@ -12,6 +12,7 @@ import { UsageError, parseFormat, parseSelections, stringList, stringValue } fro
 import { exitCodeFor, type ExitCode } from "../exit-codes";
 import type { CliIo } from "../io";
 import { renderResult, type OutputFormat } from "../render/index";
+import { writeJson } from "../render/json";
 
 /** Flags `scan` and `evaluate` share. */
 export const SELECTION_OPTIONS = {
@@ -75,6 +76,11 @@ export function useColor(io: CliIo): boolean {
 
 /** Prints the result and returns the exit code it deserves. */
 export function printResult(io: CliIo, result: ScanResult, settings: OutputSettings): ExitCode {
+  // JSON is written in chunks: a million evaluations would not fit one string.
+  if (settings.format === "json") {
+    writeJson(result, io.stdout);
+    return exitCodeFor(result, settings.failOnNonCompliant);
+  }
   io.stdout.write(
     renderResult(settings.format, result, {
       rules: settings.prepared.map((p) => p.rule.metadata),

@@ -237,6 +237,31 @@ describe("findings history on dynalite: recording (batch I/O) and the digest's q
     }
   });
 
+  it("Given 1,030 evaluations and a BatchWriteItem failure in the second slice of 1,000, Then the HistoryWriteError counts the whole call", async () => {
+    const mock = mockClient(DynamoDBDocumentClient);
+    const table = "history-second-slice";
+    const cause = Object.assign(new Error("Throughput exceeds the current capacity"), { name: "ProvisionedThroughputExceededException" });
+    mock.on(BatchGetCommand).resolves({ Responses: { [table]: [] } });
+    let calls = 0;
+    mock.on(BatchWriteCommand).callsFake(() => {
+      calls += 1;
+      if (calls > 40) throw cause; // 40 calls of 25 = the first slice
+      return { UnprocessedItems: {} };
+    });
+    const doc = DynamoDBDocumentClient.from(dynamo.client);
+    const evaluations = Array.from({ length: 1_030 }, (_, i) => ev("r1", `vpce-${i}`, Compliance.NON_COMPLIANT));
+    try {
+      const error = await recordEvaluations(doc, table, evaluations, new Date("2024-01-01T09:00:00Z"), { retry: noSleep }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(HistoryWriteError);
+      expect(error).toMatchObject({ written: 1_000, unwritten: 30 });
+      expect((error as HistoryWriteError).cause).toBe(cause);
+      // Slices: each reads its own keys (10 + 1 BatchGetItem calls of at most 100 keys).
+      expect(mock.commandCalls(BatchGetCommand)).toHaveLength(11);
+    } finally {
+      mock.restore();
+    }
+  });
+
   it("Given a stored item without its compliance, Then recording fails with a HistoryReadError naming the item's keys", async () => {
     const table = await newTable();
     const pk = historyPartitionKey(ACCOUNT, REGION);

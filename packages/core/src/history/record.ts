@@ -56,6 +56,9 @@ function contextOf(tableName: string, evaluations: readonly Evaluation[]): Histo
   };
 }
 
+/** Evaluations read, computed and written together (a multiple of both batch sizes: 100 keys, 25 items). */
+const RECORD_SLICE = 1_000;
+
 function emptyTransitions(): Record<Transition, number> {
   return { OPENED: 0, REOPENED: 0, STILL_OPEN: 0, RESOLVED: 0, UNCHANGED: 0, STALE: 0 };
 }
@@ -97,18 +100,25 @@ export async function recordEvaluations(
   const context = contextOf(tableName, unique);
   const retry = options.retry ?? {};
 
-  const previous = await readFindings(client, tableName, unique, retry, context);
   const at = now.toISOString();
-  const items: HistoryItem[] = [];
-  for (const e of unique) {
-    const configRuleName = options.configRuleNames?.[e.ruleId];
-    const { record, transition } = nextRecord(previous.get(findingKey(e)), e, at, {
-      ...(configRuleName ? { configRuleName } : {}),
-      ...(options.retentionDays !== undefined ? { retentionDays: options.retentionDays } : {}),
-    });
-    transitions[transition] += 1;
-    if (transition !== Transition.STALE) items.push(toItem(record));
+  let written = 0;
+  // In slices, so a run of any size holds the stored and the new items of one slice at a time.
+  for (let start = 0; start < unique.length; start += RECORD_SLICE) {
+    const slice = unique.slice(start, start + RECORD_SLICE);
+    const previous = await readFindings(client, tableName, slice, retry, context);
+    const items: HistoryItem[] = [];
+    for (const e of slice) {
+      const configRuleName = options.configRuleNames?.[e.ruleId];
+      const { record, transition } = nextRecord(previous.get(findingKey(e)), e, at, {
+        ...(configRuleName ? { configRuleName } : {}),
+        ...(options.retentionDays !== undefined ? { retentionDays: options.retentionDays } : {}),
+      });
+      transitions[transition] += 1;
+      if (transition !== Transition.STALE) items.push(toItem(record));
+    }
+    // Errors count the whole call: earlier slices were written, later ones were not.
+    await writeItems(client, tableName, items, retry, context, { written, of: written + items.length + (unique.length - start - slice.length) });
+    written += items.length;
   }
-  await writeItems(client, tableName, items, retry, context);
-  return { written: items.length, transitions };
+  return { written, transitions };
 }
