@@ -4,3 +4,4 @@ export * from "./events";
 export * from "./writer";
 export * from "./stale";
 export * from "./run";
+export * from "./deployed";
