@@ -6,6 +6,7 @@ export * from "./pricing";
 export * from "./rules/rule";
 export * from "./engine/engine";
 export * from "./engine/scan";
+export * from "./engine/exemptions";
 export * from "./aws";
 export * from "./retry";
 export * from "./deployment";

@@ -21,6 +21,7 @@ function evaluationJson(e: Evaluation): string {
     compliance: e.compliance,
     annotation: e.annotation,
     ...(e.monthlySavingsUsd !== undefined ? { monthlySavingsUsd: e.monthlySavingsUsd } : {}),
+    ...(e.exemption !== undefined ? { exemption: { reason: e.exemption.reason, ...(e.exemption.until !== undefined ? { until: e.exemption.until } : {}) } } : {}),
   };
   // Indented as an element of the top-level "evaluations" array (JSON strings hold no raw newline).
   return `    ${JSON.stringify(item, null, 2).replace(/\n/g, "\n    ")}`;
@@ -29,7 +30,7 @@ function evaluationJson(e: Evaluation): string {
 /**
  * Writes a result as JSON with exactly the documented keys, in this order:
  * `accountId, scannedAt, regions, evaluations[{ruleId, resourceType, resourceId, region, accountId,
- * compliance, annotation, monthlySavingsUsd?}], errors[{region, ruleId?, message}]` — the text of
+ * compliance, annotation, monthlySavingsUsd?, exemption?{reason, until?}}], errors[{region, ruleId?, message}]` — the text of
  * `JSON.stringify(…, null, 2)`, in chunks of 1,000 evaluations, so a result of any size is written
  * without building one string (V8 caps a string at about 512 MiB, some 1.3 million evaluations).
  *

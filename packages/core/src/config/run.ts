@@ -31,6 +31,7 @@ import type { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import type { ConfigServiceClient } from "@aws-sdk/client-config-service";
 import type { EC2Client } from "@aws-sdk/client-ec2";
 import { evaluateInventory, metricNeeds, partsFor } from "../engine/engine";
+import type { ExemptionPolicy } from "../engine/exemptions";
 import { CollectionError, RuleEvaluationError, errorMessage } from "../errors";
 import { Compliance, type ComplianceType, type Evaluation, type ResourceType } from "../evaluation";
 import { collectRegion, type ProgressEvent } from "../inventory/collect";
@@ -83,6 +84,8 @@ export interface ConfigRunOptions {
    * rule are refused with an {@link UndeployedRuleError} before any AWS call. Unset: any registered rule.
    */
   deployedRules?: readonly DeployedRule[];
+  /** What this deployment demands of exemption tags (`EXEMPTION_REQUIRE_EXPIRY`, `EXEMPTION_MAX_DAYS`). */
+  exemptions?: ExemptionPolicy;
   /** Where heartbeats are recorded (the findings history table); unset: none are. */
   heartbeats?: {
     client: HistoryClient;
@@ -176,7 +179,7 @@ async function judge(parsed: ConfigRuleEvent, options: ConfigRunOptions, account
   } catch (error) {
     throw new RuleEvaluationError(where, `not evaluated, nothing written: ${errorMessage(error)}`, { cause: error });
   }
-  const { evaluations, errors } = evaluateInventory(inventory, [rule], now);
+  const { evaluations, errors } = evaluateInventory(inventory, [rule], now, options.exemptions ? { exemptions: options.exemptions } : {});
   if (errors.length > 0) {
     throw new RuleEvaluationError(where, `nothing written: ${errors.map((e) => e.message).join("; ")}`);
   }
