@@ -357,7 +357,32 @@ describe("findings history on dynalite: recording (batch I/O) and the digest's q
     // Served by queries on the status index only; never a scan.
     const reads = client.calls.filter((c) => c.name === "QueryCommand" || c.name === "ScanCommand");
     expect(reads.every((c) => c.name === "QueryCommand" && c.input.IndexName === "byStatus")).toBe(true);
-    expect(reads).toHaveLength(4);
+    expect(reads).toHaveLength(6); // two digests × (open, resolved, exempt)
+  });
+
+  it("Given findings exempted during the week, Then the digest state lists them as exempt (by until), never as resolved", async () => {
+    const table = await newTable();
+    const monday = new Date("2024-01-01T09:00:00Z");
+    const tuesday = new Date("2024-01-02T09:00:00Z");
+    await recordEvaluations(
+      dynamo.doc,
+      table,
+      [ev("r1", "vpce-1", Compliance.NON_COMPLIANT), ev("r1", "vpce-2", Compliance.NON_COMPLIANT), ev("r1", "vpce-3", Compliance.NON_COMPLIANT)],
+      monday,
+    );
+    const exempted = (id: string, until?: string) =>
+      ev("r1", id, Compliance.NOT_APPLICABLE, { annotation: "Exempt: DR", exemption: { reason: "DR", ...(until ? { until } : {}) } });
+    const result = await recordEvaluations(dynamo.doc, table, [exempted("vpce-1"), exempted("vpce-2", "2024-01-10"), ev("r1", "vpce-3", Compliance.COMPLIANT)], tuesday);
+    expect(result.transitions).toMatchObject({ EXEMPTED: 2, RESOLVED: 1 });
+
+    const state = await loadDigestState(dynamo.doc, table, { accountId: ACCOUNT, region: REGION, since: monday, until: new Date("2024-01-08T09:00:00Z") });
+    expect(state.open).toEqual([]);
+    expect(state.resolved.map((r) => r.resourceId)).toEqual(["vpce-3"]);
+    expect(state.exempt.map((r) => [r.resourceId, r.exemptUntil, r.exemptedAt])).toEqual([
+      ["vpce-2", "2024-01-10", tuesday.toISOString()],
+      ["vpce-1", undefined, tuesday.toISOString()],
+    ]);
+    expect((await getItem(table, "r1", "vpce-1"))?.ttl).toBeUndefined();
   });
 
   it("Given more open findings than one Query page, Then loadDigestState follows LastEvaluatedKey", async () => {

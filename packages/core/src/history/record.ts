@@ -60,7 +60,7 @@ function contextOf(tableName: string, evaluations: readonly Evaluation[]): Histo
 const RECORD_SLICE = 1_000;
 
 function emptyTransitions(): Record<Transition, number> {
-  return { OPENED: 0, REOPENED: 0, STILL_OPEN: 0, RESOLVED: 0, UNCHANGED: 0, STALE: 0 };
+  return { OPENED: 0, REOPENED: 0, STILL_OPEN: 0, RESOLVED: 0, EXEMPTED: 0, UNCHANGED: 0, STALE: 0 };
 }
 
 /**
