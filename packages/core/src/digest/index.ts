@@ -2,5 +2,7 @@
 export * from "./model";
 export * from "./blocks";
 export * from "./text";
+export * from "./reporting";
 export * from "./settings";
+export * from "./history";
 export * from "./run";

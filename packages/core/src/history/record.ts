@@ -2,12 +2,12 @@
  * Recording evaluations in the findings history: validate, read the stored findings, compute each
  * transition, write the new state. Table layout and access patterns: see `./schema`.
  */
-import type { Evaluation } from "../evaluation";
+import { Compliance, type Evaluation } from "../evaluation";
 import { readFindings, writeItems, type BatchRetryOptions } from "./batch";
 import { COMPLIANCE_VALUES, findingKey, toItem, type HistoryItem } from "./encoding";
 import { HistoryInputError, type HistoryContext } from "./errors";
-import type { HistoryClient } from "./schema";
-import { Transition, nextRecord } from "./transitions";
+import { HISTORY_RETENTION_DAYS, type HistoryClient } from "./schema";
+import { Transition, nextRecord, type HistoryRecord } from "./transitions";
 
 export interface RecordOptions {
   /** AWS Config rule names by rule id, stored for console links (the evaluator knows its own). */
@@ -46,7 +46,7 @@ function validate(evaluations: readonly Evaluation[], now: Date): void {
   });
 }
 
-function contextOf(tableName: string, evaluations: readonly Evaluation[]): HistoryContext {
+function contextOf(tableName: string, evaluations: readonly Pick<Evaluation, "accountId" | "region">[]): HistoryContext {
   const accounts = new Set(evaluations.map((e) => e.accountId));
   const regions = new Set(evaluations.map((e) => e.region));
   return {
@@ -121,4 +121,52 @@ export async function recordEvaluations(
     written += items.length;
   }
   return { written, transitions };
+}
+
+/** The annotation of a finding closed because its rule is no longer deployed. */
+export function retiredAnnotation(ruleId: string): string {
+  return `Closed: rule ${ruleId} is no longer deployed.`;
+}
+
+/**
+ * Closes findings of rules that are no longer deployed: each becomes `NOT_APPLICABLE` with
+ * {@link retiredAnnotation}, leaves the status index (neither open, resolved nor exempt — a rule that was
+ * removed fixed nothing) and expires {@link HISTORY_RETENTION_DAYS} days later.
+ *
+ * @throws HistoryWriteError
+ * @example
+ * ```ts
+ * const state = await loadDigestState(doc, table, window);
+ * await retireFindings(doc, table, state.open.filter((r) => !deployed.has(r.ruleId)), new Date());
+ * ```
+ */
+export async function retireFindings(
+  client: HistoryClient,
+  tableName: string,
+  records: readonly HistoryRecord[],
+  now: Date,
+  options: Pick<RecordOptions, "retry" | "retentionDays"> = {},
+): Promise<number> {
+  if (records.length === 0) return 0;
+  const at = now.toISOString();
+  const ttl = Math.floor(now.getTime() / 1000) + (options.retentionDays ?? HISTORY_RETENTION_DAYS) * 86_400;
+  const items = records.map((r) => {
+    const closed: HistoryRecord = {
+      accountId: r.accountId,
+      region: r.region,
+      ruleId: r.ruleId,
+      resourceId: r.resourceId,
+      resourceType: r.resourceType,
+      compliance: Compliance.NOT_APPLICABLE,
+      annotation: retiredAnnotation(r.ruleId),
+      lastEvaluatedAt: at,
+      reopenCount: r.reopenCount,
+      ttl,
+    };
+    if (r.configRuleName) closed.configRuleName = r.configRuleName;
+    if (r.firstNonCompliantAt) closed.firstNonCompliantAt = r.firstNonCompliantAt;
+    return toItem(closed);
+  });
+  await writeItems(client, tableName, items, options.retry ?? {}, contextOf(tableName, records.map((r) => ({ accountId: r.accountId, region: r.region }))));
+  return items.length;
 }
