@@ -18,7 +18,7 @@ import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
 import type { Context } from "aws-lambda";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { prepareRules, RuleEvaluationError, type Evaluation, evaluateRawRegions, scanAccount } from "@endpoint-auditor/core";
+import { RULES, prepareRules, RuleEvaluationError, type Evaluation, evaluateRawRegions, scanAccount } from "@endpoint-auditor/core";
 import { scheduledEventFor } from "@endpoint-auditor/core/testing";
 import { FAKE_CREDENTIALS, destroyClients, startFakeAws, type FakeAws, type FakeClients, type StoredEvaluation } from "../support/fake-aws";
 import { ACCOUNT, AP, EU, NOW, US, quickClients, rejectionOf, smallRegion } from "./support";
@@ -148,6 +148,7 @@ describe("the Config rule Lambda (real handler, real SDK clients, fake-aws as en
     vi.stubEnv("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
     vi.stubEnv("EVALUATIONS_TEST_MODE", "");
     vi.stubEnv("HISTORY_TABLE_NAME", "");
+    vi.stubEnv("DEPLOYED_CONFIG_RULES", JSON.stringify(Object.fromEntries(RULES.map((r) => [r.metadata.id, `endpoint-auditor-test-${r.metadata.id}`]))));
     // Powertools writes a JSON line per log and metric; keep the test output readable.
     const out = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
     const err = vi.spyOn(process.stderr, "write").mockImplementation(() => true);

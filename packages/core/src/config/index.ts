@@ -5,3 +5,5 @@ export * from "./writer";
 export * from "./stale";
 export * from "./run";
 export * from "./deployed";
+export * from "./settings";
+export * from "./failures";
