@@ -15,7 +15,7 @@ import { DescribeRouteTablesCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { mockClient } from "aws-sdk-client-mock";
 import type { Context } from "aws-lambda";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { awsError, putEvaluationsRequests, serveInventory, writtenEvaluations, changeEventFor, eventWith, scheduledEventFor, type RawConfigEvent, InventoryBuilder, routeTo } from "@endpoint-auditor/core/testing";
+import { awsError, putEvaluationsRequests, serveInventory, writtenEvaluations, changeEventFor, scheduledEventFor, type RawConfigEvent, InventoryBuilder, routeTo } from "@endpoint-auditor/core/testing";
 import { NO_LONGER_EXISTS_ANNOTATION, OUT_OF_SCOPE_ANNOTATION, type RefusedInvocation } from "@endpoint-auditor/core";
 import type { ConfigRunResult } from "../src/lib/config-rule";
 import { captureOutput, lambdaContext, type Captured, type EmfBlob } from "./helpers";
