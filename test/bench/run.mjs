@@ -4,7 +4,7 @@
  *
  *   npm run bench                      all suites, one table with targets
  *   npm run bench -- --json            the same data as JSON on stdout
- *   npm run bench -- --only calls      one suite (scale | calls | size | bundles; comma-separated for several)
+ *   npm run bench -- --only calls      one suite (scale | calls | size | bundles | fanout; comma-separated for several)
  *   npm run bench -- --quick           a smoke run: smaller sizes, fewer runs
  *
  * Suites (each case in a fresh node process, one after the other):
@@ -17,6 +17,8 @@
  *            in its own process (default stack size): evaluations out, time, peak memory.
  *   bundles  `npm run bundle`, then each dist/lambda/<name>/index.mjs: size, gzip size, cold import in a
  *            fresh process (median of 20).
+ *   fanout   scanAccounts over 20 accounts × 4 regions (assumed roles) against the fake AWS server with
+ *            50 ms per call: wall time per concurrency, calls per account-region vs the floor (fanout.mjs).
  *
  * The TypeScript suites (test/bench/suites.ts) are bundled on the fly with esbuild into
  * node_modules/.cache/endpoint-auditor-bench/ and run with node. Progress goes to stderr. Exit code 1
@@ -29,6 +31,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { runBundles } from "./bundles.mjs";
+import { FANOUT_PLANS, runFanout } from "./fanout.mjs";
 import { bundleRows, callsRows, formatTable, scaleRows, sizeRows, TARGETS } from "./report.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -37,7 +40,7 @@ const root = join(here, "..", "..");
 // its own import.meta.url.
 const buildDir = join(root, "node_modules", ".cache", "endpoint-auditor-bench");
 const RESULT_PREFIX = "BENCH_RESULT ";
-const SUITES = ["scale", "calls", "size", "bundles"];
+const SUITES = ["scale", "calls", "size", "bundles", "fanout"];
 
 const PLANS = {
   full: {
@@ -45,17 +48,19 @@ const PLANS = {
     calls: { vpcs: [10, 100, 1_000], runs: 3, warmup: 1, latencyMs: 50 },
     size: { evaluations: 1_000_000, paths: ["scan", "evaluate", "json", "config"] },
     bundles: { runs: 20 },
+    fanout: FANOUT_PLANS.full,
   },
   quick: {
     scale: { targets: [1_000, 10_000], runs: 3, warmup: 1 },
     calls: { vpcs: [10, 100], runs: 1, warmup: 1, latencyMs: 50 },
     size: { evaluations: 200_000, paths: ["scan", "evaluate", "json", "config"] },
     bundles: { runs: 3 },
+    fanout: FANOUT_PLANS.quick,
   },
 };
 
 function usage() {
-  return "usage: npm run bench [-- --json] [--only scale|calls|size|bundles[,…]] [--quick]";
+  return "usage: npm run bench [-- --json] [--only scale|calls|size|bundles|fanout[,…]] [--quick]";
 }
 
 function parseArgs(argv) {
@@ -214,6 +219,13 @@ async function main() {
     if (result.error) failed = true;
     report.suites.bundles = result;
     report.rows.push(...bundleRows(result));
+  }
+
+  if (options.only.includes("fanout")) {
+    const { result, rows } = await runFanout({ root, plan: plan.fanout, log });
+    if (result.error) failed = true;
+    report.suites.fanout = result;
+    report.rows.push(...rows);
   }
 
   report.finishedAt = new Date().toISOString();

@@ -126,7 +126,9 @@ async function runPath(path: SizePath, items: Vpc[]): Promise<{ evaluations: num
     }
     case "json": {
       const snapshot = { format: SNAPSHOT_FORMAT, accountId: ACCOUNT_ID, capturedAt: NOW.toISOString(), regions: [rawRegion(items)] };
-      const result: ScanResult = evaluateSnapshot(snapshot, [{ ruleId: RULE_ID }]);
+      const scan: ScanResult = evaluateSnapshot(snapshot, [{ ruleId: RULE_ID }]);
+      // The CLI's report of one account (what `evaluate --format json` renders).
+      const result = { ...scan, accountIds: [scan.accountId], errors: scan.errors.map((e) => ({ ...e, accountId: scan.accountId })) };
       let bytes = 0;
       let chunks = 0;
       let rendered = 0;

@@ -6,11 +6,13 @@ import packageJson from "../package.json";
 import { UsageError } from "./args";
 import { digestCommand } from "./commands/digest";
 import { evaluateCommand } from "./commands/evaluate";
+import { explainCommand } from "./commands/explain";
 import { rulesCommand } from "./commands/rules";
 import { scanCommand } from "./commands/scan";
 import { ExitCode } from "./exit-codes";
 import { MAIN_HELP } from "./help";
 import { processIo, type CliIo } from "./io";
+import { escapeControl, suggestion } from "./text";
 
 export { ExitCode } from "./exit-codes";
 export type { CliIo } from "./io";
@@ -20,12 +22,13 @@ export const VERSION: string = packageJson.version;
 const COMMANDS: Readonly<Record<string, (args: readonly string[], io: CliIo) => Promise<ExitCode>>> = {
   scan: scanCommand,
   evaluate: evaluateCommand,
+  explain: explainCommand,
   rules: rulesCommand,
   digest: digestCommand,
 };
 
 function usage(io: CliIo, error: UsageError): ExitCode {
-  io.stderr.write(`endpoint-auditor: ${error.message} (${error.hint})\n`);
+  io.stderr.write(`endpoint-auditor: ${escapeControl(error.message)} (${escapeControl(error.hint)})\n`);
   return ExitCode.USAGE;
 }
 
@@ -57,14 +60,16 @@ export async function run(argv: readonly string[], io: CliIo = processIo()): Pro
     }
     const handler = COMMANDS[command];
     if (!handler) {
-      const what = command.startsWith("-") ? `unknown option '${command}'` : `unknown command '${command}'`;
+      const what = command.startsWith("-")
+        ? `unknown option '${command}'${suggestion(command, ["--help", "--version"])}`
+        : `unknown command '${command}'${suggestion(command, Object.keys(COMMANDS))}`;
       throw new UsageError(`${what}; commands: ${Object.keys(COMMANDS).join(", ")}`, "run 'endpoint-auditor --help' for usage");
     }
     return await handler(rest, io);
   } catch (error) {
     if (error instanceof UsageError) return usage(io, error);
     const message = error instanceof Error ? error.message : String(error);
-    io.stderr.write(`endpoint-auditor: unexpected error: ${message}\n`);
+    io.stderr.write(`endpoint-auditor: unexpected error: ${escapeControl(message)}\n`);
     if (io.env.DEBUG && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
     return ExitCode.INCOMPLETE;
   }

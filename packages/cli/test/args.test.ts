@@ -1,6 +1,6 @@
 /** Command-line parsing and exit codes, in-process. */
 import { describe, expect, it } from "vitest";
-import { UsageError, parseFlags, parseFormat, parseNow, parseRegions, parseSelections } from "../src/args";
+import { UsageError, parseBoundedInteger, parseFlags, parseFormat, parseNow, parseRegions, parseSelections, parseStatuses } from "../src/args";
 import { ExitCode, exitCodeFor } from "../src/exit-codes";
 
 const KNOWN = ["interface-endpoint-in-use", "s3-dynamodb-endpoint-is-gateway", "nat-subnet-has-gateway-endpoints", "vpc-flow-logs-enabled"];
@@ -44,6 +44,9 @@ describe("parseSelections", () => {
 
   it("Given bad input, Then a UsageError names it", () => {
     expect(usageError(() => parseSelections(["nope"], [], KNOWN)).message).toContain("unknown rule 'nope' in --rules");
+    expect(usageError(() => parseSelections(["vpc-flow-log-enabled"], [], KNOWN)).message).toContain(
+      "unknown rule 'vpc-flow-log-enabled' in --rules (did you mean 'vpc-flow-logs-enabled'?)",
+    );
     expect(usageError(() => parseSelections([","], [], KNOWN)).message).toBe("--rules names no rule");
     expect(usageError(() => parseSelections([], ["lookbackDays=3"], KNOWN)).message).toContain("bad --param 'lookbackDays=3'");
     expect(usageError(() => parseSelections([], ["interface-endpoint-in-use.lookbackDays"], KNOWN)).message).toContain("expected RULE.KEY=VALUE");
@@ -74,7 +77,30 @@ describe("parseRegions, parseNow, parseFormat", () => {
   it("Given a format in any case, Then it is accepted; table is the default", () => {
     expect(parseFormat("scan", undefined)).toBe("table");
     expect(parseFormat("scan", "JSON")).toBe("json");
-    expect(usageError(() => parseFormat("scan", "csv")).hint).toBe("use one of table, json, markdown");
+    expect(parseFormat("scan", "OCSF")).toBe("ocsf");
+    expect(usageError(() => parseFormat("scan", "xml")).hint).toBe("use one of table, json, markdown, csv, ocsf, html");
+    expect(usageError(() => parseFormat("scan", "josn")).message).toBe("unknown --format 'josn' for 'scan' (did you mean 'json'?)");
+    expect(usageError(() => parseFormat("rules", "csv", ["table", "json", "markdown"])).hint).toBe("use one of table, json, markdown");
+  });
+
+  it("Given --status values in any case, with - or _, comma-separated or repeated, Then they parse; 'all' is every status", () => {
+    expect(parseStatuses([])).toBeUndefined();
+    expect([...(parseStatuses(["non-compliant,not_applicable"]) ?? [])]).toEqual(["NON_COMPLIANT", "NOT_APPLICABLE"]);
+    expect([...(parseStatuses(["COMPLIANT", "noncompliant"]) ?? [])]).toEqual(["COMPLIANT", "NON_COMPLIANT"]);
+    expect([...(parseStatuses(["all"]) ?? [])]).toEqual(["NON_COMPLIANT", "COMPLIANT", "NOT_APPLICABLE"]);
+    expect(usageError(() => parseStatuses(["FAILED"])).message).toBe("unknown --status 'FAILED'");
+    expect(usageError(() => parseStatuses(["COMPLAINT"])).message).toBe("unknown --status 'COMPLAINT' (did you mean 'COMPLIANT'?)");
+  });
+
+  it("Given bounded integers, Then whole numbers in range parse and anything else names the flag and the range", () => {
+    expect(parseBoundedInteger("--concurrency", "8", 1, 64)).toBe(8);
+    for (const bad of ["0", "65", "2.5", "four", "-1"]) {
+      expect(usageError(() => parseBoundedInteger("--concurrency", bad, 1, 64)).message).toBe(`--concurrency '${bad}' is not a whole number from 1 to 64`);
+    }
+  });
+
+  it("Given 'all' among other regions, Then it is refused (all stands alone)", () => {
+    expect(usageError(() => parseRegions(["all", "us-east-1"])).message).toBe("--region all cannot be combined with other regions");
   });
 });
 
@@ -83,6 +109,7 @@ describe("parseFlags", () => {
 
   it("Given parseArgs errors, Then they become one short UsageError naming the command and the flag", () => {
     expect(usageError(() => parseFlags("scan", ["--nope"], options)).message).toBe("scan: unknown option '--nope'");
+    expect(usageError(() => parseFlags("scan", ["--regoin", "x"], options)).message).toBe("scan: unknown option '--regoin' (did you mean '--region'?)");
     expect(usageError(() => parseFlags("scan", ["--region"], options)).message).toBe("scan: option '--region' needs a value");
     expect(usageError(() => parseFlags("scan", ["--region", "--fail-on-noncompliant"], options)).message).toContain(
       "scan: option '--region' needs a value (got another option instead",

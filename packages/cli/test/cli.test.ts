@@ -130,12 +130,12 @@ describe("evaluate --snapshot demo (table, the default)", () => {
   let json: JsonResult;
   beforeAll(async () => {
     [run, json] = await Promise.all([
-      runCli(["evaluate", "--snapshot", DEMO], { env }),
+      runCli(["evaluate", "--snapshot", DEMO, "--status", "all"], { env }),
       runCli(["evaluate", "--snapshot", DEMO, "--format", "json"], { env }).then((r) => JSON.parse(r.stdout) as JsonResult),
     ]);
   });
 
-  it("Given no --format, Then it prints a plain table (no ANSI colour when stdout is not a terminal)", () => {
+  it("Given no --format and --status all, Then it prints a plain table (no ANSI colour when stdout is not a terminal)", () => {
     expect(run.code).toBe(0);
     expect(run.stderr).toBe("");
     expect(run.stdout.includes("\u001b[")).toBe(false);
@@ -182,28 +182,50 @@ describe("evaluate --snapshot demo (table, the default)", () => {
     expect(lines[lines.length - 1]).toMatch(new RegExp(`^Total potential savings: ${formatUsd(total).replace("$", "\\$")}/month \\(`));
   });
 
-  it("Given a terminal width of 60, Then every line fits, annotations go under their rows and lose no character", async () => {
-    const args = ["evaluate", "--snapshot", DEMO, "--rules", "vpc-flow-logs-enabled"];
+  it("Given a terminal width of 60, Then every line fits, each finding is a block (ids and status, then its annotation) and nothing is split or lost", async () => {
+    const args = ["evaluate", "--snapshot", DEMO, "--status", "all"];
     const [narrow, jsonRun] = await Promise.all([cli(args, { COLUMNS: "60" }), cli([...args, "--format", "json"])]);
     expect(narrow.code).toBe(0);
     const lines = narrow.stdout.split("\n");
     for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(60);
+    const words = new Set(narrow.stdout.split(/\s+/));
+    const sections = narrow.stdout.split(/\n(?=\S.*\n?.*\((?:[a-z0-9-]+)\)\n)/);
     for (const e of (JSON.parse(jsonRun.stdout) as JsonResult).evaluations) {
-      const start = lines.findIndex((l) => l.startsWith(`  ${e.resourceId} `));
-      expect(start, e.resourceId).toBeGreaterThan(0);
-      expect(lines[start]).toMatch(new RegExp(`^  ${e.resourceId} +${e.region} +${e.compliance}\\b`));
+      const section = (sections.find((s) => s.includes(`(${e.ruleId})\n`)) ?? "").split("\n");
+      const start = section.findIndex((l) => l.startsWith(`  ${e.resourceId}  ${e.region}  ${e.compliance}`));
+      expect(start, `${e.ruleId} ${e.resourceId}`).toBeGreaterThan(0);
+      // Every word of the annotation (ids, amounts, service names) appears whole.
+      for (const word of e.annotation.split(/\s+/)) expect(words.has(word), word).toBe(true);
+      if (e.monthlySavingsUsd !== undefined) expect(words.has(`${formatUsd(e.monthlySavingsUsd)}/month`)).toBe(true);
       const pieces: string[] = [];
-      for (let i = start + 1; i < lines.length && (lines[i] ?? "").startsWith("      "); i++) pieces.push((lines[i] ?? "").trim());
-      // Words longer than the width are split, so compare without whitespace.
-      expect(pieces.join("").replace(/\s+/g, "")).toBe(e.annotation.replace(/\s+/g, ""));
+      for (let i = start + 1; i < section.length && /^( {6}\S| {2}\()/.test(section[i] ?? ""); i++) pieces.push((section[i] ?? "").trim());
+      expect(pieces.join(" ").replace(/^\$[\d,.]+\/month /, "")).toBe(e.annotation);
     }
+  });
+});
+
+describe("npm start (the demo, findings first)", () => {
+  it("Given the demo without --status, Then only non-compliant findings are listed, with one line counting the rest, in a few lines per finding", async () => {
+    const [run, jsonRun] = await Promise.all([runCli(["evaluate", "--snapshot", DEMO], { env }), runCli(["evaluate", "--snapshot", DEMO, "--format", "json"], { env })]);
+    const json = JSON.parse(jsonRun.stdout) as JsonResult;
+    expect(run.code).toBe(0);
+    const count = (c: string): number => json.evaluations.filter((e) => e.compliance === c).length;
+    const failing = new Set(json.evaluations.filter((e) => e.compliance === "NON_COMPLIANT").map((e) => e.resourceId));
+    const rows = run.stdout.split("\n");
+    for (const e of json.evaluations) expect(rows.some((l) => l.startsWith(`  ${e.resourceId}  `)), e.resourceId).toBe(failing.has(e.resourceId));
+    expect(failing.size).toBeGreaterThan(5);
+    const lines = run.stdout.trimEnd().split("\n");
+    expect(lines.at(-2)).toBe(`Not shown: ${count("COMPLIANT")} compliant, ${count("NOT_APPLICABLE")} not applicable (--status all shows them)`);
+    // A heading and counts per rule, at most three lines per finding, the totals.
+    expect(lines.length).toBeLessThanOrEqual(3 * failing.size + 4 * RULES.length + 6);
+    expect(lines.length).toBeLessThan(json.evaluations.length);
   });
 });
 
 describe("evaluate --snapshot demo --format markdown", () => {
   it("Given --format markdown, Then each rule is a section with a GFM table row per evaluation and the total last", async () => {
     const [run, jsonRun] = await Promise.all([
-      runCli(["evaluate", "--snapshot", DEMO, "--format", "markdown"], { env }),
+      runCli(["evaluate", "--snapshot", DEMO, "--format", "markdown", "--status", "all"], { env }),
       runCli(["evaluate", "--snapshot", DEMO, "--format", "json"], { env }),
     ]);
     const json = JSON.parse(jsonRun.stdout) as JsonResult;
@@ -329,7 +351,10 @@ describe("exit codes", () => {
       expect(run.code).toBe(1);
       const result = JSON.parse(run.stdout) as JsonResult;
       expect(result.errors).toHaveLength(1);
-      expect(Object.keys(result.errors[0] ?? {})).toEqual(["region", "ruleId", "message"]);
+      expect(Object.keys(result.errors[0] ?? {})).toEqual(["accountId", "region", "ruleId", "message", "failedParts"]);
+      expect(result.errors[0]?.failedParts).toEqual([
+        { part: "flowLogs", call: "ec2:DescribeFlowLogs", code: "UnauthorizedOperation", message: "You are not authorized to perform this operation." },
+      ]);
       expect(result.errors[0]).toMatchObject({ region: "us-east-1", ruleId: "vpc-flow-logs-enabled" });
       expect(result.errors[0]?.message).toContain("ec2:DescribeFlowLogs");
       expect(result.errors[0]?.message).toContain("not authorized");
@@ -346,7 +371,7 @@ describe("exit codes", () => {
       const run = await cli(["evaluate", "--snapshot", path]);
       expect(run.code).toBe(1);
       expect(run.stdout).toContain("not evaluated in us-east-1 (see Errors)");
-      expect(run.stdout).toMatch(/\nErrors \(1\)\n {2}us-east-1 vpc-flow-logs-enabled: not evaluated: ec2:DescribeFlowLogs failed: You are not authorized/);
+      expect(run.stdout).toMatch(/\nErrors \(1\)\n {2}us-east-1: ec2:DescribeFlowLogs failed: You are not authorized to perform this operation\. \(UnauthorizedOperation\)\n {6}not evaluated: vpc-flow-logs-enabled\n/);
       expect(run.stdout.trimEnd().split("\n").pop()).toMatch(/; 1 error\)$/);
     });
 
@@ -360,6 +385,11 @@ describe("exit codes", () => {
   const usageCases: { name: string; args: (string | (() => string))[]; names: string[] }[] = [
     { name: "no command", args: [], names: ["Usage:"] },
     { name: "an unknown command", args: ["audit"], names: ["unknown command 'audit'"] },
+    { name: "a misspelt command", args: ["evalute", "--snapshot", DEMO], names: ["unknown command 'evalute' (did you mean 'evaluate'?)"] },
+    { name: "a misspelt flag", args: ["evaluate", "--snapshot", DEMO, "--staus", "all"], names: ["unknown option '--staus' (did you mean '--status'?)"] },
+    { name: "a misspelt rule id", args: ["evaluate", "--snapshot", DEMO, "--rules", "vpc-flowlogs-enabled"], names: ["(did you mean 'vpc-flow-logs-enabled'?)"] },
+    { name: "an unknown --status", args: ["evaluate", "--snapshot", DEMO, "--status", "failing"], names: ["unknown --status 'failing'"] },
+    { name: "several formats without --output-dir", args: ["evaluate", "--snapshot", DEMO, "--format", "json", "--format", "csv"], names: ["need --output-dir DIR"] },
     { name: "an unknown flag", args: ["evaluate", "--snapshot", DEMO, "--colour"], names: ["unknown option '--colour'", "evaluate --help"] },
     { name: "a flag without its value", args: ["evaluate", "--snapshot"], names: ["'--snapshot' needs a value"] },
     { name: "a positional argument", args: ["rules", "extra"], names: ["unexpected argument 'extra'"] },
@@ -379,7 +409,7 @@ describe("exit codes", () => {
     { name: "a missing snapshot file", args: ["evaluate", "--snapshot", "no-such-snapshot.json"], names: ["no-such-snapshot.json", "no such file"] },
     { name: "a file that is not a snapshot", args: ["evaluate", "--snapshot", "package.json"], names: ["'package.json' is not a valid snapshot"] },
     { name: "evaluate without --snapshot", args: ["evaluate"], names: ["needs --snapshot FILE"] },
-    { name: "an unknown format", args: ["evaluate", "--snapshot", DEMO, "--format", "yaml"], names: ["--format 'yaml'", "table, json, markdown"] },
+    { name: "an unknown format", args: ["evaluate", "--snapshot", DEMO, "--format", "yaml"], names: ["--format 'yaml'", "table, json, markdown, csv, ocsf, html"] },
     { name: "a --now that is not a date", args: ["evaluate", "--snapshot", DEMO, "--now", "yesterday"], names: ["--now 'yesterday'"] },
     { name: "a region that is not a region name", args: ["scan", "--region", "useast1"], names: ["'useast1' is not a region name"] },
   ];

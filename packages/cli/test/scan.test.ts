@@ -142,7 +142,7 @@ describe("regions and profiles", () => {
     expect(scan.code).toBe(2);
     expect(scan.stdout).toBe("");
     expect(scan.stderr).toBe(
-      "endpoint-auditor: no region to scan: none given and none configured (pass --region (e.g. --region us-east-1), set AWS_REGION, or set a region in your AWS profile)\n",
+      "endpoint-auditor: no region to scan: none given and none configured (pass --region (e.g. --region us-east-1 or --region all), set AWS_REGION or AWS_DEFAULT_REGION, or set a region in your AWS profile)\n",
     );
     expect(fake.calls.count()).toBe(0);
   });
@@ -193,6 +193,108 @@ describe("failures", () => {
     expect(scan.stderr.trimEnd().split("\n")).toHaveLength(1);
     expect(scan.stderr).toMatch(/^endpoint-auditor: scan failed: sts:GetCallerIdentity in us-east-1 failed: .*not authorized/);
     expect(fake.calls.count("EC2:DescribeVpcs")).toBe(0);
+  });
+});
+
+
+describe("errors that name the cause", () => {
+  it("Given AWS_DEFAULT_REGION only (as the AWS CLI reads it), Then it scans that region", async () => {
+    const scan = await runCli(["scan", "--rules", "vpc-flow-logs-enabled", "--format", "json"], { env: awsEnv({ AWS_DEFAULT_REGION: "eu-west-1" }) });
+    expect(scan.stderr).toBe("");
+    expect(scan.code).toBe(0);
+    expect((JSON.parse(scan.stdout) as JsonResult).regions).toEqual(["eu-west-1"]);
+    expect(regionsCalled()).toEqual(["eu-west-1"]);
+  });
+
+  it("Given --profile naming a profile that is not in ~/.aws, Then it exits 2 saying the profile was not found, suggesting a close one, before calling AWS", async () => {
+    const home = join(dir.path, "typo-home");
+    await mkdir(join(home, ".aws"), { recursive: true });
+    await writeFile(join(home, ".aws", "config"), "[default]\nregion = us-east-1\n[profile audit]\nregion = eu-west-1\n");
+    const env = sealedEnv(home, { AWS_ENDPOINT_URL: fake.url });
+    const scan = await runCli(["scan", "--profile", "adit"], { env });
+    expect(scan.code).toBe(2);
+    expect(scan.stdout).toBe("");
+    expect(scan.stderr).toBe(
+      `endpoint-auditor: profile 'adit' (--profile) not found in ${join(home, ".aws", "config")} or ${join(home, ".aws", "credentials")} (did you mean 'audit'?) (profiles there: default, audit)\n`,
+    );
+    const fromEnv = await runCli(["scan", "--region", "us-east-1"], { env: { ...env, AWS_PROFILE: "nosuch" } });
+    expect(fromEnv.code).toBe(2);
+    expect(fromEnv.stderr).toContain("profile 'nosuch' (AWS_PROFILE) not found in");
+    expect(fake.calls.count()).toBe(0);
+  });
+
+  it("Given an endpoint that refuses connections, Then the error names the endpoint and the cause, once", async () => {
+    const closed = await startFakeAws();
+    const url = closed.url;
+    await closed.close();
+    const scan = await runCli(["scan", "--region", "us-east-1", "--format", "json"], { env: awsEnv({ AWS_ENDPOINT_URL: url, AWS_MAX_ATTEMPTS: "1" }) });
+    expect(scan.code).toBe(1);
+    expect(scan.stdout).toBe("");
+    expect(scan.stderr.trimEnd().split("\n")).toHaveLength(1);
+    expect(scan.stderr).toContain(`cannot reach ${url}: connection refused (ECONNREFUSED)`);
+  });
+
+  it("Given an endpoint that accepts requests and never answers, Then --timeout cuts each call and the error names the endpoint and the timeout", async () => {
+    fake.setFaults([{ service: "EC2", action: "DescribeFlowLogs", hang: 1 }]);
+    const started = Date.now();
+    const scan = await runCli(["scan", "--region", "us-east-1", "--rules", "vpc-flow-logs-enabled", "--timeout", "2", "--format", "json"], { env: awsEnv() });
+    const elapsed = Date.now() - started;
+    expect(scan.code).toBe(1);
+    const result = JSON.parse(scan.stdout) as JsonResult;
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors[0]?.message).toMatch(new RegExp(`ec2:DescribeFlowLogs failed: (no answer from|cannot reach) ${fake.url.replace(/[.]/g, "\\.")}`));
+    expect(result.errors[0]?.message).toMatch(/2 s|--timeout 2|timed out|no answer/);
+    // Cut near the 2 s deadline, not after the SDK's 8 attempts of 15 s.
+    expect(elapsed).toBeLessThan(20_000);
+  });
+
+  it("Given -v, Then every API call and attempt is logged on stderr even when it is not a terminal; -q alone keeps stderr empty", async () => {
+    const verbose = await runCli(["scan", "--region", "eu-west-1", "--rules", "vpc-flow-logs-enabled", "--format", "json", "-v"], { env: awsEnv() });
+    expect(verbose.code).toBe(0);
+    const lines = verbose.stderr.trimEnd().split("\n");
+    expect(lines).toContain(`eu-west-1  sts:GetCallerIdentity  attempt 1 → ${fake.url}`);
+    expect(lines.some((l) => /^eu-west-1 {2}ec2:DescribeFlowLogs {2}attempt 1 ← 200 in \d+ ms$/.test(l))).toBe(true);
+    expect(lines.filter((l) => l.includes("→")).length).toBe(fake.calls.count());
+    const quiet = await runCli(["scan", "--region", "eu-west-1", "--rules", "vpc-flow-logs-enabled", "--format", "json", "-q"], { env: awsEnv() });
+    expect(quiet.stderr).toBe("");
+  });
+
+  it("Given throttling on one call and -v, Then the retry shows as a failed attempt followed by a successful one", async () => {
+    fake.setFaults([{ service: "EC2", action: "DescribeVpcs", throttle: 1, times: 1 }]);
+    const run = await runCli(["scan", "--region", "eu-west-1", "--rules", "vpc-flow-logs-enabled", "--format", "json", "--verbose"], { env: awsEnv() });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/eu-west-1 {2}ec2:DescribeVpcs {2}attempt 1 failed in \d+ ms: RequestLimitExceeded: Request limit exceeded\./);
+    expect(run.stderr).toMatch(/eu-west-1 {2}ec2:DescribeVpcs {2}attempt 2 ← 200/);
+  });
+});
+
+describe("output files", () => {
+  it("Given --output-dir and several formats, Then one file per format is written and stdout shows the findings table", async () => {
+    const out = join(dir.path, "reports");
+    const run = await runCli(
+      ["scan", "--region", "eu-west-1,us-east-1", "--format", "json", "--format", "csv", "--format", "html", "--format", "markdown", "--format", "ocsf", "--output-dir", out],
+      { env: awsEnv() },
+    );
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe("");
+    expect(run.stdout).toMatch(/^Account 123456789012 · regions eu-west-1, us-east-1/);
+    const json = JSON.parse(await readFile(join(out, "endpoint-auditor.json"), "utf8")) as JsonResult;
+    const csv = await readFile(join(out, "endpoint-auditor.csv"), "utf8");
+    expect(csv.split("\r\n").length - 2).toBe(json.evaluations.length);
+    const ocsf = JSON.parse(await readFile(join(out, "endpoint-auditor.ocsf.json"), "utf8")) as unknown[];
+    expect(ocsf).toHaveLength(json.evaluations.length);
+    expect(await readFile(join(out, "endpoint-auditor.html"), "utf8")).toMatch(/^<!doctype html>/);
+    expect(await readFile(join(out, "endpoint-auditor.md"), "utf8")).toMatch(/^# endpoint-auditor report/);
+  });
+
+  it("Given --format csv to stdout and a failed list, Then the CSV has the evaluations and the failed list is one line on stderr with the rules it blocked", async () => {
+    fake.setFaults([{ service: "EC2", action: "DescribeVpcEndpoints", region: "us-east-1", fail: true }]);
+    const run = await runCli(["scan", "--region", "us-east-1", "--format", "csv"], { env: awsEnv() });
+    expect(run.code).toBe(1);
+    expect(run.stdout.split("\r\n")[0]).toBe("account_id,region,rule_id,resource_type,resource_id,compliance,monthly_savings_usd,annotation,evaluated_at");
+    const lines = run.stderr.trimEnd().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^endpoint-auditor: us-east-1: ec2:DescribeVpcEndpoints failed: You are not authorized to perform this operation\. \(UnauthorizedOperation\) — not evaluated: interface-endpoint-in-use, s3-dynamodb-endpoint-is-gateway, nat-subnet-has-gateway-endpoints$/);
   });
 });
 

@@ -61,7 +61,7 @@ export async function tempDir(prefix = "endpoint-auditor-cli-"): Promise<{ path:
 
 /** The keys of a JSON evaluation, in the documented order (monthlySavingsUsd only when present). */
 export const EVALUATION_KEYS = ["ruleId", "resourceType", "resourceId", "region", "accountId", "compliance", "annotation"] as const;
-export const RESULT_KEYS = ["accountId", "scannedAt", "regions", "evaluations", "errors"] as const;
+export const RESULT_KEYS = ["accountId", "accounts", "scannedAt", "regions", "evaluations", "errors"] as const;
 
 export interface JsonEvaluation {
   ruleId: string;
@@ -76,9 +76,10 @@ export interface JsonEvaluation {
 }
 
 export interface JsonResult {
-  accountId: string;
+  accountId?: string;
+  accounts: { accountId: string; scanned: boolean; nonCompliant: number; compliant: number; notApplicable: number; errors: number; monthlySavingsUsd: number }[];
   scannedAt: string;
   regions: string[];
   evaluations: JsonEvaluation[];
-  errors: { region: string; ruleId?: string; message: string }[];
+  errors: { accountId?: string; region?: string; ruleId?: string; message: string; call?: string; code?: string; failedParts?: { part: string; call: string; code?: string; message: string }[] }[];
 }

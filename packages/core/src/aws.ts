@@ -6,6 +6,7 @@
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { STSClient } from "@aws-sdk/client-sts";
+import { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 
 /** The clients one region's collection needs. */
@@ -19,6 +20,8 @@ export interface ClientOptions {
   region: string;
   /** A named profile from the shared config files. */
   profile?: string;
+  /** Explicit credentials (e.g. an assumed role's); default: the SDK's credential chain. */
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string; expiration?: Date };
   /** Total attempts per call, including the first (default 8). */
   maxAttempts?: number;
   /** Milliseconds to wait for a TCP connection (default 3000). */
@@ -39,6 +42,7 @@ export function clientConfig(options: ClientOptions) {
   return {
     region: options.region,
     ...(options.profile ? { profile: options.profile } : {}),
+    ...(options.credentials ? { credentials: options.credentials } : {}),
     retryMode: "adaptive" as const,
     maxAttempts: options.maxAttempts ?? 8,
     requestHandler: new NodeHttpHandler({
@@ -69,8 +73,20 @@ export function createClients(options: ClientOptions): AwsClients {
 }
 
 /**
- * The region the SDK's standard chain resolves (`AWS_REGION`, `AWS_DEFAULT_REGION`, the profile's
- * `region`), or `undefined` when none is configured.
+ * An AWS Organizations client (a global service: pass the partition's home region, e.g. `us-east-1`).
+ *
+ * @example
+ * ```ts
+ * const organizations = createOrganizationsClient({ region: "us-east-1", profile: "management" });
+ * ```
+ */
+export function createOrganizationsClient(options: ClientOptions): OrganizationsClient {
+  return new OrganizationsClient(clientConfig(options));
+}
+
+/**
+ * The region the SDK's standard chain resolves (`AWS_REGION`, the profile's `region`), or `undefined`
+ * when none is configured. The SDK does not read `AWS_DEFAULT_REGION` (the AWS CLI does).
  *
  * @example
  * ```ts

@@ -51,6 +51,8 @@ export interface Evaluation extends Finding {
 
 /** A rule (or a whole region) that could not be evaluated. */
 export interface ScanError {
+  /** The account, where the front door knows it (a scan of several accounts always sets it). */
+  accountId?: string;
   region: string;
   ruleId?: string;
   message: string;

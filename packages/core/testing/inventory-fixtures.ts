@@ -20,6 +20,7 @@
  * const inventory = b.build();
  * ```
  */
+import { createHash } from "node:crypto";
 import type {
   FlowLog as Ec2FlowLog,
   NatGateway as Ec2NatGateway,
@@ -235,10 +236,13 @@ export class InventoryBuilder {
     this.now = options.now ?? FIXTURE_NOW;
   }
 
-  /** A fresh id such as `vpc-0f1e2d3c4b5a60001`. */
+  /**
+   * A fresh id with the shape of a real one (`prefix-0` and 16 hex digits), derived from the region and a
+   * counter: deterministic, unique, and as different from its neighbours as real ids are.
+   */
   public id(prefix: string): string {
     this.counter += 1;
-    return `${prefix}-0f1e2d3c4b5a6${this.counter.toString(16).padStart(4, "0")}`;
+    return `${prefix}-0${createHash("sha256").update(`${this.region}:${this.counter}`).digest("hex").slice(0, 16)}`;
   }
 
   private vpcCidr(vpcId: string): string {

@@ -35,7 +35,8 @@ export interface FakeClients extends AwsClients {
 }
 
 /**
- * Real SDK clients for `region`, pointed at the fake with its static test credentials.
+ * Real SDK clients for `region`, pointed at the fake with its static test credentials (or `options.credentials`,
+ * e.g. an assumed role's).
  *
  * @example
  * ```ts
@@ -46,7 +47,7 @@ export function clientsFor(fake: { url: string }, region: string, options: FakeC
   const config = {
     ...clientConfig({ region, ...options }),
     endpoint: fake.url,
-    credentials: { ...FAKE_CREDENTIALS },
+    credentials: options.credentials ?? { ...FAKE_CREDENTIALS },
   };
   return {
     ec2: new EC2Client(config),

@@ -14,6 +14,7 @@ export const FakeServices = {
   cloudwatch: "CloudWatch",
   sts: "STS",
   config: "Config",
+  organizations: "Organizations",
 } as const;
 
 export type FakeService = (typeof FakeServices)[keyof typeof FakeServices];

@@ -8,6 +8,7 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import type { RawRegion } from "@endpoint-auditor/core";
+import { FakeAccounts, type FakeAccountsData } from "./accounts";
 import { handleGetMetricData, MetricStore, seriesFromRawRegion, DEFAULT_MAX_DATAPOINTS, type MetricSeries } from "./cloudwatch";
 import { FakeConfigService } from "./config";
 import { handleEc2, parseEc2Input } from "./ec2";
@@ -24,8 +25,8 @@ export const FAKE_CREDENTIALS = {
 
 export const FAKE_ACCOUNT_ID = "123456789012";
 
-/** What the fake serves. */
-export interface FakeAwsData {
+/** What the fake serves. `accounts`, `roles` and `organization` add accounts reached by STS AssumeRole (see accounts.ts). */
+export interface FakeAwsData extends FakeAccountsData {
   /** Account id answered by STS `GetCallerIdentity` (default 123456789012). */
   accountId?: string;
   /** EC2 lists per region (SDK-shaped items). `endpointMetrics` also feed CloudWatch. */
@@ -125,6 +126,8 @@ export interface FakeAws {
   calls: CallLog;
   /** AWS Config state (rules, result tokens, stored evaluations, injected FailedEvaluations). */
   config: FakeConfigService;
+  /** Accounts reached by AssumeRole, their enabled regions, the organization; `assumeRoleCalls`. */
+  accounts: FakeAccounts;
   /** Replaces the active fault rules. */
   setFaults(rules: readonly FaultRule[]): void;
   /** Replaces what is served (regions not listed serve empty lists). */
@@ -150,6 +153,7 @@ const SERVICE_BY_SCOPE: Record<string, FakeService> = {
   monitoring: FakeServices.cloudwatch,
   sts: FakeServices.sts,
   config: FakeServices.config,
+  organizations: FakeServices.organizations,
 };
 
 const PROTOCOL_OF: Record<FakeService, Protocol> = {
@@ -157,6 +161,7 @@ const PROTOCOL_OF: Record<FakeService, Protocol> = {
   STS: "query",
   CloudWatch: "json1.0",
   Config: "json1.1",
+  Organizations: "json1.1",
 };
 
 function header(req: IncomingMessage, name: string): string | undefined {
@@ -181,6 +186,12 @@ function route(req: IncomingMessage, body: Buffer): Route | FakeApiError {
         return new FakeApiError("UnknownOperationException", `CloudWatch JSON requests use application/x-amz-json-1.0, got ${contentType}`);
       }
       return { service: FakeServices.cloudwatch, action, protocol: "json1.0", json };
+    }
+    if (prefix === "AWSOrganizationsV20161128") {
+      if (!contentType.startsWith("application/x-amz-json-1.1")) {
+        return new FakeApiError("UnknownOperationException", `Organizations requests use application/x-amz-json-1.1, got ${contentType}`);
+      }
+      return { service: FakeServices.organizations, action, protocol: "json1.1", json };
     }
     if (prefix === "StarlingDoveService") {
       if (!contentType.startsWith("application/x-amz-json-1.1")) {
@@ -294,12 +305,17 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
   const faults = new FaultInjector(seed);
   faults.set(options.faults ?? []);
   const config = new FakeConfigService(seed, defaultRegion);
+  const accounts = new FakeAccounts();
+  /** CloudWatch series of accounts reached by AssumeRole, by "account region". */
+  const accountMetrics = new Map<string, MetricStore>();
   let accountId = FAKE_ACCOUNT_ID;
   let regions = new Map<string, RawRegion>();
   let metrics = new Map<string, MetricStore>();
 
   const setData = (data: FakeAwsData): void => {
     accountId = data.accountId ?? FAKE_ACCOUNT_ID;
+    accounts.set(data);
+    accountMetrics.clear();
     regions = new Map((data.regions ?? []).map((r) => [r.region, r]));
     const names = new Set([...regions.keys(), ...Object.keys(data.metrics ?? {})]);
     metrics = new Map(
@@ -362,8 +378,10 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
     calls.log.push(call);
 
     if (verify) {
-      const result = verifySigV4({ method: req.method ?? "POST", url: req.url ?? "/", headers: req.headers, body, secretAccessKey: FAKE_CREDENTIALS.secretAccessKey });
-      const wrongKey = result.ok && result.auth.scope.accessKeyId !== FAKE_CREDENTIALS.accessKeyId;
+      const keyId = auth?.scope.accessKeyId ?? "";
+      const secretAccessKey = keyId === FAKE_CREDENTIALS.accessKeyId ? FAKE_CREDENTIALS.secretAccessKey : (accounts.secretFor(keyId) ?? FAKE_CREDENTIALS.secretAccessKey);
+      const result = verifySigV4({ method: req.method ?? "POST", url: req.url ?? "/", headers: req.headers, body, secretAccessKey });
+      const wrongKey = result.ok && result.auth.scope.accessKeyId !== FAKE_CREDENTIALS.accessKeyId && accounts.secretFor(result.auth.scope.accessKeyId) === undefined;
       const scopeService = result.auth?.scope.service;
       const wrongService = scopeService !== undefined && SERVICE_BY_SCOPE[scopeService] !== routed.service;
       if (!result.ok || wrongKey || wrongService) {
@@ -397,7 +415,7 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
 
     try {
       if (parseError) throw parseError;
-      const a = serve(routed, region, requestId);
+      const a = serve(routed, region, requestId, auth?.scope.accessKeyId);
       call.outcome = "ok";
       answer(res, a, call);
     } catch (e) {
@@ -408,30 +426,56 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
     }
   };
 
-  const serve = (r: Route, region: string, requestId: string): FakeAnswer => {
+  const serve = (r: Route, region: string, requestId: string, accessKeyId: string | undefined): FakeAnswer => {
     const headers = { "x-amzn-RequestId": requestId };
+    // The account whose credentials signed the request: an assumed role's, else the fake's own.
+    const issued = accessKeyId !== undefined ? accounts.accountFor(accessKeyId) : undefined;
+    const requestAccount = issued?.accountId ?? accountId;
+    const callerArn = issued ? `arn:aws:sts::${requestAccount}:assumed-role/${issued.roleArn.split("/").pop() ?? ""}/${issued.sessionName}` : `arn:aws:iam::${accountId}:user/fake-aws`;
+    const other = accounts.account(requestAccount);
+    const regionData = (name: string): RawRegion | undefined => (other && requestAccount !== accountId ? other.regions?.find((x) => x.region === name) : (regions.get(name) ?? other?.regions?.find((x) => x.region === name)));
+    if ((r.service === "EC2" || r.service === "CloudWatch") && r.action !== "DescribeRegions" && !accounts.regionEnabled(requestAccount, region)) {
+      // What AWS answers in a region the account has not enabled.
+      throw r.service === "EC2"
+        ? new FakeApiError("AuthFailure", "AWS was not able to validate the provided access credentials", 401)
+        : new FakeApiError("UnrecognizedClientException", "The security token included in the request is invalid", 400);
+    }
     switch (r.service) {
       case "EC2":
         return {
           status: 200,
           contentType: "text/xml;charset=UTF-8",
-          body: handleEc2(r.action, r.input ?? {}, regions.get(region), requestId, ec2Options),
+          body:
+            r.action === "DescribeRegions" && r.form
+              ? accounts.describeRegions(requestAccount, r.form, requestId)
+              : handleEc2(r.action, r.input ?? {}, regionData(region), requestId, ec2Options),
           headers,
         };
       case "STS": {
+        if (r.action === "AssumeRole" && r.form) {
+          return { status: 200, contentType: "text/xml", body: accounts.assumeRole(r.form, requestAccount, callerArn, requestId), headers };
+        }
         if (r.action !== "GetCallerIdentity") throw new FakeApiError("InvalidAction", `Could not find operation ${r.action} for version 2011-06-15`);
         const body =
           `<GetCallerIdentityResponse xmlns="${STS_XMLNS}"><GetCallerIdentityResult>` +
-          `<Arn>${escapeXml(`arn:aws:iam::${accountId}:user/fake-aws`)}</Arn><UserId>AIDAFAKEAWSUSER000001</UserId>` +
-          `<Account>${escapeXml(accountId)}</Account></GetCallerIdentityResult>` +
+          `<Arn>${escapeXml(callerArn)}</Arn><UserId>AIDAFAKEAWSUSER000001</UserId>` +
+          `<Account>${escapeXml(requestAccount)}</Account></GetCallerIdentityResult>` +
           `<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></GetCallerIdentityResponse>`;
         return { status: 200, contentType: "text/xml", body, headers };
       }
+      case "Organizations":
+        return { status: 200, contentType: "application/x-amz-json-1.1", body: JSON.stringify(accounts.organizations(r.action, r.json ?? {}, requestAccount)), headers };
       case "CloudWatch": {
         if (r.action !== "GetMetricData") {
           throw new FakeApiError("InvalidAction", `fake-aws serves only GetMetricData, not ${r.action}`, 400);
         }
-        const store = metrics.get(region) ?? new MetricStore([]);
+        let store = metrics.get(region) ?? new MetricStore([]);
+        if (requestAccount !== accountId) {
+          const key = `${requestAccount} ${region}`;
+          const raw = regionData(region);
+          if (!accountMetrics.has(key)) accountMetrics.set(key, new MetricStore(raw ? seriesFromRawRegion(raw) : []));
+          store = accountMetrics.get(key) as MetricStore;
+        }
         const out = handleGetMetricData(r.json ?? {}, store, { maxDatapointsPerResponse: maxDatapoints });
         return { status: 200, contentType: "application/x-amz-json-1.0", body: JSON.stringify(out), headers };
       }
@@ -479,6 +523,7 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
     config,
     setFaults: (rules) => faults.set(rules),
     setData,
+    accounts,
     close: () => {
       closed ??= new Promise<void>((resolve) => {
         for (const res of hung) res.destroy();

@@ -8,6 +8,8 @@ export interface RuleDescription {
   metadata: RuleMetadata;
   /** IAM actions the rule's data needs. */
   permissions: readonly string[];
+  /** With `rules --stage`: whether the stage deploys the rule, and the parameter values it passes. */
+  stage?: { name: string; enabled: boolean; parameters: Readonly<Record<string, string>> };
 }
 
 function defaultText(spec: ParameterSpec): string {
@@ -38,7 +40,7 @@ function parameterJson(name: string, spec: ParameterSpec): Record<string, unknow
  * ```
  */
 export function renderRulesJson(rules: readonly RuleDescription[]): string {
-  const out = rules.map(({ metadata: m, permissions }) => ({
+  const out = rules.map(({ metadata: m, permissions, stage }) => ({
     id: m.id,
     title: m.title,
     resourceType: m.resourceType,
@@ -48,6 +50,7 @@ export function renderRulesJson(rules: readonly RuleDescription[]): string {
     parameters: Object.entries(m.parameters).map(([name, spec]) => parameterJson(name, spec)),
     permissions: [...permissions],
     remediation: m.remediation.text,
+    ...(stage ? { stage: { name: stage.name, enabled: stage.enabled, parameters: { ...stage.parameters } } } : {}),
   }));
   return `${JSON.stringify(out, null, 2)}\n`;
 }
@@ -69,9 +72,13 @@ export function renderRulesTable(rules: readonly RuleDescription[], width: numbe
     lines.push(label(name) + first);
     for (const l of rest) lines.push(" ".repeat(17) + l);
   };
-  rules.forEach(({ metadata: m, permissions }, i) => {
+  rules.forEach(({ metadata: m, permissions, stage }, i) => {
     if (i > 0) lines.push("");
     lines.push(`${m.id} — ${m.title}`);
+    if (stage) {
+      const values = Object.entries(stage.parameters).map(([k, v]) => `${k}=${v}`).join(", ");
+      field(`stage ${stage.name}`.slice(0, 15), stage.enabled ? `enabled${values ? `: ${values}` : ""}` : "disabled (not deployed)");
+    }
     field("resource type", m.resourceType);
     field("severity", m.severity);
     field("checks", m.description);
@@ -95,8 +102,12 @@ export function renderRulesTable(rules: readonly RuleDescription[], width: numbe
  */
 export function renderRulesMarkdown(rules: readonly RuleDescription[]): string {
   const lines: string[] = ["# endpoint-auditor rules"];
-  for (const { metadata: m, permissions } of rules) {
+  for (const { metadata: m, permissions, stage } of rules) {
     lines.push("", `## \`${m.id}\` — ${escapeCell(m.title)}`, "");
+    if (stage) {
+      const values = Object.entries(stage.parameters).map(([k, v]) => `\`${k}=${escapeCell(v)}\``).join(", ");
+      lines.push(`- Stage \`${stage.name}\`: ${stage.enabled ? `enabled${values ? ` with ${values}` : ""}` : "disabled (not deployed)"}`);
+    }
     lines.push(`- Resource type: \`${m.resourceType}\``);
     lines.push(`- Severity: ${m.severity}`);
     lines.push(`- IAM actions: ${permissions.map((p) => `\`${p}\``).join(", ")}`);
