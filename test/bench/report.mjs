@@ -153,8 +153,8 @@ export function callsRows(results) {
 }
 
 const SIZE_PATH_NAMES = {
-  scan: "scan (scanAccount)",
-  evaluate: "evaluate (evaluateSnapshot)",
+  scan: "scan (scanAccounts)",
+  evaluate: "evaluate (evaluateSnapshotSet)",
   json: "evaluate + JSON renderer (writeJson)",
   config: "Config path (runConfigRule + history)",
 };

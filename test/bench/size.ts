@@ -2,9 +2,9 @@
  * Size: one region that yields N evaluations (default 1,000,000) pushed through each path that holds all of
  * a run's evaluations at once — one path per process, so each peak memory is that path's own:
  *
- * - `scan`: `scanAccount` (the CLI's `scan`) with the EC2 and STS clients answering N VPCs in 1,000-item
+ * - `scan`: `scanAccounts` (the CLI's `scan`) with the EC2 and STS clients answering N VPCs in 1,000-item
  *   pages (aws-sdk-client-mock: the real collector, parser, engine and accumulation, no network);
- * - `evaluate`: `evaluateSnapshot` (the CLI's `evaluate --snapshot`) of the same raw region;
+ * - `evaluate`: `evaluateSnapshotSet` (the CLI's `evaluate --snapshot`) of the same raw region;
  * - `json`: the CLI's JSON renderer over those evaluations, written chunk by chunk to a sink;
  * - `config`: `runConfigRule` for a scheduled event (the evaluator Lambda's path): collect, evaluate,
  *   `PutEvaluations` 100 per call, the stale clean-up listing and the findings-history recording
@@ -22,13 +22,12 @@ import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { BatchGetCommand, BatchWriteCommand } from "@aws-sdk/lib-dynamodb";
 import {
-  SNAPSHOT_FORMAT,
-  evaluateSnapshot,
+  evaluateSnapshotSet,
   recordEvaluations,
   runConfigRule,
-  scanAccount,
+  scanAccounts,
   type RawRegion,
-  type ScanResult,
+  type SnapshotSet,
 } from "@endpoint-auditor/core";
 import { pageAt, scheduledEventFor } from "@endpoint-auditor/core/testing";
 import { mockClient } from "aws-sdk-client-mock";
@@ -105,11 +104,17 @@ function rawRegion(items: Vpc[]): RawRegion {
   return { region: REGION, vpcs: items, subnets: [], flowLogs: [] };
 }
 
+/** What `evaluate --snapshot` reads: one account, one region. */
+function snapshotSet(items: Vpc[]): SnapshotSet {
+  return { capturedAt: NOW.toISOString(), accounts: [{ accountId: ACCOUNT_ID, regions: [rawRegion(items)] }], failures: [] };
+}
+
 async function runPath(path: SizePath, items: Vpc[]): Promise<{ evaluations: number; details: Record<string, number> }> {
   switch (path) {
     case "scan": {
       const ec2 = mockEc2AndSts(items);
-      const out = await scanAccount({
+      const out = await scanAccounts({
+        accounts: [{}],
         regions: [REGION],
         selections: [{ ruleId: RULE_ID }],
         now: NOW,
@@ -119,16 +124,12 @@ async function runPath(path: SizePath, items: Vpc[]): Promise<{ evaluations: num
       return { evaluations: out.evaluations.length, details: { ec2Calls: ec2.calls() } };
     }
     case "evaluate": {
-      const snapshot = { format: SNAPSHOT_FORMAT, accountId: ACCOUNT_ID, capturedAt: NOW.toISOString(), regions: [rawRegion(items)] };
-      const result = evaluateSnapshot(snapshot, [{ ruleId: RULE_ID }]);
+      const result = evaluateSnapshotSet(snapshotSet(items), [{ ruleId: RULE_ID }]);
       if (result.errors.length > 0) throw new Error(result.errors.map((e) => e.message).join("; "));
       return { evaluations: result.evaluations.length, details: {} };
     }
     case "json": {
-      const snapshot = { format: SNAPSHOT_FORMAT, accountId: ACCOUNT_ID, capturedAt: NOW.toISOString(), regions: [rawRegion(items)] };
-      const scan: ScanResult = evaluateSnapshot(snapshot, [{ ruleId: RULE_ID }]);
-      // The CLI's report of one account (what `evaluate --format json` renders).
-      const result = { ...scan, accountIds: [scan.accountId], errors: scan.errors.map((e) => ({ ...e, accountId: scan.accountId })) };
+      const result = evaluateSnapshotSet(snapshotSet(items), [{ ruleId: RULE_ID }]);
       let bytes = 0;
       let chunks = 0;
       let rendered = 0;

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { prepareRules } from "./engine";
 import { evaluateRawRegions, evaluateSnapshot } from "./scan";
 import { SNAPSHOT_FORMAT, type RawRegion } from "../inventory/raw";
+import { evaluateSnapshotSet } from "./snapshots";
 
 const ACCOUNT = "123456789012";
 const NOW = new Date("2025-06-02T00:00:00.000Z");
@@ -33,5 +34,14 @@ describe("scan results of any size", () => {
     expect(result.evaluations).toHaveLength(131_000);
     expect(result.evaluations[129_999]?.region).toBe("eu-west-1");
     expect(result.evaluations[130_000]?.region).toBe("us-east-1");
+  });
+
+  it("Given a snapshot set (the CLI's evaluate and scan) of one account whose region yields 130,000 evaluations, Then all of them come back", () => {
+    const result = evaluateSnapshotSet(
+      { capturedAt: NOW.toISOString(), accounts: [{ accountId: ACCOUNT, regions: [manyVpcs("eu-west-1", 130_000)] }], failures: [] },
+      [{ ruleId: "vpc-flow-logs-enabled" }],
+    );
+    expect(result.errors).toEqual([]);
+    expect(result.evaluations).toHaveLength(130_000);
   });
 });
