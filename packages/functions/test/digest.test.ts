@@ -293,7 +293,15 @@ describe("digest handler", () => {
     const trace = `${String(error)}\n${(error as Error).stack}\n${JSON.stringify(error)}`;
     expect(trace).not.toContain(TOKEN);
     expect(output).toContain("invalid_blocks"); // the failure is logged…
-    expect(output).toContain("DigestFailures"); // …and counted
+    expect(output).toContain("DigestFailures"); // …and counted, as the stack's failure alarm watches it:
+    const failure = output
+      .split("\n")
+      .filter((l) => l.startsWith("{"))
+      .map((l) => JSON.parse(l) as { _aws?: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][] }[] }; DigestFailures?: number; service?: string })
+      .find((l) => l.DigestFailures !== undefined);
+    // One dimension, service (the stack sets POWERTOOLS_SERVICE_NAME; test/infra checks the alarm uses that value).
+    expect(failure).toMatchObject({ DigestFailures: 1, service: expect.any(String) });
+    expect(failure?._aws?.CloudWatchMetrics[0]).toMatchObject({ Namespace: "EndpointAuditor", Dimensions: [["service"]] });
 
     const retried = await s.handler(scheduledEvent(MONDAY), context);
     expect(retried.status).toBe("sent");

@@ -380,7 +380,10 @@ describe("evaluate handler: test mode and failures", () => {
       expect(result).toMatchObject({ refused: true, error: errorName });
       expect(config.commandCalls(PutEvaluationsCommand)).toHaveLength(0);
       expect(ec2.calls()).toHaveLength(0);
-      expect(metricValues().find((m) => "Failures" in m)).toMatchObject({ Failures: 1, ApiCalls: 0 });
+      const failure = metricValues().find((m) => "Failures" in m);
+      expect(failure).toMatchObject({ Failures: 1, ApiCalls: 0, service: "endpoint-auditor" });
+      // Exactly what the stack's failure alarm watches: EndpointAuditor / Failures / service=endpoint-auditor.
+      expect(failure?._aws.CloudWatchMetrics[0]?.Dimensions).toEqual([["service"]]);
       expect(output.logs().find((l) => l.level === "ERROR")).toMatchObject({
         message: "Config rule event refused and not retried (a retry would fail the same way); nothing was written",
         retried: false,
