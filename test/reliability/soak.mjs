@@ -65,7 +65,7 @@ import {
   DescribeTransitGatewayVpcAttachmentsCommand, DescribeVpcEndpointsCommand, DescribeVpcPeeringConnectionsCommand,
   DescribeVpcsCommand, DescribeVpnGatewaysCommand, EC2Client,
 } from "@aws-sdk/client-ec2";
-import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import { endpointDatapoints, pageAt, syntheticRegion } from "@endpoint-auditor/core/testing";
 
@@ -117,10 +117,15 @@ export function installMocks(options) {
     for (const items of Object.values(input.RequestItems)) historyWrites += items.length;
     return { UnprocessedItems: {} };
   });
+  let heartbeats = 0;
+  dynamo.on(UpdateCommand).callsFake(() => {
+    heartbeats += 1;
+    return {};
+  });
 
   return {
     resources: (raw.vpcs?.length ?? 0) + (raw.subnets?.length ?? 0) + (raw.vpcEndpoints?.length ?? 0),
-    counts: () => ({ evaluationsWritten, historyWrites }),
+    counts: () => ({ evaluationsWritten, historyWrites, heartbeats }),
     // The mocks record every call (sinon); a Lambda's clients do not. Forget the records between
     // invocations so the harness itself does not grow.
     resetHistory: () => {
@@ -207,6 +212,8 @@ async function main() {
   process.env.AWS_REGION = "eu-west-1";
   process.env.AWS_LAMBDA_INITIALIZATION_TYPE = "on-demand";
   process.env.HISTORY_TABLE_NAME = "soak-history";
+  // As the stack sets it: the Config rules the evaluator serves (any other is refused).
+  process.env.DEPLOYED_CONFIG_RULES = JSON.stringify(Object.fromEntries(RULE_IDS.map((id) => [id, `endpoint-auditor-soak-${id}`])));
   process.env.AWS_ACCESS_KEY_ID = "AKIASOAKTEST00000000";
   process.env.AWS_SECRET_ACCESS_KEY = "soak";
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
@@ -235,7 +242,9 @@ async function main() {
   const invoke = async (handler, i) => {
     mocks.resetHistory();
     try {
-      await handler(event(i, now), context(i));
+      const result = await handler(event(i, now), context(i));
+      // A refused event (answered without a retry) is a failure of the soak too.
+      if (result?.refused) throw new Error(`refused: ${result.error}: ${result.message}`);
     } catch (error) {
       failures++;
       lastError = error;
@@ -274,10 +283,10 @@ async function main() {
   const mx = xs.reduce((a, b) => a + b, 0) / xs.length;
   const my = ys.reduce((a, b) => a + b, 0) / ys.length;
   const slope = xs.reduce((a, x, k) => a + (x - mx) * (ys[k] - my), 0) / xs.reduce((a, x) => a + (x - mx) ** 2, 0);
-  const { evaluationsWritten, historyWrites } = mocks.counts();
+  const { evaluationsWritten, historyWrites, heartbeats } = mocks.counts();
 
   print(`soak: end ${mb(end)} MB, growth ${growth >= 0 ? "+" : ""}${mb(growth)} MB (peak ${mb(peak)} MB), trend ${(slope * 1000) / MB >= 0 ? "+" : ""}${((slope * 1000) / MB).toFixed(2)} MB per 1,000 invocations`);
-  print(`soak: ${INVOCATIONS + WARMUP} invocations, ${failures} failed, ${evaluationsWritten} evaluations written, ${historyWrites} history items written, ${linesSwallowed} log/metric lines, ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  print(`soak: ${INVOCATIONS + WARMUP} invocations, ${failures} failed, ${evaluationsWritten} evaluations written, ${historyWrites} history items written, ${heartbeats} heartbeats, ${linesSwallowed} log/metric lines, ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
   if (failures > 0) {
     print(`soak: FAIL — ${failures} invocations failed; last error: ${lastError instanceof Error ? `${lastError.name}: ${lastError.message}` : String(lastError)}`);
