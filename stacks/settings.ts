@@ -29,6 +29,11 @@ import { BUILT_IN_DEFAULTS, type SettingsFile } from "./settings/schema";
  *     logs: { kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab" },
  *   },
  *   dev: { digest: { enabled: false } },
+ *   // The organization digest, deployed in the account that owns the AWS Config aggregator:
+ *   // `npx sst deploy --stage org OrgDigestStack` (see README, "Organization digest").
+ *   org: {
+ *     orgDigest: { enabled: true, aggregatorName: "endpoint-auditor-org", createAggregator: true, memberRuleNamePrefix: "endpoint-auditor-prod-" },
+ *   },
  * }
  * ```
  */

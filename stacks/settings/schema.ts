@@ -2,7 +2,7 @@
  * The shape of the deployment settings (`stacks/settings.ts`): what each field means, the values AWS
  * accepts for it, and the built-in defaults every stage starts from. Validation: `./validate.ts`.
  */
-import { AllClearMode, DEFAULT_ALL_CLEAR_MODE, DigestLimits, ExecutionFrequencyHours, type AnyRule, type ExecutionFrequency } from "@endpoint-auditor/core";
+import { AllClearMode, DEFAULT_ALL_CLEAR_MODE, DigestLimits, ExecutionFrequencyHours, OrgDigestLimits, type AnyRule, type ExecutionFrequency } from "@endpoint-auditor/core";
 
 /** The digest's default schedule: Mondays 09:00 UTC. */
 export const DEFAULT_DIGEST_SCHEDULE = "cron(0 9 ? * MON *)";
@@ -141,6 +141,50 @@ export interface CodeSigningSettings {
   signingProfileVersionArns: readonly string[];
 }
 
+/**
+ * Settings of the organization digest (`stacks/OrgDigestStack.ts`): one weekly Slack message for every
+ * account and region an AWS Config aggregator sees. Deployed by a stage that enables it, into the account
+ * that owns the aggregator (the management account or a delegated administrator), in the aggregator's
+ * region. Off by default.
+ */
+export interface OrgDigestSettings {
+  /** Deploy the organization digest stack for this stage. Default: false. */
+  enabled: boolean;
+  /** Name of the aggregator to read (AWS Config: letters, digits, `_` and `-`, 1–256). Required when enabled. */
+  aggregatorName?: string;
+  /**
+   * ARN of that aggregator (`arn:aws:config:<region>:<account>:config-aggregator/config-aggregator-…`, from
+   * `aws configservice describe-configuration-aggregators`): the digest may read exactly this aggregator.
+   * Required unless `createAggregator`.
+   */
+  aggregatorArn?: string;
+  /**
+   * Create the aggregator (`AWS::Config::ConfigurationAggregator` with an `OrganizationAggregationSource`
+   * and the role AWS Config assumes to list the organization's accounts). Default: false.
+   */
+  createAggregator: boolean;
+  /** With `createAggregator`: the regions to aggregate (default: all regions, including future ones). */
+  aggregatorRegions?: readonly string[];
+  /** EventBridge schedule expression (default: Mondays 09:00 UTC). */
+  schedule: string;
+  onAllClear: DigestAllClearMode;
+  /** Top offenders listed: 1–50 (default 10). */
+  topOffenders: number;
+  /** Accounts in the per-account table: 1–50 (default 10). */
+  topAccounts: number;
+  /** Prefix of the auditor's rule names in the member accounts. Default: `endpoint-auditor-<this stage>-`. */
+  memberRuleNamePrefix?: string;
+  /**
+   * How often the member accounts' rules run (their stage's `maximumExecutionFrequency`). Default: this
+   * stage's. A rule without an evaluation for twice as long is reported as not reporting.
+   */
+  memberEvaluationFrequency?: MaximumExecutionFrequency;
+  /** NAME of the SSM SecureString parameter with the webhook URL (default: this stage's SST secret). */
+  webhookParameterName?: string;
+  /** ARN of the customer-managed KMS key of that parameter, if any. */
+  webhookKmsKeyArn?: string;
+}
+
 /** A settings layer: every field optional, rules keyed by rule id. */
 export interface SettingsOverride {
   maximumExecutionFrequency?: MaximumExecutionFrequency;
@@ -151,6 +195,7 @@ export interface SettingsOverride {
   exemptions?: Partial<ExemptionSettings>;
   logs?: Partial<LogSettings>;
   codeSigning?: CodeSigningSettings;
+  orgDigest?: Partial<OrgDigestSettings>;
 }
 
 /** The settings file: defaults for every stage plus per-stage overrides. */
@@ -180,6 +225,7 @@ export interface AuditorSettings {
   logs: LogSettings;
   /** Unset: no code-signing configuration. */
   codeSigning?: CodeSigningSettings;
+  orgDigest: OrgDigestSettings;
 }
 
 /**
@@ -204,6 +250,14 @@ export const BUILT_IN_DEFAULTS = {
   alarms: {},
   exemptions: { requireExpiry: false },
   logs: {},
+  orgDigest: {
+    enabled: false,
+    createAggregator: false,
+    schedule: DEFAULT_DIGEST_SCHEDULE,
+    onAllClear: DEFAULT_ALL_CLEAR_MODE,
+    topOffenders: DigestLimits.topOffenders.default,
+    topAccounts: OrgDigestLimits.topAccounts.default,
+  },
 } as const satisfies {
   maximumExecutionFrequency: MaximumExecutionFrequency;
   evaluator: EvaluatorSettings;
@@ -211,5 +265,9 @@ export const BUILT_IN_DEFAULTS = {
   alarms: AlarmSettings;
   exemptions: ExemptionSettings;
   logs: LogSettings;
+  orgDigest: OrgDigestSettings;
 };
+
+/** Hours of each `MaximumExecutionFrequency` (core's table). */
+export const FREQUENCY_HOURS: Readonly<Record<MaximumExecutionFrequency, number>> = ExecutionFrequencyHours;
 

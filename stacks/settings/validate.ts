@@ -8,6 +8,7 @@ import {
   DigestLimits,
   EndpointAuditorError,
   ExemptionLimits,
+  OrgDigestLimits,
   RULES,
   UnknownRuleError,
   isWithin,
@@ -32,6 +33,7 @@ import {
   type DigestSettings,
   type EvaluatorSettings,
   type MaximumExecutionFrequency,
+  type OrgDigestSettings,
   type ParameterValue,
   type ResolvedRule,
   type RuleSettings,
@@ -149,6 +151,7 @@ function mergeLayers(layers: readonly SettingsOverride[]): Merged {
   let exemptions: Partial<ExemptionSettings> = { ...BUILT_IN_DEFAULTS.exemptions };
   let logs: Partial<LogSettings> = { ...BUILT_IN_DEFAULTS.logs };
   let codeSigning: CodeSigningSettings | undefined;
+  let orgDigest: Partial<OrgDigestSettings> = { ...BUILT_IN_DEFAULTS.orgDigest };
   for (const layer of layers) {
     if (layer.maximumExecutionFrequency !== undefined) maximumExecutionFrequency = layer.maximumExecutionFrequency;
     if (layer.evaluator) evaluator = { ...evaluator, ...layer.evaluator };
@@ -157,6 +160,7 @@ function mergeLayers(layers: readonly SettingsOverride[]): Merged {
     if (layer.exemptions) exemptions = { ...exemptions, ...layer.exemptions };
     if (layer.logs) logs = { ...logs, ...layer.logs };
     if (layer.codeSigning) codeSigning = layer.codeSigning;
+    if (layer.orgDigest) orgDigest = { ...orgDigest, ...layer.orgDigest };
     for (const [ruleId, override] of Object.entries(layer.rules ?? {})) {
       const current = rules[ruleId] ?? { parameters: {} };
       rules[ruleId] = {
@@ -170,6 +174,7 @@ function mergeLayers(layers: readonly SettingsOverride[]): Merged {
     evaluator,
     rules: rules as Record<string, Partial<RuleSettings>>,
     digest,
+    orgDigest,
     alarms,
     exemptions,
     logs,
@@ -259,43 +264,102 @@ function checkInteger(stage: string, name: string, value: unknown, min: number, 
   return value;
 }
 
-/** Validates the merged digest settings (every field of `merged` comes from user input). */
-function checkDigest(stage: string, merged: Partial<DigestSettings>): DigestSettings {
+/** Validates the merged digest settings (every field of `merged` comes from user input); messages name `field`. */
+function checkDigest(stage: string, merged: Partial<DigestSettings>, field = "digest"): DigestSettings {
   const { enabled, schedule, onAllClear, topOffenders, webhookParameterName, webhookKmsKeyArn } = merged;
   if (typeof enabled !== "boolean") {
-    throw new SettingsError(stage, `digest.enabled must be true or false; got ${JSON.stringify(enabled)}`);
+    throw new SettingsError(stage, `${field}.enabled must be true or false; got ${JSON.stringify(enabled)}`);
   }
   const scheduleProblem =
     typeof schedule === "string" ? scheduleExpressionProblem(schedule) : `schedule ${JSON.stringify(schedule)} is not a string`;
   if (scheduleProblem !== undefined) {
     throw new SettingsError(
       stage,
-      `digest.schedule must be an EventBridge schedule expression like "cron(0 9 ? * MON *)" or "rate(7 days)": ${scheduleProblem}`,
+      `${field}.schedule must be an EventBridge schedule expression like "cron(0 9 ? * MON *)" or "rate(7 days)": ${scheduleProblem}`,
     );
   }
   if (!(DigestAllClearModes as readonly unknown[]).includes(onAllClear)) {
     throw new SettingsError(
       stage,
-      `digest.onAllClear must be one of ${DigestAllClearModes.map((m) => `"${m}"`).join(", ")}; got ${JSON.stringify(onAllClear)}`,
+      `${field}.onAllClear must be one of ${DigestAllClearModes.map((m) => `"${m}"`).join(", ")}; got ${JSON.stringify(onAllClear)}`,
     );
   }
   const digest: DigestSettings = {
     enabled,
     schedule: (schedule as string).trim(),
     onAllClear: onAllClear as DigestAllClearMode,
-    topOffenders: checkInteger(stage, "digest.topOffenders", topOffenders, DigestLimits.topOffenders.min, DigestLimits.topOffenders.max),
+    topOffenders: checkInteger(stage, `${field}.topOffenders`, topOffenders, DigestLimits.topOffenders.min, DigestLimits.topOffenders.max),
   };
   if (webhookParameterName !== undefined) {
     const problem = webhookParameterNameProblem(webhookParameterName);
-    if (problem !== undefined) throw new SettingsError(stage, `digest.webhookParameterName ${problem}`);
+    if (problem !== undefined) throw new SettingsError(stage, `${field}.webhookParameterName ${problem}`);
     digest.webhookParameterName = webhookParameterName;
   }
   if (webhookKmsKeyArn !== undefined) {
     const problem = kmsKeyArnProblem(webhookKmsKeyArn);
-    if (problem !== undefined) throw new SettingsError(stage, `digest.webhookKmsKeyArn ${problem}`);
+    if (problem !== undefined) throw new SettingsError(stage, `${field}.webhookKmsKeyArn ${problem}`);
     digest.webhookKmsKeyArn = webhookKmsKeyArn;
   }
   return digest;
+}
+
+/** An AWS Config aggregator's ARN (resource type `ConfigurationAggregator` of the service authorization reference). */
+const AGGREGATOR_ARN = /^arn:aws[a-z-]*:config:[a-z]{2}(-[a-z]+)+-\d+:\d{12}:config-aggregator\/[A-Za-z0-9-]+$/;
+const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+
+/** Validates the merged organization digest settings (every field comes from user input). */
+function checkOrgDigest(stage: string, merged: Partial<OrgDigestSettings>, frequency: MaximumExecutionFrequency): OrgDigestSettings {
+  const fail = (message: string): never => {
+    throw new SettingsError(stage, `orgDigest.${message}`);
+  };
+  const { enabled, createAggregator, aggregatorName, aggregatorArn, aggregatorRegions, memberRuleNamePrefix, memberEvaluationFrequency } = merged;
+  if (typeof enabled !== "boolean") fail(`enabled must be true or false; got ${JSON.stringify(enabled)}`);
+  if (typeof createAggregator !== "boolean") fail(`createAggregator must be true or false; got ${JSON.stringify(createAggregator)}`);
+  // The schedule, all-clear mode, top offenders and webhook fields are the per-account digest's.
+  const { schedule, onAllClear, topOffenders, webhookParameterName, webhookKmsKeyArn } = checkDigest(stage, { ...merged, enabled: true }, "orgDigest");
+  const settings: OrgDigestSettings = {
+    enabled: enabled as boolean,
+    createAggregator: createAggregator as boolean,
+    schedule,
+    onAllClear,
+    topOffenders,
+    topAccounts: checkInteger(stage, "orgDigest.topAccounts", merged.topAccounts, OrgDigestLimits.topAccounts.min, OrgDigestLimits.topAccounts.max),
+    memberEvaluationFrequency: memberEvaluationFrequency ?? frequency,
+    ...(webhookParameterName !== undefined ? { webhookParameterName } : {}),
+    ...(webhookKmsKeyArn !== undefined ? { webhookKmsKeyArn } : {}),
+  };
+  if (!MaximumExecutionFrequencies.includes(settings.memberEvaluationFrequency as MaximumExecutionFrequency)) {
+    fail(`memberEvaluationFrequency must be one of ${MaximumExecutionFrequencies.join(", ")}; got ${JSON.stringify(memberEvaluationFrequency)}`);
+  }
+  if (memberRuleNamePrefix !== undefined) {
+    if (typeof memberRuleNamePrefix !== "string" || !/^[A-Za-z0-9_.-]{1,100}$/.test(memberRuleNamePrefix)) {
+      fail(`memberRuleNamePrefix must be 1–100 letters, digits, "_", "." or "-" (the start of the member accounts' rule names); got ${JSON.stringify(memberRuleNamePrefix)}`);
+    }
+    settings.memberRuleNamePrefix = memberRuleNamePrefix;
+  }
+  if (!settings.enabled) return settings;
+  if (typeof aggregatorName !== "string" || !/^[\w-]{1,256}$/.test(aggregatorName)) {
+    fail(`aggregatorName must name the AWS Config aggregator to read (letters, digits, "_" and "-", 1–256 characters); got ${JSON.stringify(aggregatorName)}`);
+  }
+  settings.aggregatorName = aggregatorName;
+  if (settings.createAggregator) {
+    if (aggregatorArn !== undefined) fail("aggregatorArn must not be set with createAggregator: the stack creates the aggregator and knows its ARN");
+    if (aggregatorRegions !== undefined) {
+      if (!Array.isArray(aggregatorRegions) || aggregatorRegions.length === 0 || aggregatorRegions.some((r) => typeof r !== "string" || !REGION_NAME.test(r))) {
+        fail(`aggregatorRegions must be a non-empty list of region names like "eu-west-1"; got ${JSON.stringify(aggregatorRegions)}`);
+      }
+      settings.aggregatorRegions = [...new Set(aggregatorRegions)];
+    }
+  } else {
+    if (aggregatorRegions !== undefined) fail("aggregatorRegions applies only with createAggregator: true");
+    if (typeof aggregatorArn !== "string" || !AGGREGATOR_ARN.test(aggregatorArn)) {
+      fail(
+        `aggregatorArn must be the ARN of the existing aggregator (aws configservice describe-configuration-aggregators), like arn:aws:config:us-east-1:111122223333:config-aggregator/config-aggregator-abcd1234, or set createAggregator: true; got ${JSON.stringify(aggregatorArn)}`,
+      );
+    }
+    settings.aggregatorArn = aggregatorArn;
+  }
+  return settings;
 }
 
 /**
@@ -396,6 +460,7 @@ export function settingsFor(
   }
 
   const digest = checkDigest(stage, merged.digest);
+  const orgDigest = checkOrgDigest(stage, merged.orgDigest, merged.maximumExecutionFrequency);
 
   return {
     stage,
@@ -404,5 +469,6 @@ export function settingsFor(
     evaluator,
     digest,
     ...checkProtection(stage, merged),
+    orgDigest,
   };
 }

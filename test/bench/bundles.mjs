@@ -95,8 +95,8 @@ export function lambdaEnv(name, taskRoot) {
     AWS_XRAY_CONTEXT_MISSING: "LOG_ERROR",
     LAMBDA_TASK_ROOT: taskRoot,
     _HANDLER: "index.handler",
-    // What the stacks configure (stacks/AuditorStack.ts, stacks/digest/Digest.ts); a function ignores
-    // the other one's variables.
+    // What the stacks configure (stacks/AuditorStack.ts, stacks/digest/Digest.ts, stacks/org/OrgDigest.ts);
+    // a function ignores the others' variables.
     POWERTOOLS_SERVICE_NAME: "endpoint-auditor",
     POWERTOOLS_METRICS_NAMESPACE: "EndpointAuditor",
     POWERTOOLS_LOG_LEVEL: "INFO",
@@ -104,6 +104,9 @@ export function lambdaEnv(name, taskRoot) {
     HISTORY_TABLE_NAME: "endpoint-auditor-bench-history",
     IDEMPOTENCY_TABLE_NAME: "endpoint-auditor-bench-idempotency",
     SLACK_WEBHOOK_PARAMETER_NAME: "/sst/endpoint-auditor/bench/Secret/SLACK_WEBHOOK_URL/value",
+    CONFIG_AGGREGATOR_NAME: "endpoint-auditor-bench-org",
+    ORG_STATE_TABLE_NAME: "endpoint-auditor-bench-org-state",
+    CONFIG_RULE_NAME_PREFIX: "endpoint-auditor-bench-",
     // Anything sent at import time goes nowhere but loopback.
     AWS_ENDPOINT_URL: "http://127.0.0.1:9",
   };

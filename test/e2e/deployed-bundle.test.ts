@@ -26,8 +26,7 @@
  * `vi.setSystemTime` does in the in-process tests), so the metric window the rule asks CloudWatch for is
  * the synthetic inventory's.
  */
-import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Stack } from "aws-cdk-lib";
@@ -40,6 +39,7 @@ import { AUDITOR_STACK_ID, createAuditorStack } from "../../stacks/AuditorStack"
 import { settingsFor } from "../../stacks/settings/validate";
 import { initOfflineProject, scratchProjectRoot, synthesizeApp } from "../../stacks/synth";
 import { FAKE_CREDENTIALS, startFakeAws, type FakeAws, type StoredEvaluation } from "../support/fake-aws";
+import { bundleOfHandler, invokeBundle, lambdaContextFor, lambdaRuntimeEnv, type ChildRun, type LambdaBundle } from "../support/lambda-process";
 import { startLocalServer, startSsmIamStub, type LocalServer, type SsmIamStub } from "../support/ssm-iam-stub";
 
 const ACCOUNT = "123456789012";
@@ -55,28 +55,13 @@ const FLOW_LOGS_RULE = "vpc-flow-logs-enabled";
 /** Previous results of VPCs that are gone: more than one page of GetComplianceDetailsByConfigRule, two PutEvaluations batches. */
 const GONE_VPCS = Array.from({ length: 130 }, (_, i) => `vpc-0e2e${String(i).padStart(13, "0")}`);
 
-interface Lambda {
-  /** The bundle file Lambda imports. */
-  file: string;
-  exportName: string;
-}
+type Lambda = LambdaBundle;
 interface Build {
   label: string;
   region: string;
   raw: RawRegion;
   evaluate: Lambda;
   digest: Lambda;
-}
-interface Invocation {
-  ok: boolean;
-  value?: Record<string, unknown>;
-  error?: { name?: string; message: string };
-}
-interface ChildRun {
-  exports: string[];
-  results: Invocation[];
-  stdout: string;
-  stderr: string;
 }
 
 function region(name: string, seed: number): RawRegion {
@@ -102,7 +87,6 @@ const BUILDS: Build[] = [
 const expected = evaluateRawRegions(ACCOUNT, BUILDS.map((b) => b.raw), prepareRules(), NOW);
 
 let workDir: string;
-let driver: string;
 let fake: FakeAws;
 let dynamo: LocalDynamo;
 let ssmIam: SsmIamStub;
@@ -113,42 +97,6 @@ let stackEnv: { evaluate: Record<string, string>; digest: Record<string, string>
 let evaluatorMemory = "";
 let digestParameterName = "";
 
-/**
- * Runs inside the child: freezes the clock, imports the bundle as Lambda's Node.js runtime imports an
- * `.mjs` handler, invokes the export once per event with a Lambda context, writes the outcomes to a file
- * and exits (keep-alive sockets would otherwise hold the process open, where Lambda would freeze it).
- */
-const DRIVER = `import { readFileSync, writeFileSync } from "node:fs";
-import { pathToFileURL } from "node:url";
-const [inputFile, outputFile] = process.argv.slice(2);
-const input = JSON.parse(readFileSync(inputFile, "utf8"));
-const RealDate = Date;
-const frozen = RealDate.parse(input.now);
-globalThis.Date = new Proxy(RealDate, {
-  construct: (target, args, newTarget) => Reflect.construct(target, args.length > 0 ? args : [frozen], newTarget),
-  apply: () => new RealDate(frozen).toString(),
-  get: (target, key, receiver) => (key === "now" ? () => frozen : Reflect.get(target, key, receiver)),
-});
-const mod = await import(pathToFileURL(input.file).href);
-const context = {
-  ...input.context,
-  getRemainingTimeInMillis: () => input.timeoutMs,
-  done: () => undefined,
-  fail: () => undefined,
-  succeed: () => undefined,
-};
-const results = [];
-for (const event of input.events) {
-  try {
-    results.push({ ok: true, value: await mod[input.exportName](event, context) });
-  } catch (error) {
-    results.push({ ok: false, error: { name: error?.name, message: String(error?.message ?? error) } });
-  }
-}
-writeFileSync(outputFile, JSON.stringify({ exports: Object.keys(mod), results }));
-process.exit(0);
-`;
-
 type CfnValue = string | { Ref: string };
 type CfnFunction = { Properties: { Handler: string; MemorySize?: number; FunctionName?: string; Code: { S3Key: string }; Environment: { Variables: Record<string, CfnValue> } } };
 
@@ -157,14 +105,9 @@ function environmentOf(fn: CfnFunction): Record<string, string> {
   return Object.fromEntries(Object.entries(fn.Properties.Environment.Variables).map(([k, v]) => [k, typeof v === "string" ? v : v.Ref]));
 }
 
-/** The file and export a function's `Handler` (`dir/file.export`) names inside its staged code. */
+/** The file and export a function's `Handler` names inside its staged code. */
 function lambdaOf(assembly: string, fn: CfnFunction): Lambda {
-  const handler = fn.Properties.Handler;
-  const dot = handler.lastIndexOf(".");
-  const dir = join(assembly, `asset.${fn.Properties.Code.S3Key.replace(/\.zip$/, "")}`);
-  const file = [".mjs", ".js", ".cjs"].map((ext) => join(dir, `${handler.slice(0, dot)}${ext}`)).find((f) => existsSync(f));
-  if (!file) throw new Error(`no file for handler ${handler} in ${dir}`);
-  return { file, exportName: handler.slice(dot + 1) };
+  return bundleOfHandler(join(assembly, `asset.${fn.Properties.Code.S3Key.replace(/\.zip$/, "")}`), fn.Properties.Handler);
 }
 
 /** Synthesizes the auditor stack (SST, offline) in a project root of its own and returns its template and cloud assembly. */
@@ -179,62 +122,26 @@ async function synthesizeStack(): Promise<{ template: Template; assembly: string
 }
 
 function lambdaContext(build: Build, functionName: string, memory: string): Record<string, unknown> {
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName,
-    functionVersion: "$LATEST",
-    invokedFunctionArn: `arn:aws:lambda:${build.region}:${ACCOUNT}:function:${functionName}`,
-    memoryLimitInMB: memory,
-    awsRequestId: "9f3c2b1a-5d4e-4f60-8a7b-0c1d2e3f4a5b",
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: "2026/03/02/[$LATEST]0123456789abcdef0123456789abcdef",
-  };
+  return lambdaContextFor(build.region, ACCOUNT, functionName, memory);
 }
 
 /** What Lambda's runtime puts in the environment, plus the function's own variables and the local endpoints. */
 function lambdaEnv(build: Build, functionName: string, memory: string, own: Record<string, string>): Record<string, string> {
-  return {
-    PATH: process.env.PATH ?? "/usr/bin:/bin",
-    TZ: ":UTC",
-    LANG: "en_US.UTF-8",
-    HOME: workDir,
-    AWS_REGION: build.region,
-    AWS_DEFAULT_REGION: build.region,
-    AWS_EXECUTION_ENV: "AWS_Lambda_nodejs22.x",
-    AWS_LAMBDA_FUNCTION_NAME: functionName,
-    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: memory,
-    AWS_LAMBDA_FUNCTION_VERSION: "$LATEST",
-    AWS_LAMBDA_INITIALIZATION_TYPE: "on-demand",
-    AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${functionName}`,
-    AWS_LAMBDA_LOG_STREAM_NAME: "2026/03/02/[$LATEST]0123456789abcdef0123456789abcdef",
+  return lambdaRuntimeEnv({
+    region: build.region,
+    functionName,
+    memory,
+    home: workDir,
     // The execution role's temporary credentials, as Lambda provides them.
-    AWS_ACCESS_KEY_ID: FAKE_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: FAKE_CREDENTIALS.secretAccessKey,
-    AWS_SESSION_TOKEN: SESSION_TOKEN,
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-    ...own,
-    AWS_ENDPOINT_URL: fake.url,
-    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-    AWS_ENDPOINT_URL_SSM: ssmIam.url,
-    AWS_ENDPOINT_URL_IAM: ssmIam.url,
-  };
+    credentials: { ...FAKE_CREDENTIALS, sessionToken: SESSION_TOKEN },
+    own,
+    extra: { AWS_ENDPOINT_URL: fake.url, AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint, AWS_ENDPOINT_URL_SSM: ssmIam.url, AWS_ENDPOINT_URL_IAM: ssmIam.url },
+  });
 }
-
-let runs = 0;
 
 /** Runs `lambda` in a fresh `node` process (a cold start) and invokes it once per event, in order. */
 function invoke(lambda: Lambda, env: Record<string, string>, context: Record<string, unknown>, events: unknown[], now: string): Promise<ChildRun> {
-  const id = ++runs;
-  const inputFile = join(workDir, `input-${id}.json`);
-  const outputFile = join(workDir, `output-${id}.json`);
-  writeFileSync(inputFile, JSON.stringify({ file: lambda.file, exportName: lambda.exportName, events, context, now, timeoutMs: 600_000 }));
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, [driver, inputFile, outputFile], { env, cwd: workDir, timeout: 90_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error) return reject(new Error(`the bundle's process failed: ${error.message}\n${stderr}`));
-      const out = JSON.parse(readFileSync(outputFile, "utf8")) as { exports: string[]; results: Invocation[] };
-      resolve({ ...out, stdout, stderr });
-    });
-  });
+  return invokeBundle(workDir, lambda, env, context, events, now);
 }
 
 function configRuleName(ruleId: string): string {
@@ -265,8 +172,6 @@ function expectedOf(build: Build, ruleId?: string): Evaluation[] {
 
 beforeAll(async () => {
   workDir = mkdtempSync(join(tmpdir(), "endpoint-auditor-e2e-"));
-  driver = join(workDir, "lambda-driver.mjs");
-  writeFileSync(driver, DRIVER);
 
   // The code sst deploy uploads, and the function environments of the stack.
   const { template, assembly } = await synthesizeStack();

@@ -17,6 +17,7 @@ import { rmSync } from "node:fs";
 import { Template } from "aws-cdk-lib/assertions";
 import { getStack } from "sst/constructs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PARTS } from "@endpoint-auditor/core";
 import { createAuditorStack, evaluatorCollectionActions } from "../../stacks/AuditorStack";
 import type { AuditorSettings } from "../../stacks/settings/schema";
 import { settingsFor } from "../../stacks/settings/validate";
@@ -179,12 +180,12 @@ describe("Given the synthesized auditor stack (evaluator + digest)", () => {
     }
   });
 
-  it("Then the evaluator's grants are exactly: the rules' list calls and GetMetricData and PutEvaluations on *, its own four rules' results, item batches and heartbeat updates on the history table, sending to the failed-invocations queue, and log writes to its log group", () => {
+  it("Then the evaluator's grants are exactly: the rules' list calls and GetMetricData and PutEvaluations on *, its own rules' results, item batches and heartbeat updates on the history table, sending to the failed-invocations queue, and log writes to its log group", () => {
     const { evaluator } = functionIds();
     const ruleArns = resources("AWS::Config::ConfigRule")
       .map(([id]) => `<${id}.Arn>`)
       .sort();
-    expect(ruleArns).toHaveLength(4);
+    expect(ruleArns).toHaveLength(settings.rules.filter((r) => r.enabled).length);
     const [historyId] = resources("AWS::DynamoDB::Table").find(([id]) => id.includes("History")) as [string, Resource];
     const expected = [
       ...evaluatorCollectionActions(settings).map((a) => `${a} → *`),
@@ -198,8 +199,10 @@ describe("Given the synthesized auditor stack (evaluator + digest)", () => {
       `logs:PutLogEvents → <${logGroupOf(evaluator)}.Arn>`,
     ].sort();
     expect(grants(iamOf(evaluator).statements)).toEqual(expected);
-    // The collection actions are the registry's list calls: Describe* and GetMetricData only.
-    expect(evaluatorCollectionActions(settings).every((a) => a.startsWith("ec2:Describe") || a === "cloudwatch:GetMetricData")).toBe(true);
+    // The collection actions are the part records' read calls, nothing else.
+    const readCalls = new Set(PARTS.flatMap((p) => p.iamActions));
+    expect(evaluatorCollectionActions(settings).every((a) => readCalls.has(a))).toBe(true);
+    expect(evaluatorCollectionActions(settings).every((a) => /^[a-z0-9-]+:(Describe|Get|List)[A-Za-z]+$/.test(a))).toBe(true);
   });
 
   it("Then the digest's grants are exactly: GetParameter on the one webhook parameter, Query on the history table's status index and on the table (heartbeats), BatchWriteItem on the table (closing findings of removed rules), item access on the idempotency table, ListAccountAliases, sending to the failed-invocations queue, and log writes to its log group", () => {

@@ -58,49 +58,27 @@ for (const [name, n] of Object.entries({ INVOCATIONS, WARMUP, BOUND_MB, EVERY })
 // ---- the bundled entry -------------------------------------------------------------------------------
 
 const ENTRY = `
-import { CloudWatchClient, GetMetricDataCommand } from "@aws-sdk/client-cloudwatch";
+import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { ConfigServiceClient, GetComplianceDetailsByConfigRuleCommand, PutEvaluationsCommand } from "@aws-sdk/client-config-service";
-import {
-  DescribeFlowLogsCommand, DescribeNatGatewaysCommand, DescribeRouteTablesCommand, DescribeSubnetsCommand,
-  DescribeTransitGatewayVpcAttachmentsCommand, DescribeVpcEndpointsCommand, DescribeVpcPeeringConnectionsCommand,
-  DescribeVpcsCommand, DescribeVpnGatewaysCommand, EC2Client,
-} from "@aws-sdk/client-ec2";
+import { EC2Client } from "@aws-sdk/client-ec2";
 import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
-import { endpointDatapoints, pageAt, syntheticRegion } from "@endpoint-auditor/core/testing";
+import { RULES, resourceCount } from "@endpoint-auditor/core";
+import { InventoryBuilder, serveInventory, syntheticRegion } from "@endpoint-auditor/core/testing";
 
 export const ACCOUNT = "123456789012";
 export const REGION = "eu-west-1";
+/** Every registered rule, invoked in turn. */
+export const RULE_IDS = RULES.map((r) => r.metadata.id);
 
 /** Mocks every client the evaluator builds, answering from one synthetic region. Returns a history reset. */
 export function installMocks(options) {
   const raw = syntheticRegion({ seed: 77, region: REGION, accountId: ACCOUNT, now: options.now, vpcs: options.vpcs, interfaceEndpoints: options.endpoints });
-  const traffic = endpointDatapoints(raw);
+  // Every list of the part table and every endpoint metric, served as the APIs page them.
+  const builder = new InventoryBuilder({ region: REGION, accountId: ACCOUNT, now: options.now }).importRaw(raw).metrics({ lookbackDays: 90 });
   const ec2 = mockClient(EC2Client);
-  const list = (command, items, max, key) =>
-    ec2.on(command).callsFake((input) => {
-      const page = pageAt(items ?? [], input.MaxResults ?? max, input.NextToken);
-      return { [key]: page.items, ...(page.nextToken ? { NextToken: page.nextToken } : {}) };
-    });
-  list(DescribeVpcsCommand, raw.vpcs, 1000, "Vpcs");
-  list(DescribeSubnetsCommand, raw.subnets, 1000, "Subnets");
-  list(DescribeRouteTablesCommand, raw.routeTables, 100, "RouteTables");
-  list(DescribeNatGatewaysCommand, raw.natGateways, 1000, "NatGateways");
-  list(DescribeVpcEndpointsCommand, raw.vpcEndpoints, 1000, "VpcEndpoints");
-  list(DescribeFlowLogsCommand, raw.flowLogs, 1000, "FlowLogs");
-  list(DescribeTransitGatewayVpcAttachmentsCommand, raw.transitGatewayAttachments, 1000, "TransitGatewayVpcAttachments");
-  list(DescribeVpcPeeringConnectionsCommand, raw.vpcPeeringConnections, 1000, "VpcPeeringConnections");
-  ec2.on(DescribeVpnGatewaysCommand).resolves({ VpnGateways: raw.vpnGateways ?? [] });
-
   const cloudwatch = mockClient(CloudWatchClient);
-  cloudwatch.on(GetMetricDataCommand).callsFake((input) => ({
-    MetricDataResults: input.MetricDataQueries.map((q) => {
-      const id = q.MetricStat.Metric.Dimensions.find((d) => d.Name === "VPC Endpoint Id")?.Value;
-      const series = traffic.get(id) ?? { Timestamps: [], Values: [] };
-      return { Id: q.Id, Label: "BytesProcessed", StatusCode: "Complete", Timestamps: series.Timestamps, Values: series.Values };
-    }),
-    Messages: [],
-  }));
+  serveInventory(ec2, cloudwatch, builder);
 
   const config = mockClient(ConfigServiceClient);
   let evaluationsWritten = 0;
@@ -124,7 +102,7 @@ export function installMocks(options) {
   });
 
   return {
-    resources: (raw.vpcs?.length ?? 0) + (raw.subnets?.length ?? 0) + (raw.vpcEndpoints?.length ?? 0),
+    resources: resourceCount(raw),
     counts: () => ({ evaluationsWritten, historyWrites, heartbeats }),
     // The mocks record every call (sinon); a Lambda's clients do not. Forget the records between
     // invocations so the harness itself does not grow.
@@ -190,19 +168,17 @@ function context(i) {
   };
 }
 
-const RULE_IDS = ["interface-endpoint-in-use", "s3-dynamodb-endpoint-is-gateway", "nat-subnet-has-gateway-endpoints", "vpc-flow-logs-enabled"];
-
-function event(i, now) {
-  const ruleId = RULE_IDS[i % RULE_IDS.length];
+function event(ruleIds, i, now) {
+  const ruleId = ruleIds[i % ruleIds.length];
   return {
     invokingEvent: JSON.stringify({ awsAccountId: "123456789012", notificationCreationTime: now.toISOString(), messageType: "ScheduledNotification", recordVersion: "1.0" }),
     ruleParameters: JSON.stringify({ ruleId }),
     resultToken: `soak-result-token-${i}`,
     eventLeftScope: false,
     executionRoleArn: "arn:aws:iam::123456789012:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig",
-    configRuleArn: `arn:aws:config:eu-west-1:123456789012:config-rule/config-rule-${i % 4}`,
+    configRuleArn: `arn:aws:config:eu-west-1:123456789012:config-rule/config-rule-${i % ruleIds.length}`,
     configRuleName: `endpoint-auditor-soak-${ruleId}`,
-    configRuleId: `config-rule-${i % 4}`,
+    configRuleId: `config-rule-${i % ruleIds.length}`,
     accountId: "123456789012",
     version: "1.0",
   };
@@ -212,8 +188,6 @@ async function main() {
   process.env.AWS_REGION = "eu-west-1";
   process.env.AWS_LAMBDA_INITIALIZATION_TYPE = "on-demand";
   process.env.HISTORY_TABLE_NAME = "soak-history";
-  // As the stack sets it: the Config rules the evaluator serves (any other is refused).
-  process.env.DEPLOYED_CONFIG_RULES = JSON.stringify(Object.fromEntries(RULE_IDS.map((id) => [id, `endpoint-auditor-soak-${id}`])));
   process.env.AWS_ACCESS_KEY_ID = "AKIASOAKTEST00000000";
   process.env.AWS_SECRET_ACCESS_KEY = "soak";
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
@@ -222,7 +196,9 @@ async function main() {
   const print = (line) => out(`${line}\n`);
   const started = performance.now();
   const entry = await buildEntry();
-  const { installMocks, loadHandler } = await import(pathToFileURL(entry).href);
+  const { installMocks, loadHandler, RULE_IDS } = await import(pathToFileURL(entry).href);
+  // As the stack sets it: the Config rules the evaluator serves (any other is refused).
+  process.env.DEPLOYED_CONFIG_RULES = JSON.stringify(Object.fromEntries(RULE_IDS.map((id) => [id, `endpoint-auditor-soak-${id}`])));
   const now = new Date();
   const mocks = installMocks({ now, vpcs: Number(flags.vpcs), endpoints: Number(flags.endpoints) });
 
@@ -242,7 +218,7 @@ async function main() {
   const invoke = async (handler, i) => {
     mocks.resetHistory();
     try {
-      const result = await handler(event(i, now), context(i));
+      const result = await handler(event(RULE_IDS, i, now), context(i));
       // A refused event (answered without a retry) is a failure of the soak too.
       if (result?.refused) throw new Error(`refused: ${result.error}: ${result.message}`);
     } catch (error) {

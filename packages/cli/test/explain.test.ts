@@ -142,7 +142,7 @@ describe("--stage", () => {
 
   it("Given a stage with overrides, Then its selection is the enabled rules with the deployed parameters; --param overrides; a disabled rule is refused", () => {
     const selections = stageSelections("prod", false, [], file);
-    expect(selections.map((s) => s.ruleId)).toEqual(["interface-endpoint-in-use", "s3-dynamodb-endpoint-is-gateway", "nat-subnet-has-gateway-endpoints"]);
+    expect(selections.map((s) => s.ruleId)).toEqual(RULES.map((r) => r.metadata.id).filter((id) => id !== "vpc-flow-logs-enabled"));
     expect(selections[0]?.params).toMatchObject({ lookbackDays: "60", maxBytes: "1048576", minAgeDays: "7" });
     const overridden = stageSelections("prod", false, [{ ruleId: "interface-endpoint-in-use", params: { lookbackDays: "90" } }], file);
     expect(overridden[0]?.params).toMatchObject({ lookbackDays: "90", maxBytes: "1048576" });

@@ -51,6 +51,14 @@ export const EnvironmentVariables = {
   powertoolsTraceEnabled: "POWERTOOLS_TRACE_ENABLED",
   /** Powertools: whether the Tracer records outgoing HTTPS requests (never for the digest: the webhook URL). */
   powertoolsTracerCaptureHttpsRequests: "POWERTOOLS_TRACER_CAPTURE_HTTPS_REQUESTS",
+  /** Organization digest: the AWS Config aggregator it reads (in its own account and region). */
+  configAggregatorName: "CONFIG_AGGREGATOR_NAME",
+  /** Organization digest: its state table (last week's findings). */
+  orgStateTableName: "ORG_STATE_TABLE_NAME",
+  /** Organization digest: accounts listed in the per-account table ({@link OrgDigestLimits.topAccounts}). */
+  orgDigestTopAccounts: "ORG_DIGEST_TOP_ACCOUNTS",
+  /** Organization digest: the member rules' evaluation period in hours; twice it without an evaluation is "not reporting". */
+  evaluationFrequencyHours: "EVALUATION_FREQUENCY_HOURS",
 } as const;
 export type EnvironmentVariable = (typeof EnvironmentVariables)[keyof typeof EnvironmentVariables];
 
@@ -81,6 +89,7 @@ export type MetricsScope = (typeof MetricsScope)[keyof typeof MetricsScope];
 export const ServiceNames = {
   evaluator: "endpoint-auditor",
   digest: "endpoint-auditor-digest",
+  orgDigest: "endpoint-auditor-org-digest",
 } as const;
 
 /** CloudWatch namespace of the functions' custom metrics (Powertools Metrics, EMF). */
@@ -114,6 +123,21 @@ export const DigestMetrics = {
   failures: "DigestFailures",
 } as const;
 
+/** Metrics of an organization digest run. */
+export const OrgDigestMetrics = {
+  sent: "OrgDigestSent",
+  skipped: "OrgDigestSkipped",
+  /** Slack did not confirm the message; it may have been posted, so it is not sent again this week. */
+  possiblySent: "OrgDigestPossiblySent",
+  duplicate: "OrgDigestDuplicateSuppressed",
+  openFindings: "OrgDigestOpenFindings",
+  monthlyWaste: "OrgDigestMonthlyWasteUsd",
+  notReporting: "OrgDigestNotReporting",
+  unread: "OrgDigestUnreadSources",
+  aggregatorCalls: "OrgDigestAggregatorCalls",
+  failures: "OrgDigestFailures",
+} as const;
+
 /** What the digest does in a week with nothing to report: a short all-clear message, or nothing. */
 export const AllClearMode = { send: "send", skip: "skip" } as const;
 export type AllClearMode = (typeof AllClearMode)[keyof typeof AllClearMode];
@@ -143,6 +167,16 @@ export const ExemptionLimits = {
 /** Days before an exemption's `until` date in which the digest lists it as "expiring soon". */
 export const EXPIRING_SOON_DAYS = 14;
 
+/** Bounds and defaults of the organization digest's own numeric settings (the rest: {@link DigestLimits}). */
+export const OrgDigestLimits = {
+  /** Accounts in the per-account table. */
+  topAccounts: { min: 1, max: 50, default: 10 },
+  /** The member rules' period (AWS Config's `MaximumExecutionFrequency`, 1 to 24 hours). */
+  evaluationFrequencyHours: { min: 1, max: 24, default: 24 },
+  /** Aggregator calls in flight at once. */
+  aggregatorConcurrency: { min: 1, max: 16, default: 4 },
+} as const satisfies Record<string, IntegerBounds>;
+
 /** What the digest does with nothing to report unless told otherwise. */
 export const DEFAULT_ALL_CLEAR_MODE: AllClearMode = AllClearMode.send;
 
@@ -153,6 +187,12 @@ export const DEFAULT_ALL_CLEAR_MODE: AllClearMode = AllClearMode.send;
 export const DigestIdempotency = {
   keyPrefix: "endpoint-auditor-digest",
   expiresAfterSeconds: 8 * 86_400,
+} as const;
+
+/** Powertools Idempotency of the organization digest: one message per aggregator and ISO week. */
+export const OrgDigestIdempotency = {
+  keyPrefix: "endpoint-auditor-org-digest",
+  expiresAfterSeconds: DigestIdempotency.expiresAfterSeconds,
 } as const;
 
 /**

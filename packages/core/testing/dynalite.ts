@@ -13,6 +13,7 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { HISTORY_TABLE } from "../src/history/schema";
+import { ORG_STATE_TABLE } from "../src/org/state";
 
 type DynaliteFactory = (options?: { createTableMs?: number; deleteTableMs?: number; updateTableMs?: number }) => Server;
 /** Loaded on first use, so importing the testing entry for other helpers does not load dynalite. */
@@ -96,5 +97,21 @@ export async function createIdempotencyTable(client: DynamoDBClient, tableName: 
     BillingMode: "PAY_PER_REQUEST",
     AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }],
     KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
+  });
+}
+
+/** Creates an organization digest state table with the production key schema (`pk`, `sk`). */
+export async function createOrgStateTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  await createAndWait(client, {
+    TableName: tableName,
+    BillingMode: "PAY_PER_REQUEST",
+    AttributeDefinitions: [
+      { AttributeName: ORG_STATE_TABLE.partitionKey, AttributeType: "S" },
+      { AttributeName: ORG_STATE_TABLE.sortKey, AttributeType: "S" },
+    ],
+    KeySchema: [
+      { AttributeName: ORG_STATE_TABLE.partitionKey, KeyType: "HASH" },
+      { AttributeName: ORG_STATE_TABLE.sortKey, KeyType: "RANGE" },
+    ],
   });
 }

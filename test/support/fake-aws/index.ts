@@ -20,3 +20,5 @@ export { EC2_LISTS, pageLimits } from "./ec2";
 export type { Ec2Action, PageLimits } from "./ec2";
 export { FakeConfigService, CONFIG_COMPLIANCE_TYPES } from "./config";
 export type { FailedEvaluationsPolicy, SeedResult, StoredEvaluation } from "./config";
+export { FakeConfigAggregator } from "./aggregator";
+export type { AggregatedResult } from "./aggregator";

@@ -10,6 +10,7 @@ import type { Socket } from "node:net";
 import type { RawRegion } from "@endpoint-auditor/core";
 import { FakeAccounts, type FakeAccountsData } from "./accounts";
 import { handleGetMetricData, MetricStore, seriesFromRawRegion, DEFAULT_MAX_DATAPOINTS, type MetricSeries } from "./cloudwatch";
+import { FakeConfigAggregator } from "./aggregator";
 import { FakeConfigService } from "./config";
 import { handleEc2, parseEc2Input } from "./ec2";
 import { FaultInjector, FakeServices, type FakeService, type FaultDecision, type FaultError, type FaultRule } from "./faults";
@@ -126,6 +127,8 @@ export interface FakeAws {
   calls: CallLog;
   /** AWS Config state (rules, result tokens, stored evaluations, injected FailedEvaluations). */
   config: FakeConfigService;
+  /** AWS Config aggregators of the fake's account: source accounts' and regions' results. */
+  aggregator: FakeConfigAggregator;
   /** Accounts reached by AssumeRole, their enabled regions, the organization; `assumeRoleCalls`. */
   accounts: FakeAccounts;
   /** Replaces the active fault rules. */
@@ -305,6 +308,7 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
   const faults = new FaultInjector(seed);
   faults.set(options.faults ?? []);
   const config = new FakeConfigService(seed, defaultRegion);
+  const aggregator = new FakeConfigAggregator();
   const accounts = new FakeAccounts();
   /** CloudWatch series of accounts reached by AssumeRole, by "account region". */
   const accountMetrics = new Map<string, MetricStore>();
@@ -483,6 +487,8 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
         let out: Record<string, unknown>;
         if (r.action === "PutEvaluations") out = config.putEvaluations(r.json ?? {}, region, new Date());
         else if (r.action === "GetComplianceDetailsByConfigRule") out = config.getComplianceDetailsByConfigRule(r.json ?? {}, region);
+        else if (r.action === "DescribeAggregateComplianceByConfigRules") out = aggregator.describeAggregateComplianceByConfigRules(r.json ?? {}, region);
+        else if (r.action === "GetAggregateComplianceDetailsByConfigRule") out = aggregator.getAggregateComplianceDetailsByConfigRule(r.json ?? {}, region);
         else throw new FakeApiError("UnknownOperationException", `fake-aws does not serve Config ${r.action}`);
         return { status: 200, contentType: "application/x-amz-json-1.1", body: JSON.stringify(out), headers };
       }
@@ -521,6 +527,7 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
     port,
     calls,
     config,
+    aggregator,
     setFaults: (rules) => faults.set(rules),
     setData,
     accounts,

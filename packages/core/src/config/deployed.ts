@@ -10,7 +10,7 @@ import type { AnyRule } from "../rules/rule";
 import { RULES } from "../rules/index";
 
 /** One deployed Config rule. */
-export interface DeployedRule {
+export interface DeployedConfigRule {
   /** The registry rule id (the Config rule's `ruleId` input parameter). */
   ruleId: string;
   /** The AWS Config rule's name. */
@@ -49,7 +49,7 @@ export class UndeployedRuleError extends EndpointAuditorError {
  * // '{"vpc-flow-logs-enabled":"endpoint-auditor-prod-vpc-flow-logs-enabled"}'
  * ```
  */
-export function formatDeployedRules(rules: readonly DeployedRule[]): string {
+export function formatDeployedRules(rules: readonly DeployedConfigRule[]): string {
   return JSON.stringify(Object.fromEntries(rules.map((r) => [r.ruleId, r.configRuleName])));
 }
 
@@ -63,7 +63,7 @@ export function formatDeployedRules(rules: readonly DeployedRule[]): string {
  * deployed.map((r) => r.configRuleName);
  * ```
  */
-export function parseDeployedRules(text: string | undefined, registry: readonly AnyRule[] = RULES): DeployedRule[] {
+export function parseDeployedRules(text: string | undefined, registry: readonly AnyRule[] = RULES): DeployedConfigRule[] {
   const variable = Env.deployedRules;
   if (text === undefined || text.trim() === "") {
     throw new DeploymentConfigurationError(variable, "is not set: the function cannot tell which AWS Config rules this stack deployed");
@@ -99,7 +99,7 @@ export function parseDeployedRules(text: string | undefined, registry: readonly 
  * deployedRuleNamed(deployed, event.configRuleName).ruleId;
  * ```
  */
-export function deployedRuleNamed(deployed: readonly DeployedRule[], configRuleName: string): DeployedRule {
+export function deployedRuleNamed(deployed: readonly DeployedConfigRule[], configRuleName: string): DeployedConfigRule {
   const rule = deployed.find((r) => r.configRuleName === configRuleName);
   if (!rule) {
     throw new UndeployedRuleError(

@@ -44,7 +44,7 @@ import { RULES } from "../rules/index";
 import type { ExecutionFrequency } from "../deployment";
 import { recordHeartbeat, recordRunFailure } from "../history/heartbeats";
 import type { HistoryClient } from "../history/schema";
-import { UndeployedRuleError, deployedRuleNamed, type DeployedRule } from "./deployed";
+import { UndeployedRuleError, deployedRuleNamed, type DeployedConfigRule } from "./deployed";
 import { ConfigEventError } from "./errors";
 import { ConfigMessageTypes, DELETED_ITEM_STATUSES, parseConfigEvent, type ChangeConfigEvent, type ConfigMessageType, type ConfigRuleEvent } from "./events";
 import { NO_LONGER_EXISTS_ANNOTATION, OUT_OF_SCOPE_ANNOTATION, findStaleEvaluations } from "./stale";
@@ -83,7 +83,7 @@ export interface ConfigRunOptions {
    * The AWS Config rules this deployment created (`DEPLOYED_CONFIG_RULES`). When set, events of any other
    * rule are refused with an {@link UndeployedRuleError} before any AWS call. Unset: any registered rule.
    */
-  deployedRules?: readonly DeployedRule[];
+  deployedRules?: readonly DeployedConfigRule[];
   /** What this deployment demands of exemption tags (`EXEMPTION_REQUIRE_EXPIRY`, `EXEMPTION_MAX_DAYS`). */
   exemptions?: ExemptionPolicy;
   /** Where heartbeats are recorded (the findings history table); unset: none are. */

@@ -12,12 +12,12 @@ import {
   type ExecutionFrequency,
 } from "../deployment";
 import type { ExemptionPolicy } from "../engine/exemptions";
-import { DeploymentConfigurationError, executionFrequencyFromEnv, parseDeployedRules, type DeployedRule } from "./deployed";
+import { DeploymentConfigurationError, executionFrequencyFromEnv, parseDeployedRules, type DeployedConfigRule } from "./deployed";
 
 /** What the evaluator is configured with. */
 export interface EvaluatorSettings {
   /** The only Config rules whose events it accepts. */
-  deployedRules: DeployedRule[];
+  deployedRules: DeployedConfigRule[];
   /** Their `MaximumExecutionFrequency` (stored with each heartbeat). */
   frequency: ExecutionFrequency;
   /** The findings history table (history and heartbeats); unset: neither is recorded. */

@@ -4,7 +4,7 @@
  * digest Lambda (`runDigest`) and the CLI's digest preview given a history table, so both say the same.
  * Read only: findings of rules that are no longer deployed are returned apart, for the caller to close.
  */
-import type { DeployedRule } from "../config/deployed";
+import type { DeployedConfigRule } from "../config/deployed";
 import type { ExecutionFrequency } from "../deployment";
 import { loadHeartbeats, reportingStatus } from "../history/heartbeats";
 import { loadDigestState } from "../history/queries";
@@ -20,7 +20,7 @@ export interface HistoryDigestOptions {
   /** End of the 7-day window and the moment heartbeats are judged at. */
   now: Date;
   /** The rules that must report; findings of other rules are returned as `undeployed`. */
-  deployedRules: readonly DeployedRule[];
+  deployedRules: readonly DeployedConfigRule[];
   /** The rules' period (default: each heartbeat's own, else daily). */
   frequency?: ExecutionFrequency;
   accountAlias?: string;

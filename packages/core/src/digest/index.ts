@@ -5,4 +5,5 @@ export * from "./text";
 export * from "./reporting";
 export * from "./settings";
 export * from "./history";
+export * from "./deliver";
 export * from "./run";

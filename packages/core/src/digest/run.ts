@@ -27,13 +27,14 @@
  * - Given Slack refuses or cannot be reached, then the error is thrown: a `SlackDeliveryError` as is,
  *   anything else as an {@link EndpointAuditorError} with the URL redacted.
  */
-import { EndpointAuditorError, errorMessage } from "../errors";
+import { errorMessage } from "../errors";
 import type { HistoryClient } from "../history/schema";
 import { retireFindings } from "../history/record";
 import { RULES } from "../rules/index";
 import type { AnyRule } from "../rules/rule";
-import { SlackDeliveryError, postToWebhook, redactWebhookUrl, type PostOptions } from "../slack/webhook";
+import type { PostOptions } from "../slack/webhook";
 import { renderSlackMessage } from "./blocks";
+import { deliverDigest } from "./deliver";
 import { loadHistoryDigest } from "./history";
 import { buildDigest, isoWeek } from "./model";
 import { AllClearMode } from "../deployment";
@@ -220,22 +221,24 @@ export async function runDigest(options: DigestRunOptions): Promise<DigestRunRes
     return { status: DigestStatus.skipped, ...summary, blocks: 0, attempts: 0 };
   }
   const message = renderSlackMessage(digest);
-  const url = await options.getWebhookUrl(settings.webhookParameterName, settings.webhookCacheSeconds);
-  if (!url) throw new DigestConfigurationError(`SSM parameter ${settings.webhookParameterName} has no value`);
-  try {
-    const delivery = await postToWebhook(url, message, { timeoutMs: settings.slackTimeoutMs, ...options.postOptions });
-    return { status: DigestStatus.sent, ...summary, blocks: message.blocks.length, attempts: delivery.attempts };
-  } catch (error) {
-    if (error instanceof SlackDeliveryError && error.possiblyDelivered) {
-      // Not an error: sending again could post the week's message twice. The idempotency record keeps this result.
-      options.log?.warn("Slack did not confirm the digest; it may have been posted, so it is not sent again this week", {
-        reason: error.reason,
-        attempts: error.attempts,
-      });
-      return { status: DigestStatus.possiblySent, ...summary, blocks: message.blocks.length, attempts: error.attempts, deliveryError: error.message };
-    }
-    // postToWebhook's errors are already redacted; anything else is redacted here before it can be logged.
-    if (error instanceof EndpointAuditorError) throw error;
-    throw new EndpointAuditorError(`Sending the digest failed: ${redactWebhookUrl(errorMessage(error), url)}`);
+  const delivery = await deliverDigest(
+    message,
+    { ...settings, getWebhookUrl: options.getWebhookUrl, postOptions: { timeoutMs: settings.slackTimeoutMs, ...options.postOptions } },
+    "the digest",
+  );
+  if (delivery.possiblySent) {
+    // Not an error: sending again could post the week's message twice. The idempotency record keeps this result.
+    options.log?.warn("Slack did not confirm the digest; it may have been posted, so it is not sent again this week", {
+      attempts: delivery.attempts,
+      reason: delivery.uncertainty,
+    });
+    return {
+      status: DigestStatus.possiblySent,
+      ...summary,
+      blocks: message.blocks.length,
+      attempts: delivery.attempts,
+      ...(delivery.uncertainty ? { deliveryError: delivery.uncertainty } : {}),
+    };
   }
+  return { status: DigestStatus.sent, ...summary, blocks: message.blocks.length, attempts: delivery.attempts };
 }

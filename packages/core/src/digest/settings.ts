@@ -12,7 +12,7 @@ import {
   type IntegerBounds,
 } from "../deployment";
 import { EndpointAuditorError } from "../errors";
-import { DeploymentConfigurationError, executionFrequencyFromEnv, parseDeployedRules, type DeployedRule } from "../config/deployed";
+import { DeploymentConfigurationError, executionFrequencyFromEnv, parseDeployedRules, type DeployedConfigRule } from "../config/deployed";
 import type { ExecutionFrequency } from "../deployment";
 
 /** A required setting of the digest is missing or invalid. */
@@ -32,7 +32,7 @@ export interface DigestSettings {
   webhookCacheSeconds: number;
   slackTimeoutMs: number;
   /** The Config rules the stack deployed: each must report, and open findings of any other rule are closed. */
-  deployedRules: DeployedRule[];
+  deployedRules: DeployedConfigRule[];
   /** The rules' period: a rule without a successful run within twice it is not reporting. */
   frequency: ExecutionFrequency;
 }
@@ -40,13 +40,32 @@ export interface DigestSettings {
 /** An environment: `process.env` or a plain object. */
 export type Environment = Readonly<Record<string, string | undefined>>;
 
-function required(env: Environment, name: string): string {
+/**
+ * The value of a required environment variable (trimmed), checked against `pattern` when given.
+ *
+ * @throws DigestConfigurationError naming the variable.
+ * @example
+ * ```ts
+ * requiredVariable(process.env, "HISTORY_TABLE_NAME"); // "endpoint-auditor-prod-history"
+ * ```
+ */
+export function requiredVariable(env: Environment, name: string, pattern?: RegExp): string {
   const value = env[name]?.trim();
   if (!value) throw new DigestConfigurationError(`Environment variable ${name} is not set`);
+  if (pattern && !pattern.test(value)) throw new DigestConfigurationError(`Environment variable ${name} must match ${pattern.source}, got "${value}"`);
   return value;
 }
 
-function integer(env: Environment, name: string, bounds: IntegerBounds): number {
+/**
+ * An integer environment variable within `bounds`, or the bounds' default when it is unset.
+ *
+ * @throws DigestConfigurationError naming the variable and the bounds.
+ * @example
+ * ```ts
+ * integerVariable(process.env, "DIGEST_TOP_OFFENDERS", DigestLimits.topOffenders); // 10 when unset
+ * ```
+ */
+export function integerVariable(env: Environment, name: string, bounds: IntegerBounds): number {
   const raw = env[name]?.trim();
   if (!raw) return bounds.default;
   const value = Number(raw);
@@ -75,10 +94,10 @@ export function digestSettingsFromEnv(env: Environment): DigestSettings {
         .join(" or ")}, got "${onAllClear}"`,
     );
   }
-  const historyTableName = required(env, Env.historyTableName);
-  const idempotencyTableName = required(env, Env.idempotencyTableName);
-  const webhookParameterName = required(env, Env.slackWebhookParameterName);
-  let deployedRules: DeployedRule[];
+  const historyTableName = requiredVariable(env, Env.historyTableName);
+  const idempotencyTableName = requiredVariable(env, Env.idempotencyTableName);
+  const webhookParameterName = requiredVariable(env, Env.slackWebhookParameterName);
+  let deployedRules: DeployedConfigRule[];
   let frequency: ExecutionFrequency;
   try {
     deployedRules = parseDeployedRules(env[Env.deployedRules]);
@@ -92,10 +111,10 @@ export function digestSettingsFromEnv(env: Environment): DigestSettings {
     idempotencyTableName,
     webhookParameterName,
     onAllClear,
-    topOffenders: integer(env, Env.digestTopOffenders, DigestLimits.topOffenders),
+    topOffenders: integerVariable(env, Env.digestTopOffenders, DigestLimits.topOffenders),
     configRuleNamePrefix: env[Env.configRuleNamePrefix]?.trim() ?? "",
-    webhookCacheSeconds: integer(env, Env.webhookCacheSeconds, DigestLimits.webhookCacheSeconds),
-    slackTimeoutMs: integer(env, Env.slackTimeoutMs, DigestLimits.slackTimeoutMs),
+    webhookCacheSeconds: integerVariable(env, Env.webhookCacheSeconds, DigestLimits.webhookCacheSeconds),
+    slackTimeoutMs: integerVariable(env, Env.slackTimeoutMs, DigestLimits.slackTimeoutMs),
     deployedRules,
     frequency,
   };

@@ -2,10 +2,15 @@ import { describe, expect, it } from "vitest";
 import { evaluateInventory, metricWindowDays, partsFor, prepareRules } from "./engine";
 import { DuplicateRuleError, ParameterValidationError, RuleEvaluationError, UnknownRuleError } from "../errors";
 import { Compliance, EXEMPT_TAG, ResourceTypes, type Finding, type ResourceType } from "../evaluation";
-import type { InventoryPart } from "../inventory/parts";
+import { resolveParts, type InventoryPart } from "../inventory/parts";
 import { defineRule, type AnyRule } from "../rules/rule";
 import { RULES } from "../rules/index";
 import { FIXTURE_NOW, InventoryBuilder, routeTo } from "@endpoint-auditor/core/testing";
+
+/** The registered rules whose data includes `part` (directly or as a dependency), in registry order. */
+function rulesNeeding(part: InventoryPart): string[] {
+  return RULES.filter((r) => resolveParts(r.metadata.requires).includes(part)).map((r) => r.metadata.id);
+}
 
 /** A test rule that returns fixed findings for whatever resource type it claims. */
 function fixedRule(
@@ -332,7 +337,7 @@ describe("evaluateInventory", () => {
 
       const { evaluations, errors } = evaluateInventory(b.build(), prepareRules(), FIXTURE_NOW);
 
-      expect(errors).toEqual([
+      expect(errors.filter((e) => e.ruleId === "vpc-flow-logs-enabled")).toEqual([
         {
           region: "us-east-1",
           ruleId: "vpc-flow-logs-enabled",
@@ -347,10 +352,12 @@ describe("evaluateInventory", () => {
           ],
         },
       ]);
-      expect(evaluations.some((e) => e.ruleId === "vpc-flow-logs-enabled")).toBe(false);
-      expect(new Set(evaluations.map((e) => e.ruleId))).toEqual(
-        new Set(["interface-endpoint-in-use", "s3-dynamodb-endpoint-is-gateway", "nat-subnet-has-gateway-endpoints"]),
-      );
+      // Exactly the rules that need the flow-log list are blocked; every other rule evaluates as in a clean run.
+      const blocked = rulesNeeding("flowLogs");
+      expect(errors.map((e) => e.ruleId)).toEqual(blocked);
+      const clean = evaluateInventory(fullAccount().build(), prepareRules(), FIXTURE_NOW);
+      expect(evaluations).toEqual(clean.evaluations.filter((e) => !blocked.includes(e.ruleId)));
+      expect(evaluations.some((e) => e.ruleId === "interface-endpoint-in-use")).toBe(true);
     });
 
     it("Given DescribeVpcEndpoints failed, Then both endpoint rules and the NAT-subnet rule report errors, and the flow-log rule evaluates", () => {
@@ -358,13 +365,13 @@ describe("evaluateInventory", () => {
 
       const { evaluations, errors } = evaluateInventory(b.build(), prepareRules(), FIXTURE_NOW);
 
-      expect(errors.map((e) => e.ruleId)).toEqual([
-        "interface-endpoint-in-use",
-        "s3-dynamodb-endpoint-is-gateway",
-        "nat-subnet-has-gateway-endpoints",
-      ]);
+      const blocked = rulesNeeding("vpcEndpoints");
+      expect(blocked).toEqual(expect.arrayContaining(["interface-endpoint-in-use", "s3-dynamodb-endpoint-is-gateway", "nat-subnet-has-gateway-endpoints"]));
+      expect(errors.map((e) => e.ruleId)).toEqual(blocked);
       for (const e of errors) expect(e.message).toContain("ec2:DescribeVpcEndpoints failed: Rate exceeded");
-      expect(new Set(evaluations.map((e) => e.ruleId))).toEqual(new Set(["vpc-flow-logs-enabled"]));
+      const clean = evaluateInventory(fullAccount().build(), prepareRules(), FIXTURE_NOW);
+      expect(evaluations).toEqual(clean.evaluations.filter((e) => !blocked.includes(e.ruleId)));
+      expect(evaluations.some((e) => e.ruleId === "vpc-flow-logs-enabled")).toBe(true);
     });
 
     it("Given a part that was not collected at all, Then the rule needing it reports what the inventory lacks", () => {

@@ -23,14 +23,14 @@ const indexes = new WeakMap<Inventory, Map<string, ReadonlyMap<string, unknown>>
  *
  * @example
  * ```ts
- * const byVpc = memoIndex(inventory, "subnetsByVpc", () => groupBy(inventory.subnets.values(), (s) => [s.vpcId]));
+ * const byVpc = memoIndex(inventory, "subnetsByVpc", (inv) => groupBy(inv.subnets.values(), (s) => [s.vpcId]));
  * ```
  */
-export function memoIndex<V>(inventory: Inventory, name: string, build: () => ReadonlyMap<string, V>): ReadonlyMap<string, V> {
+export function memoIndex<V>(inventory: Inventory, name: string, build: (inventory: Inventory) => ReadonlyMap<string, V>): ReadonlyMap<string, V> {
   let cache = indexes.get(inventory);
   if (!cache) indexes.set(inventory, (cache = new Map()));
   let index = cache.get(name) as ReadonlyMap<string, V> | undefined;
-  if (!index) cache.set(name, (index = build()));
+  if (!index) cache.set(name, (index = build(inventory)));
   return index;
 }
 
@@ -57,53 +57,59 @@ export function groupBy<T>(items: Iterable<T>, keys: (item: T) => Iterable<strin
 
 const NONE: readonly never[] = Object.freeze([]);
 
+// Index builders, defined once (no closure per lookup: rules call the queries once per resource).
+const bySubnetVpc = (inv: Inventory) => groupBy(inv.subnets.values(), (s) => [s.vpcId]);
+const byEndpointVpc = (inv: Inventory) => groupBy(inv.vpcEndpoints.values(), (e) => [e.vpcId]);
+const gatewaysByRouteTable = (inv: Inventory) => groupBy(inv.vpcEndpoints.values(), (e) => (e.type === "Gateway" ? e.routeTableIds : NONE));
+const byFlowLogResource = (inv: Inventory) => groupBy(inv.flowLogs.values(), (f) => [f.resourceId]);
+const byVpnVpc = (inv: Inventory) => groupBy(inv.vpnGateways.values(), (g) => g.attachments.map((a) => a.vpcId));
+const byAttachmentVpc = (inv: Inventory) => groupBy(inv.transitGatewayAttachments.values(), (a) => [a.vpcId]);
+const byPeeringVpc = (inv: Inventory) =>
+  groupBy(inv.vpcPeeringConnections.values(), (p) => (p.accepter.vpcId !== p.requester.vpcId ? [p.requester.vpcId, p.accepter.vpcId] : [p.requester.vpcId]));
+const routeTableBySubnet = (inv: Inventory) => {
+  const map = new Map<string, RouteTable>();
+  for (const rt of inv.routeTables.values()) for (const s of rt.subnetIds) map.set(s, rt);
+  return map;
+};
+const mainRouteTableByVpc = (inv: Inventory) => {
+  const map = new Map<string, RouteTable>();
+  for (const rt of inv.routeTables.values()) if (rt.isMain) map.set(rt.vpcId, rt);
+  return map;
+};
+
 /** The subnets of a VPC. */
 export function subnetsOf(inventory: Inventory, vpcId: string): readonly Subnet[] {
-  return memoIndex(inventory, "subnetsByVpc", () => groupBy(inventory.subnets.values(), (s) => [s.vpcId])).get(vpcId) ?? NONE;
+  return memoIndex(inventory, "subnetsByVpc", bySubnetVpc).get(vpcId) ?? NONE;
 }
 
 /** Every endpoint (of any type) in a VPC. */
 export function endpointsOf(inventory: Inventory, vpcId: string): readonly VpcEndpoint[] {
-  return memoIndex(inventory, "endpointsByVpc", () => groupBy(inventory.vpcEndpoints.values(), (e) => [e.vpcId])).get(vpcId) ?? NONE;
+  return memoIndex(inventory, "endpointsByVpc", byEndpointVpc).get(vpcId) ?? NONE;
 }
 
 /** The gateway endpoints attached to a route table. */
 export function gatewayEndpointsOn(inventory: Inventory, routeTableId: string): readonly VpcEndpoint[] {
-  return (
-    memoIndex(inventory, "gatewayEndpointsByRouteTable", () =>
-      groupBy(inventory.vpcEndpoints.values(), (e) => (e.type === "Gateway" ? e.routeTableIds : NONE)),
-    ).get(routeTableId) ?? NONE
-  );
+  return memoIndex(inventory, "gatewayEndpointsByRouteTable", gatewaysByRouteTable).get(routeTableId) ?? NONE;
 }
 
 /** The flow logs that record a VPC, subnet or network interface. */
 export function flowLogsOn(inventory: Inventory, resourceId: string): readonly FlowLog[] {
-  return memoIndex(inventory, "flowLogsByResource", () => groupBy(inventory.flowLogs.values(), (f) => [f.resourceId])).get(resourceId) ?? NONE;
+  return memoIndex(inventory, "flowLogsByResource", byFlowLogResource).get(resourceId) ?? NONE;
 }
 
 /** The VPN gateways attached to a VPC (any attachment state). */
 export function vpnGatewaysOf(inventory: Inventory, vpcId: string): readonly VpnGateway[] {
-  return (
-    memoIndex(inventory, "vpnGatewaysByVpc", () => groupBy(inventory.vpnGateways.values(), (g) => g.attachments.map((a) => a.vpcId))).get(vpcId) ??
-    NONE
-  );
+  return memoIndex(inventory, "vpnGatewaysByVpc", byVpnVpc).get(vpcId) ?? NONE;
 }
 
 /** The transit-gateway attachments of a VPC. */
 export function transitGatewayAttachmentsOf(inventory: Inventory, vpcId: string): readonly TransitGatewayVpcAttachment[] {
-  return (
-    memoIndex(inventory, "transitGatewayAttachmentsByVpc", () => groupBy(inventory.transitGatewayAttachments.values(), (a) => [a.vpcId])).get(vpcId) ??
-    NONE
-  );
+  return memoIndex(inventory, "transitGatewayAttachmentsByVpc", byAttachmentVpc).get(vpcId) ?? NONE;
 }
 
 /** The peering connections with a VPC on either side. */
 export function peeringConnectionsOf(inventory: Inventory, vpcId: string): readonly VpcPeeringConnection[] {
-  return (
-    memoIndex(inventory, "peeringConnectionsByVpc", () =>
-      groupBy(inventory.vpcPeeringConnections.values(), (p) => (p.accepter.vpcId !== p.requester.vpcId ? [p.requester.vpcId, p.accepter.vpcId] : [p.requester.vpcId])),
-    ).get(vpcId) ?? NONE
-  );
+  return memoIndex(inventory, "peeringConnectionsByVpc", byPeeringVpc).get(vpcId) ?? NONE;
 }
 
 /**
@@ -116,17 +122,10 @@ export function peeringConnectionsOf(inventory: Inventory, vpcId: string): reado
  * ```
  */
 export function effectiveRouteTable(inventory: Inventory, subnet: Subnet): RouteTable | undefined {
-  const explicit = memoIndex(inventory, "routeTableBySubnet", () => {
-    const map = new Map<string, RouteTable>();
-    for (const rt of inventory.routeTables.values()) for (const s of rt.subnetIds) map.set(s, rt);
-    return map;
-  });
-  const main = memoIndex(inventory, "mainRouteTableByVpc", () => {
-    const map = new Map<string, RouteTable>();
-    for (const rt of inventory.routeTables.values()) if (rt.isMain) map.set(rt.vpcId, rt);
-    return map;
-  });
-  return explicit.get(subnet.id) ?? main.get(subnet.vpcId);
+  return (
+    memoIndex(inventory, "routeTableBySubnet", routeTableBySubnet).get(subnet.id) ??
+    memoIndex(inventory, "mainRouteTableByVpc", mainRouteTableByVpc).get(subnet.vpcId)
+  );
 }
 
 /** The window endpoint metrics were collected for, if they were. */
@@ -145,18 +144,21 @@ export function endpointMetricsWindow(inventory: Inventory): { start: Date; end:
  * ```
  */
 export function endpointMetricSum(inventory: Inventory, metric: string, endpointId: string, start: Date, end: Date): number | undefined {
-  const points = endpointMetricPoints(inventory, metric, endpointId, start, end);
+  const points = covered(inventory, metric, endpointId, start, end);
   if (points === undefined) return undefined;
+  // A daily datapoint stamped t covers [t, t + period): it counts when that overlaps [start, end).
+  const from = start.getTime() - inventory.endpointMetrics.period * 1000;
+  const to = end.getTime();
   let total = 0;
-  for (const d of points) total += d.value;
+  for (const d of points) {
+    const t = d.timestamp.getTime();
+    if (t > from && t < to) total += d.value;
+  }
   return total;
 }
 
-/**
- * The datapoints of an endpoint metric that overlap `[start, end)` (a daily datapoint stamped t covers
- * `[t, t + period)`), or `undefined` when not queried or not covered — see {@link endpointMetricSum}.
- */
-export function endpointMetricPoints(inventory: Inventory, metric: string, endpointId: string, start: Date, end: Date): Datapoint[] | undefined {
+/** The endpoint's datapoints of a metric when its window covers `[start, end)`; undefined otherwise. */
+function covered(inventory: Inventory, metric: string, endpointId: string, start: Date, end: Date): readonly Datapoint[] | undefined {
   const metrics = inventory.endpointMetrics;
   if (!metrics.window || !metrics.queried.get(metric)?.has(endpointId)) return undefined;
   // The collected window must cover the requested one (a minute of tolerance for clocks): a window that
@@ -165,13 +167,19 @@ export function endpointMetricPoints(inventory: Inventory, metric: string, endpo
   if (metrics.window.start.getTime() > start.getTime() + tolerance || metrics.window.end.getTime() < end.getTime() - tolerance) {
     return undefined;
   }
-  const slack = metrics.period * 1000;
-  const out: Datapoint[] = [];
-  for (const d of metrics.datapoints.get(metric)?.get(endpointId) ?? NONE) {
-    const t = d.timestamp.getTime();
-    if (t > start.getTime() - slack && t < end.getTime()) out.push(d);
-  }
-  return out;
+  return metrics.datapoints.get(metric)?.get(endpointId) ?? NONE;
+}
+
+/**
+ * The datapoints of an endpoint metric that overlap `[start, end)` (a daily datapoint stamped t covers
+ * `[t, t + period)`), or `undefined` when not queried or not covered — see {@link endpointMetricSum}.
+ */
+export function endpointMetricPoints(inventory: Inventory, metric: string, endpointId: string, start: Date, end: Date): Datapoint[] | undefined {
+  const points = covered(inventory, metric, endpointId, start, end);
+  if (points === undefined) return undefined;
+  const from = start.getTime() - inventory.endpointMetrics.period * 1000;
+  const to = end.getTime();
+  return points.filter((d) => d.timestamp.getTime() > from && d.timestamp.getTime() < to);
 }
 
 /**

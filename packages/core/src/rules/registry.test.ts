@@ -33,7 +33,7 @@ function defaultOf(spec: ParameterSpec): unknown {
 }
 
 describe("rule registry", () => {
-  it("Given the contract of issue 2, Then the registry holds exactly the four rules in order", () => {
+  it("Given the registry (the one place that names every rule), Then it holds exactly these rules in order", () => {
     expect(ruleIds()).toEqual([
       "interface-endpoint-in-use",
       "s3-dynamodb-endpoint-is-gateway",

@@ -27,7 +27,8 @@ import { Compliance, type Finding } from "../../evaluation";
 import { RuleEvaluationError } from "../../errors";
 import type { VpcEndpoint } from "../../inventory/model";
 import { endpointBytesBetween, endpointMetricsWindow } from "../../inventory/queries";
-import { formatUsd, interfaceEndpointMonthlyUsd, pricesFor } from "../../pricing";
+import { interfaceEndpointMonthlyUsd } from "../../pricing";
+import { formatMonthlySavings } from "../../savings";
 import { defineRule } from "../rule";
 import { formatBytes, listIds, plural } from "../format";
 import { metadata } from "./metadata";
@@ -46,9 +47,7 @@ const OPERATING_STATES = new Set(["available", "partial"]);
 function monthlyCost(region: string, endpoint: VpcEndpoint): { usd: number; text: string } {
   const azs = Math.max(endpoint.subnetIds.length, 1);
   const usd = interfaceEndpointMonthlyUsd(region, azs);
-  const prices = pricesFor(region);
-  const basis = prices.exact ? "" : " at us-east-1 prices";
-  return { usd, text: `about ${formatUsd(usd)}/month${basis} for ${plural(azs, "AZ")}` };
+  return { usd, text: `${formatMonthlySavings(usd, { region })} for ${plural(azs, "AZ")}` };
 }
 
 export const rule = defineRule({

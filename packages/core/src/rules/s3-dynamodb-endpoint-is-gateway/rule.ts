@@ -27,7 +27,8 @@
 import { Compliance, type Finding } from "../../evaluation";
 import type { Inventory, VpcEndpoint } from "../../inventory/model";
 import { endpointsOf, peeringConnectionsOf, transitGatewayAttachmentsOf, vpnGatewaysOf } from "../../inventory/queries";
-import { formatUsd, interfaceEndpointMonthlyUsd, pricesFor } from "../../pricing";
+import { interfaceEndpointMonthlyUsd } from "../../pricing";
+import { formatMonthlySavings } from "../../savings";
 import { defineRule } from "../rule";
 import { GATEWAY_SERVICES, awsServiceName, listIds, type GatewayService } from "../format";
 import { metadata } from "./metadata";
@@ -110,8 +111,7 @@ export const rule = defineRule({
 
       const azs = Math.max(endpoint.subnetIds.length, 1);
       const saving = interfaceEndpointMonthlyUsd(inventory.region, azs);
-      const basis = pricesFor(inventory.region).exact ? "" : " at us-east-1 prices";
-      const savingText = `saves about ${formatUsd(saving)}/month${basis}`;
+      const savingText = `saves ${formatMonthlySavings(saving, { region: inventory.region })}`;
       const annotation =
         gateways.length > 0
           ? `No VPN, transit gateway or cross-region peering reaches ${vpcId}, and ${label} gateway endpoint ${listIds(gateways, 1)} ` +
