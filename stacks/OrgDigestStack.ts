@@ -4,6 +4,8 @@
  * region (`npx sst deploy --stage <stage> OrgDigestStack` deploys it alone, without the auditor stack).
  */
 import type { StackContext } from "sst/constructs";
+import { OrgDigestMetrics, ServiceNames } from "@endpoint-auditor/core";
+import { FailureAlarms } from "./constructs/FailureAlarms";
 import { OrgDigest } from "./org/OrgDigest";
 import { sstSecretParameterName } from "./digest/Digest";
 import { FREQUENCY_HOURS, type AuditorSettings } from "./settings/schema";
@@ -50,13 +52,20 @@ export function createOrgDigestStack(options: OrgDigestStackOptions = {}) {
       topAccounts: org.topAccounts,
       functionName: `${app.name}-${app.stage}-org-digest`,
     });
+    // Its failures are seen like the auditor's: an on-failure destination and alarms (see FailureAlarms).
+    const failures = new FailureAlarms(stack, "FailureAlarms", {
+      namePrefix: `${app.name}-${app.stage}`,
+      ...(settings.alarms.snsTopic !== undefined ? { snsTopic: settings.alarms.snsTopic } : {}),
+      functions: [{ name: "OrgDigest", fn: digest.function, failureMetric: OrgDigestMetrics.failures, service: ServiceNames.orgDigest }],
+    });
     stack.addOutputs({
+      FailedInvocationsQueueUrl: failures.failureQueue.queueUrl,
       OrgDigestFunctionName: digest.function.functionName,
       OrgStateTableName: digest.stateTable.tableName,
       ConfigAggregatorArn: digest.aggregatorArn,
       SlackWebhookParameterName: org.webhookParameterName ?? sstSecretParameterName(app.name, app.stage),
     });
-    return { digest, settings };
+    return { digest, settings, failures };
   };
 }
 
