@@ -14,6 +14,7 @@ import { ConfigEventError, PutEvaluationsError } from "./errors";
 import { runConfigRule } from "./run";
 import { UndeployedRuleError } from "./deployed";
 import { loadHeartbeats } from "../history/heartbeats";
+import { HistoryWriteError } from "../history/errors";
 import { NO_LONGER_EXISTS_ANNOTATION, OUT_OF_SCOPE_ANNOTATION } from "./stale";
 
 const ACCOUNT = "123456789012"; // the account of the documented example events
@@ -490,6 +491,22 @@ describe("runConfigRule: only the deployed rules, with heartbeats", () => {
     expect(ec2CallCount() + config.calls().length).toBe(0);
     const [beat] = await loadHeartbeats(dynamo.doc, heartbeats.tableName, { accountId: ACCOUNT, region: REGION });
     expect(beat?.lastFailureReason).toMatch(/^ParameterValidationError: Invalid parameter "trafficType" for rule vpc-flow-logs-enabled/);
+  });
+
+  it("Given the history cannot be written after AWS Config accepted the verdicts, Then the invocation fails (so Lambda retries it), the verdicts stay written, and no heartbeat says it succeeded", async () => {
+    const heartbeats = await heartbeatsIn();
+    const { b } = threeVpcs();
+    serveInventory(ec2, cloudwatch, b);
+    const cause = new HistoryWriteError({ tableName: "history", written: 0, unwritten: 3 }, "BatchWriteItem: throttled");
+    const event = scheduledEventFor(FLOW_LOGS, NOTIFICATION_TIME, { configRuleName: RULE_NAME });
+    const error = await rejection(
+      runConfigRule({ event, clients, region: REGION, now: NOW, deployedRules, heartbeats, onWritten: () => Promise.reject(cause) }),
+    );
+    expect(error).toBe(cause);
+    expect(writtenEvaluations(config)).toHaveLength(3);
+    const [beat] = await loadHeartbeats(dynamo.doc, heartbeats.tableName, { accountId: ACCOUNT, region: REGION });
+    expect(beat?.lastSuccessAt).toBeUndefined();
+    expect(beat?.lastFailureReason).toContain("HistoryWriteError");
   });
 
   it("Given the failure cannot be recorded (no such table), Then the run's own error is thrown and the recording problem is logged", async () => {
