@@ -5,14 +5,12 @@
  *   node suites.mjs scale '{"target":100000,"runs":7,"warmup":2,"seed":1}'
  *   node suites.mjs calls '{"vpcs":1000,"seed":1,"latencyMs":50,"runs":3,"warmup":1}'
  *   node suites.mjs fake-server '{"vpcs":1000,"seed":1,"latencyMs":50}'   (forked by `calls`)
- *   node suites.mjs size '{"path":"scan","evaluations":1000000}'
  *
  * A case prints one line `BENCH_RESULT <json>` on stdout; anything else it prints is ignored.
  */
 import { fileURLToPath } from "node:url";
 import { runCalls, serveFake, type FakeServerOptions } from "./calls";
 import { runScale, type ScaleOptions } from "./scale";
-import { runSize, type SizeOptions } from "./size";
 
 export const RESULT_PREFIX = "BENCH_RESULT ";
 
@@ -33,16 +31,11 @@ async function main(): Promise<void> {
       process.stdout.write(`${RESULT_PREFIX}${JSON.stringify(result)}\n`);
       return;
     }
-    case "size": {
-      const result = await runSize(options as unknown as SizeOptions);
-      process.stdout.write(`${RESULT_PREFIX}${JSON.stringify(result)}\n`);
-      return;
-    }
     case "fake-server":
       await serveFake(options as unknown as FakeServerOptions);
       return;
     default:
-      throw new Error(`unknown suite mode ${String(mode)} (scale | calls | size | fake-server)`);
+      throw new Error(`unknown suite mode ${String(mode)} (scale | calls | fake-server)`);
   }
 }
 

@@ -123,7 +123,14 @@ export async function recordEvaluations(
   return { written, transitions };
 }
 
-/** The annotation of a finding closed because its rule is no longer deployed. */
+/**
+ * The annotation of a finding closed because its rule is no longer deployed.
+ *
+ * @example
+ * ```ts
+ * retiredAnnotation("vpc-flow-logs-enabled"); // "Closed: rule vpc-flow-logs-enabled is no longer deployed."
+ * ```
+ */
 export function retiredAnnotation(ruleId: string): string {
   return `Closed: rule ${ruleId} is no longer deployed.`;
 }
