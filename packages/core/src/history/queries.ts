@@ -85,7 +85,8 @@ export async function loadDigestState(
     throw new HistoryReadError(context, `invalid window ${String(since)} → ${String(until)}`);
   }
   const names = { "#pk": HISTORY_TABLE.statusPartitionKey, "#sk": HISTORY_TABLE.statusSortKey };
-  const [open, resolved, exempt] = await Promise.all([
+  // Every item of one status partition (open findings, exemptions in force).
+  const wholePartition = (status: HistoryStatus): Promise<HistoryRecord[]> =>
     queryAll(
       client,
       {
@@ -93,10 +94,12 @@ export async function loadDigestState(
         IndexName: STATUS_INDEX,
         KeyConditionExpression: "#pk = :pk",
         ExpressionAttributeNames: { "#pk": names["#pk"] },
-        ExpressionAttributeValues: { ":pk": statusPartitionKey(accountId, region, HistoryStatus.OPEN) },
+        ExpressionAttributeValues: { ":pk": statusPartitionKey(accountId, region, status) },
       },
       context,
-    ),
+    );
+  const [open, resolved, exempt] = await Promise.all([
+    wholePartition(HistoryStatus.OPEN),
     queryAll(
       client,
       {
@@ -113,17 +116,7 @@ export async function loadDigestState(
       },
       context,
     ),
-    queryAll(
-      client,
-      {
-        TableName: tableName,
-        IndexName: STATUS_INDEX,
-        KeyConditionExpression: "#pk = :pk",
-        ExpressionAttributeNames: { "#pk": names["#pk"] },
-        ExpressionAttributeValues: { ":pk": statusPartitionKey(accountId, region, HistoryStatus.EXEMPT) },
-      },
-      context,
-    ),
+    wholePartition(HistoryStatus.EXEMPT),
   ]);
   // The index is eventually consistent: an item may briefly appear in both partitions. Open wins.
   const openKeys = new Set(open.map(findingKey));
