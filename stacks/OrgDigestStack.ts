@@ -3,6 +3,7 @@
  * `npx sst deploy --stage <stage>` into the account that owns the AWS Config aggregator, in the aggregator's
  * region (`npx sst deploy --stage <stage> OrgDigestStack` deploys it alone, without the auditor stack).
  */
+import { Key } from "aws-cdk-lib/aws-kms";
 import type { StackContext } from "sst/constructs";
 import { OrgDigestMetrics, ServiceNames } from "@endpoint-auditor/core";
 import { FailureAlarms } from "./constructs/FailureAlarms";
@@ -51,6 +52,7 @@ export function createOrgDigestStack(options: OrgDigestStackOptions = {}) {
       topOffenders: org.topOffenders,
       topAccounts: org.topAccounts,
       functionName: `${app.name}-${app.stage}-org-digest`,
+      ...(settings.logs.kmsKeyArn ? { logsKey: Key.fromKeyArn(stack, "LogsKey", settings.logs.kmsKeyArn) } : {}),
     });
     // Its failures are seen like the auditor's: an on-failure destination and alarms (see FailureAlarms).
     const failures = new FailureAlarms(stack, "FailureAlarms", {

@@ -22,6 +22,8 @@ const AGGREGATOR_ARN = "arn:aws:config:us-east-1:111122223333:config-aggregator/
 const KMS_KEY = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 const SST_VARIABLES = ["AWS_NODEJS_CONNECTION_REUSE_ENABLED", "SST_APP", "SST_STAGE", "SST_SSM_PREFIX"];
 
+const LOGS_KEY = "arn:aws:kms:us-east-1:111122223333:key/0000abcd-12ab-34cd-56ef-1234567890ab";
+
 const FILE: SettingsFile = {
   defaults: {},
   stages: {
@@ -37,6 +39,8 @@ const FILE: SettingsFile = {
         webhookKmsKeyArn: KMS_KEY,
         schedule: "cron(0 7 ? * MON *)",
       },
+      logs: { kmsKeyArn: LOGS_KEY },
+      alarms: { snsTopic: "arn:aws:sns:us-east-1:111122223333:org-alerts" },
     },
     regional: { orgDigest: { enabled: true, aggregatorName: "org", createAggregator: true, aggregatorRegions: ["eu-west-1", "us-east-1", "eu-west-1"] } },
   },
@@ -92,6 +96,17 @@ beforeAll(async () => {
 afterAll(() => {
   delete process.env.SLACK_WEBHOOK_URL;
   rmSync(root, { recursive: true, force: true });
+});
+
+describe("Given a stage with a logs key and an alarm topic", () => {
+  test("Then the function's log group is encrypted with the key and both alarms notify the topic", () => {
+    const t = templates.created!;
+    expect(only(resources(t, "AWS::Logs::LogGroup"))[1].Properties.KmsKeyId).toBe(LOGS_KEY);
+    const alarms = resources(t, "AWS::CloudWatch::Alarm");
+    expect(alarms).toHaveLength(2);
+    for (const [id, alarm] of alarms) expect(alarm.Properties.AlarmActions, id).toEqual(["arn:aws:sns:us-east-1:111122223333:org-alerts"]);
+    expect(only(resources(templates.existing!, "AWS::Logs::LogGroup"))[1].Properties.KmsKeyId).toBeUndefined();
+  });
 });
 
 describe("Given an existing aggregator (name and ARN)", () => {
