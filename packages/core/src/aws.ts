@@ -4,6 +4,8 @@
  * with a bounded number of attempts, and request timeouts so a hung connection is cut and retried.
  */
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { STSClient } from "@aws-sdk/client-sts";
 import { OrganizationsClient } from "@aws-sdk/client-organizations";
@@ -110,4 +112,17 @@ export async function resolveRegion(profile?: string): Promise<string | undefine
   } finally {
     ec2.destroy();
   }
+}
+
+/**
+ * A DynamoDB document client for the findings history (the CLI's digest preview reads a deployed table
+ * with the caller's credentials).
+ *
+ * @example
+ * ```ts
+ * const history = createHistoryClient({ region: "eu-west-1", profile: "audit" });
+ * ```
+ */
+export function createHistoryClient(options: ClientOptions): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(new DynamoDBClient(clientConfig({ maxAttempts: 5, ...options })));
 }
