@@ -717,8 +717,8 @@ describe("Given sst.config.ts with the default settings: the functions' code is 
     { name: "digest", functionOf: (t: Template) => digestFunctionOf(t) },
   ] as const;
   const NAMES = HANDLERS.map((h) => h.name);
-  // 600 KiB each, but the evaluator's 720 KiB: the S3 and Organizations clients of the security rules (README, Performance).
-  const MAX_BYTES = (name: string): number => (name === "evaluate" ? 720 : 600) * 1024;
+  // 600 KiB each, but the evaluator's 760 KiB: the S3 and Organizations clients of the security rules (README, Performance).
+  const MAX_BYTES = (name: string): number => (name === "evaluate" ? 760 : 600) * 1024;
   const code = new Map<string, { dir: string; files: string[]; text: string }>();
   const local = new Map<string, HandlerBundle>();
   let bundleDir: string;
