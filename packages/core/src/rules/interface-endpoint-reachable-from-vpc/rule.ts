@@ -46,7 +46,28 @@ function admitsTcp(p: SecurityGroupPermission, port: number | undefined): boolea
 interface Admission {
   groupId: string;
   source: string;
-  open: boolean;
+}
+
+/** Sources open to the world in the group's permissions for the port (whatever the VPC's blocks). */
+function openSources(group: SecurityGroup, port: number | undefined): string[] {
+  return group.ingress.filter((p) => admitsTcp(p, port)).flatMap((p) => [...p.ipv4Ranges, ...p.ipv6Ranges].filter((c) => ANYWHERE.has(c)));
+}
+
+/** A VPC's associated blocks, as text and parsed, computed once per rule run. */
+interface VpcBlocks {
+  texts: string[];
+  ranges: CidrRange[];
+}
+type BlockCache = Map<string, VpcBlocks | null>;
+
+function blocksOf(inventory: Inventory, vpcId: string, cache: BlockCache): VpcBlocks | undefined {
+  let blocks = cache.get(vpcId);
+  if (blocks === undefined) {
+    const vpc: Vpc | undefined = inventory.vpcs.get(vpcId);
+    const texts = vpc ? [...vpc.ipv4CidrBlocks, ...vpc.ipv6CidrBlocks] : [];
+    cache.set(vpcId, (blocks = vpc ? { texts, ranges: texts.map(parseCidr).filter((r): r is CidrRange => r !== undefined) } : null));
+  }
+  return blocks ?? undefined;
 }
 
 function overlapsAny(cidr: string, blocks: readonly CidrRange[]): boolean {
@@ -56,31 +77,25 @@ function overlapsAny(cidr: string, blocks: readonly CidrRange[]): boolean {
   return false;
 }
 
-/** Every source of the group's permissions for the port that reaches the VPC's clients. */
-function admissions(group: SecurityGroup, port: number | undefined, blocks: readonly CidrRange[]): Admission[] {
-  const out: Admission[] = [];
-  for (const p of group.ingress) {
-    if (!admitsTcp(p, port)) continue;
-    for (const ranges of [p.ipv4Ranges, p.ipv6Ranges]) {
-      for (const cidr of ranges) if (overlapsAny(cidr, blocks)) out.push({ groupId: group.id, source: cidr, open: ANYWHERE.has(cidr) });
+/** The first source of the groups' permissions for the port that reaches the VPC's clients, and how many there are (no allocation per source: this runs for every endpoint). */
+function admissions(groups: readonly SecurityGroup[], port: number | undefined, blocks: readonly CidrRange[]): { first?: Admission; count: number } {
+  let first: Admission | undefined;
+  let count = 0;
+  const note = (groupId: string, source: string): void => {
+    count++;
+    first ??= { groupId, source };
+  };
+  for (const group of groups) {
+    for (const p of group.ingress) {
+      if (!admitsTcp(p, port)) continue;
+      for (const cidr of p.ipv4Ranges) if (overlapsAny(cidr, blocks)) note(group.id, cidr);
+      for (const cidr of p.ipv6Ranges) if (overlapsAny(cidr, blocks)) note(group.id, cidr);
+      for (const g of p.groupIds) note(group.id, g);
+      for (const l of p.prefixListIds) note(group.id, l);
     }
-    for (const g of p.groupIds) out.push({ groupId: group.id, source: g, open: false });
-    for (const l of p.prefixListIds) out.push({ groupId: group.id, source: l, open: false });
   }
-  return out;
+  return { first, count };
 }
-
-/** Sources open to the world in the group's permissions for the port (whatever the VPC's blocks). */
-function openSources(group: SecurityGroup, port: number | undefined): string[] {
-  return group.ingress.filter((p) => admitsTcp(p, port)).flatMap((p) => [...p.ipv4Ranges, ...p.ipv6Ranges].filter((c) => ANYWHERE.has(c)));
-}
-
-function blocksOf(vpc: Vpc): string[] {
-  return [...vpc.ipv4CidrBlocks, ...vpc.ipv6CidrBlocks];
-}
-
-/** The parsed blocks of each VPC, computed once per rule run. */
-type BlockCache = Map<string, CidrRange[]>;
 
 function judge(inventory: Inventory, endpoint: VpcEndpoint, allowAnySource: boolean, cache: BlockCache): Finding {
   const { id, vpcId } = endpoint;
@@ -91,14 +106,15 @@ function judge(inventory: Inventory, endpoint: VpcEndpoint, allowAnySource: bool
   if (endpoint.securityGroupIds.length === 0) {
     return { resourceId: id, compliance: Compliance.NOT_APPLICABLE, annotation: `Interface endpoint ${id} (${label}) lists no security group: cannot tell whether ${vpcId} reaches it.` };
   }
-  const vpc = inventory.vpcs.get(vpcId);
-  const blocks = vpc ? blocksOf(vpc) : [];
-  const groups = endpoint.securityGroupIds.map((g) => inventory.securityGroups.get(g)).filter((g): g is SecurityGroup => g !== undefined);
-  const missing = endpoint.securityGroupIds.filter((g) => !inventory.securityGroups.has(g));
-  let ranges = cache.get(vpcId);
-  if (ranges === undefined) cache.set(vpcId, (ranges = blocks.map(parseCidr).filter((r): r is CidrRange => r !== undefined)));
-  const admitted: Admission[] = [];
-  for (const g of groups) for (const a of admissions(g, port, ranges)) admitted.push(a);
+  const vpc = blocksOf(inventory, vpcId, cache);
+  const blocks = vpc?.texts ?? [];
+  const groups: SecurityGroup[] = [];
+  const missing: string[] = [];
+  for (const g of endpoint.securityGroupIds) {
+    const group = inventory.securityGroups.get(g);
+    if (group) groups.push(group);
+    else missing.push(g);
+  }
 
   if (!allowAnySource) {
     const open = groups.flatMap((g) => openSources(g, port).map((source) => ({ groupId: g.id, source })));
@@ -112,10 +128,10 @@ function judge(inventory: Inventory, endpoint: VpcEndpoint, allowAnySource: bool
       };
     }
   }
-  const first = admitted[0];
+  const { first, count } = admissions(groups, port, vpc?.ranges ?? []);
   if (first) {
-    const from = blocks.some((b) => b === first.source) || first.source.includes("/") ? `${first.source} (${vpcId})` : first.source;
-    const more = admitted.length > 1 ? ` (+${admitted.length - 1} more)` : "";
+    const from = first.source.includes("/") ? `${first.source} (${vpcId})` : first.source;
+    const more = count > 1 ? ` (+${count - 1} more)` : "";
     return { resourceId: id, compliance: Compliance.COMPLIANT, annotation: `${first.groupId} admits ${portText} to ${id} (${label}) from ${from}${more}.` };
   }
   if (missing.length > 0) {
