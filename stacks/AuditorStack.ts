@@ -4,15 +4,31 @@
  * (the evaluator's own role: no managed policy, logs written to its own log group only; with
  * `evaluator.tracing` also the two X-Ray write actions on "*");
  * and (unless `digest.enabled` is false) the weekly Slack digest with the findings history the evaluator
- * writes, for which the evaluator gets exactly `BatchGetItem`/`BatchWriteItem` on the history table.
+ * writes (findings and heartbeats), for which the evaluator gets exactly `BatchGetItem`/`BatchWriteItem`/
+ * `UpdateItem` on the history table. Every function has an on-failure destination and alarms
+ * (`./constructs/FailureAlarms.ts`); log groups may be encrypted with a KMS key; with `codeSigning` the
+ * functions accept only signed code.
  */
 import { CfnParameter, RemovalPolicy } from "aws-cdk-lib";
+import { Key } from "aws-cdk-lib/aws-kms";
+import { CfnCodeSigningConfig, type CfnFunction } from "aws-cdk-lib/aws-lambda";
 import { PolicyStatement } from "aws-cdk-lib/aws-iam";
 import { LogGroup } from "aws-cdk-lib/aws-logs";
 import { Function as SstFunction, type StackContext } from "sst/constructs";
-import { EnvironmentVariables as Env, METRICS_NAMESPACE, ServiceNames, clampAnnotation, rulePermissions } from "@endpoint-auditor/core";
+import {
+  ConfigRuleMetrics,
+  DigestMetrics,
+  EnvironmentVariables as Env,
+  METRICS_NAMESPACE,
+  MetricsScope,
+  ServiceNames,
+  clampAnnotation,
+  formatDeployedRules,
+  rulePermissions,
+} from "@endpoint-auditor/core";
 import { sstNodejsProps } from "../esbuild.config.mjs";
 import { ConfigRules } from "./constructs/ConfigRules";
+import { FailureAlarms } from "./constructs/FailureAlarms";
 import { createFunctionRole } from "./constructs/FunctionRole";
 import { Digest, sstSecretParameterName } from "./digest/Digest";
 import type { AuditorSettings } from "./settings/schema";
@@ -83,10 +99,12 @@ export function createAuditorStack(options: AuditorStackOptions = {}) {
     // An explicit log group (instead of the `logRetention` prop) keeps the template free of CDK's
     // log-retention custom resource and its extra Lambda and asset. Lambda's default name, so it is where
     // people look; deleted with the stack.
+    const logsKey = settings.logs.kmsKeyArn ? Key.fromKeyArn(stack, "LogsKey", settings.logs.kmsKeyArn) : undefined;
     const logGroup = new LogGroup(stack, "EvaluatorLogs", {
       logGroupName: `/aws/lambda/${functionName}`,
       retention: settings.evaluator.logRetention,
       removalPolicy: RemovalPolicy.DESTROY,
+      ...(logsKey ? { encryptionKey: logsKey } : {}),
     });
 
     // Our own role instead of CDK's, which carries AWSLambdaBasicExecutionRole (logs:* actions on every log
@@ -119,7 +137,11 @@ export function createAuditorStack(options: AuditorStackOptions = {}) {
         [Env.powertoolsMetricsNamespace]: METRICS_NAMESPACE,
         [Env.powertoolsLogLevel]: "INFO",
         [Env.powertoolsTraceEnabled]: settings.evaluator.tracing ? "true" : "false",
-        [Env.powertoolsMetricsDisabled]: settings.evaluator.metrics ? "false" : "true",
+        // `metrics: false` keeps the failure metric (published only on a failure): the alarm needs it.
+        [Env.metricsScope]: settings.evaluator.metrics ? MetricsScope.all : MetricsScope.failures,
+        [Env.evaluationFrequency]: settings.maximumExecutionFrequency,
+        [Env.exemptionRequireExpiry]: settings.exemptions.requireExpiry ? "true" : "false",
+        ...(settings.exemptions.maxDays !== undefined ? { [Env.exemptionMaxDays]: String(settings.exemptions.maxDays) } : {}),
       },
     });
 
@@ -146,6 +168,10 @@ export function createAuditorStack(options: AuditorStackOptions = {}) {
         inputParameters: r.inputParameters,
       })),
     });
+
+    // Only these Config rules may invoke the evaluator and write history (checked on every event).
+    const deployedRules = formatDeployedRules(configRules.deployedRules);
+    evaluator.addEnvironment(Env.deployedRules, deployedRules);
 
     stack.addOutputs({
       EvaluatorFunctionName: evaluator.functionName,
@@ -174,6 +200,9 @@ export function createAuditorStack(options: AuditorStackOptions = {}) {
         onAllClear,
         topOffenders,
         configRuleNamePrefix: `${namePrefix}-`,
+        deployedRules,
+        evaluationFrequency: settings.maximumExecutionFrequency,
+        ...(logsKey ? { logsKey } : {}),
         ...(webhookParameterName !== undefined ? { webhookParameterName } : {}),
         ...(webhookKmsKeyArn !== undefined ? { webhookKmsKeyArn } : {}),
       });
@@ -187,7 +216,29 @@ export function createAuditorStack(options: AuditorStackOptions = {}) {
       });
     }
 
-    return { evaluator, configRules, settings, digest };
+    const failures = new FailureAlarms(stack, "FailureAlarms", {
+      namePrefix,
+      ...(settings.alarms.snsTopic !== undefined ? { snsTopic: settings.alarms.snsTopic } : {}),
+      functions: [
+        { name: "Evaluator", fn: evaluator, failureMetric: ConfigRuleMetrics.failures, service: ServiceNames.evaluator },
+        ...(digest ? [{ name: "Digest", fn: digest.function, failureMetric: DigestMetrics.failures, service: ServiceNames.digest }] : []),
+      ],
+    });
+    stack.addOutputs({ FailedInvocationsQueueUrl: failures.failureQueue.queueUrl });
+
+    if (settings.codeSigning) {
+      // Lambda refuses code not signed by one of these profiles (at deployment: Enforce).
+      const signing = new CfnCodeSigningConfig(stack, "CodeSigning", {
+        description: `endpoint-auditor (${app.stage}): only code signed by the configured AWS Signer profiles`,
+        allowedPublishers: { signingProfileVersionArns: [...settings.codeSigning.signingProfileVersionArns] },
+        codeSigningPolicies: { untrustedArtifactOnDeployment: "Enforce" },
+      });
+      for (const fn of [evaluator, ...(digest ? [digest.function] : [])]) {
+        (fn.node.defaultChild as CfnFunction).codeSigningConfigArn = signing.attrCodeSigningConfigArn;
+      }
+    }
+
+    return { evaluator, configRules, settings, digest, failures };
   };
 }
 

@@ -3,7 +3,10 @@
  * `npx sst deploy --stage <stage>` into the account that owns the AWS Config aggregator, in the aggregator's
  * region (`npx sst deploy --stage <stage> OrgDigestStack` deploys it alone, without the auditor stack).
  */
+import { Key } from "aws-cdk-lib/aws-kms";
 import type { StackContext } from "sst/constructs";
+import { OrgDigestMetrics, ServiceNames } from "@endpoint-auditor/core";
+import { FailureAlarms } from "./constructs/FailureAlarms";
 import { OrgDigest } from "./org/OrgDigest";
 import { sstSecretParameterName } from "./digest/Digest";
 import { FREQUENCY_HOURS, type AuditorSettings } from "./settings/schema";
@@ -49,14 +52,22 @@ export function createOrgDigestStack(options: OrgDigestStackOptions = {}) {
       topOffenders: org.topOffenders,
       topAccounts: org.topAccounts,
       functionName: `${app.name}-${app.stage}-org-digest`,
+      ...(settings.logs.kmsKeyArn ? { logsKey: Key.fromKeyArn(stack, "LogsKey", settings.logs.kmsKeyArn) } : {}),
+    });
+    // Its failures are seen like the auditor's: an on-failure destination and alarms (see FailureAlarms).
+    const failures = new FailureAlarms(stack, "FailureAlarms", {
+      namePrefix: `${app.name}-${app.stage}`,
+      ...(settings.alarms.snsTopic !== undefined ? { snsTopic: settings.alarms.snsTopic } : {}),
+      functions: [{ name: "OrgDigest", fn: digest.function, failureMetric: OrgDigestMetrics.failures, service: ServiceNames.orgDigest }],
     });
     stack.addOutputs({
+      FailedInvocationsQueueUrl: failures.failureQueue.queueUrl,
       OrgDigestFunctionName: digest.function.functionName,
       OrgStateTableName: digest.stateTable.tableName,
       ConfigAggregatorArn: digest.aggregatorArn,
       SlackWebhookParameterName: org.webhookParameterName ?? sstSecretParameterName(app.name, app.stage),
     });
-    return { digest, settings };
+    return { digest, settings, failures };
   };
 }
 

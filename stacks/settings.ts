@@ -24,6 +24,9 @@ import { BUILT_IN_DEFAULTS, type SettingsFile } from "./settings/schema";
  *     },
  *     evaluator: { tracing: true },
  *     digest: { schedule: "cron(0 7 ? * MON *)", onAllClear: "skip", topOffenders: 20 },
+ *     alarms: { snsTopic: "ops-alerts" },
+ *     exemptions: { requireExpiry: true, maxDays: 180 },
+ *     logs: { kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab" },
  *   },
  *   dev: { digest: { enabled: false } },
  *   // The organization digest, deployed in the account that owns the AWS Config aggregator:
@@ -39,6 +42,8 @@ export const SETTINGS: SettingsFile = {
     maximumExecutionFrequency: BUILT_IN_DEFAULTS.maximumExecutionFrequency,
     evaluator: { ...BUILT_IN_DEFAULTS.evaluator },
     digest: { ...BUILT_IN_DEFAULTS.digest },
+    alarms: { ...BUILT_IN_DEFAULTS.alarms },
+    exemptions: { ...BUILT_IN_DEFAULTS.exemptions },
     rules: {},
   },
   stages: {},

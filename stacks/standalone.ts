@@ -43,8 +43,18 @@ import { zipDirectory } from "./zip";
 /** The template's parameters for the Lambda code location. */
 export const AssetParameters = {
   bucketPrefix: "AssetsBucketPrefix",
+  bucketAccount: "AssetsBucketAccountId",
   keyPrefix: "AssetsKeyPrefix",
 } as const;
+
+/**
+ * The name of the bucket holding the Lambda code in the stack's region:
+ * `<AssetsBucketPrefix>-<AssetsBucketAccountId>-<region>-an` — a name in the owning account's **account
+ * regional namespace** of S3 (the `-<account>-<region>-an` suffix), which only that account can create. A
+ * name without the account could be taken, in a region where the owner has no bucket yet, by anyone — whose
+ * code the stack would then run with its roles.
+ */
+export const ASSETS_BUCKET_NAME = `\${${AssetParameters.bucketPrefix}}-\${${AssetParameters.bucketAccount}}-\${AWS::Region}-an`;
 
 /** A file asset the template references: a directory to zip and upload as `${keyPrefix}${objectKey}`. */
 export interface StandaloneAsset {
@@ -83,16 +93,16 @@ export class StandaloneSynthesizer extends StackSynthesizer {
       packaging: asset.packaging ?? "file",
       objectKey,
     });
-    const bucketName = Fn.sub(`\${${AssetParameters.bucketPrefix}}-\${AWS::Region}`);
+    const bucketName = Fn.sub(ASSETS_BUCKET_NAME);
     const key = Fn.sub(`\${${AssetParameters.keyPrefix}}${objectKey}`);
     const httpUrl = Fn.sub(
-      `https://\${${AssetParameters.bucketPrefix}}-\${AWS::Region}.s3.\${AWS::Region}.\${AWS::URLSuffix}/\${${AssetParameters.keyPrefix}}${objectKey}`,
+      `https://${ASSETS_BUCKET_NAME}.s3.\${AWS::Region}.\${AWS::URLSuffix}/\${${AssetParameters.keyPrefix}}${objectKey}`,
     );
     return {
       bucketName,
       objectKey: key,
       httpUrl,
-      s3ObjectUrl: Fn.sub(`s3://\${${AssetParameters.bucketPrefix}}-\${AWS::Region}/\${${AssetParameters.keyPrefix}}${objectKey}`),
+      s3ObjectUrl: Fn.sub(`s3://${ASSETS_BUCKET_NAME}/\${${AssetParameters.keyPrefix}}${objectKey}`),
     };
   }
 
@@ -112,9 +122,17 @@ export class StandaloneSynthesizer extends StackSynthesizer {
     new CfnParameter(stack, AssetParameters.bucketPrefix, {
       type: "String",
       description:
-        "Prefix of the S3 buckets holding the Lambda code: the stack reads s3://<prefix>-<region>/, a bucket in the stack's own region.",
-      allowedPattern: "^[a-z0-9][a-z0-9.-]*[a-z0-9]$",
-      constraintDescription: "an S3 bucket name prefix (lowercase letters, digits, dots and hyphens)",
+        "Prefix of the S3 buckets holding the Lambda code: the stack reads s3://<prefix>-<AssetsBucketAccountId>-<region>-an/, a bucket in the stack's own region in that account's regional namespace.",
+      // 63 characters in all: the suffix -<12 digits>-<region, at most 14>-an takes 31.
+      allowedPattern: "^[a-z0-9][a-z0-9-]*[a-z0-9]$",
+      maxLength: 32,
+      constraintDescription: "an S3 bucket name prefix of at most 32 lowercase letters, digits and hyphens",
+    });
+    new CfnParameter(stack, AssetParameters.bucketAccount, {
+      type: "String",
+      description: "The account that owns the code buckets (12 digits): only it can create a bucket named with its id and the -an suffix.",
+      allowedPattern: "^\\d{12}$",
+      constraintDescription: "a 12-digit AWS account id",
     });
     new CfnParameter(stack, AssetParameters.keyPrefix, {
       type: "String",
@@ -193,7 +211,7 @@ export interface StandaloneManifest {
   template: string;
   capabilities: readonly string[];
   parameters: Readonly<Record<string, string>>;
-  /** Files to upload to `s3://<AssetsBucketPrefix>-<region>/<AssetsKeyPrefix><key>` in every target region. */
+  /** Files to upload to `s3://<AssetsBucketPrefix>-<AssetsBucketAccountId>-<region>-an/<AssetsKeyPrefix><key>` in every target region. */
   assets: readonly { file: string; key: string; sourceHash: string }[];
 }
 

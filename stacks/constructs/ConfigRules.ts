@@ -143,4 +143,9 @@ export class ConfigRules extends Construct {
   public get ruleNames(): string[] {
     return [...this.rules.values()].map((r) => r.configRuleName as string);
   }
+
+  /** Each rule id with its Config rule name (what the functions get as `DEPLOYED_CONFIG_RULES`). */
+  public get deployedRules(): { ruleId: string; configRuleName: string }[] {
+    return [...this.rules.entries()].map(([ruleId, r]) => ({ ruleId, configRuleName: r.configRuleName as string }));
+  }
 }

@@ -1,15 +1,18 @@
 /**
  * The weekly Slack digest's infrastructure, as one construct to add to the auditor's SST stack:
  *
- * - the findings history table (on-demand, point-in-time recovery, TTL on `ttl`, the sparse status index
- *   the digest queries) — the evaluator writes it (see {@link Digest.grantHistoryWrite});
+ * - the findings history table (on-demand, point-in-time recovery, deletion protection, TTL on `ttl`, the
+ *   sparse status index the digest queries) — the evaluator writes findings and heartbeats to it (see
+ *   {@link Digest.grantHistoryWrite});
  * - the Powertools Idempotency table (TTL on `expiration`) that makes the digest send one message per
  *   account, region and ISO week;
  * - the digest Lambda (nodejs22.x, arm64) and its log group;
  * - an EventBridge schedule (default Mondays 09:00 UTC);
  * - IAM (a role of its own, no managed policy): `ssm:GetParameter` on exactly the webhook parameter,
- *   `dynamodb:Query` on the history table's status index, item read/write on the idempotency table,
- *   `iam:ListAccountAliases`, and `logs:CreateLogStream`/`logs:PutLogEvents` on its own log group.
+ *   `dynamodb:Query` on the history table's status index (findings) and on the table (heartbeats),
+ *   `dynamodb:BatchWriteItem` on the table (closing findings of rules no longer deployed), item read/write
+ *   on the idempotency table, `iam:ListAccountAliases`, and `logs:CreateLogStream`/`logs:PutLogEvents` on
+ *   its own log group.
  *
  * The webhook URL itself is never in the template: only the SSM parameter's NAME is (an environment
  * variable). By default that is the SST secret `SLACK_WEBHOOK_URL` of the app and stage, set with
@@ -23,6 +26,7 @@ import { AttributeType, BillingMode, ProjectionType, Table } from "aws-cdk-lib/a
 import { Rule, Schedule } from "aws-cdk-lib/aws-events";
 import { LambdaFunction } from "aws-cdk-lib/aws-events-targets";
 import { PolicyStatement, type IGrantable } from "aws-cdk-lib/aws-iam";
+import type { IKey } from "aws-cdk-lib/aws-kms";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
 import { Function as SstFunction, App as SstApp } from "sst/constructs";
@@ -82,6 +86,12 @@ export interface DigestProps {
   webhookKmsKeyArn?: string;
   /** Prefix of the AWS Config rule names, for console links (the auditor stack uses `<app>-<stage>-`). */
   configRuleNamePrefix: string;
+  /** The deployed Config rules (`DEPLOYED_CONFIG_RULES`): each must report; findings of others are closed. */
+  deployedRules: string;
+  /** The rules' `MaximumExecutionFrequency`: a rule without a run within twice it is not reporting. */
+  evaluationFrequency: string;
+  /** KMS key of the log group (default: CloudWatch Logs' own encryption). */
+  logsKey?: IKey;
   /** What an all-clear week does: send a short all-clear message (default) or nothing. */
   onAllClear?: AllClearMode;
   /** Top offenders listed per message (1–50, default 10). */
@@ -166,6 +176,8 @@ export class Digest extends Construct {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       timeToLiveAttribute: HISTORY_TABLE.ttlAttribute,
       removalPolicy: props.historyRemovalPolicy ?? RemovalPolicy.RETAIN,
+      // Kept when the stack goes (RETAIN), and not deletable by hand until protection is turned off.
+      deletionProtection: true,
     });
     this.historyTable.addGlobalSecondaryIndex({
       indexName: HISTORY_TABLE.statusIndex,
@@ -184,6 +196,7 @@ export class Digest extends Construct {
     const logGroup = new LogGroup(this, "Logs", {
       retention: props.logRetention ?? RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
+      ...(props.logsKey ? { encryptionKey: props.logsKey } : {}),
     });
 
     this.function = new SstFunction(this, "Function", {
@@ -207,6 +220,8 @@ export class Digest extends Construct {
         [Env.digestOnAllClear]: onAllClear,
         [Env.digestTopOffenders]: String(topOffenders),
         [Env.configRuleNamePrefix]: props.configRuleNamePrefix,
+        [Env.deployedRules]: props.deployedRules,
+        [Env.evaluationFrequency]: props.evaluationFrequency,
         [Env.powertoolsServiceName]: ServiceNames.digest,
         [Env.powertoolsMetricsNamespace]: METRICS_NAMESPACE,
         [Env.powertoolsLogLevel]: "INFO",
@@ -221,8 +236,11 @@ export class Digest extends Construct {
       new PolicyStatement({
         sid: "QueryHistory",
         actions: ["dynamodb:Query"],
-        resources: [`${this.historyTable.tableArn}/index/${HISTORY_TABLE.statusIndex}`],
+        // The status index (findings) and the table (heartbeats, by key prefix).
+        resources: [`${this.historyTable.tableArn}/index/${HISTORY_TABLE.statusIndex}`, this.historyTable.tableArn],
       }),
+      // Closing the open findings of rules that are no longer deployed (full puts of their items).
+      new PolicyStatement({ sid: "CloseRetiredFindings", actions: ["dynamodb:BatchWriteItem"], resources: [this.historyTable.tableArn] }),
       new PolicyStatement({ sid: "Idempotency", actions: IDEMPOTENCY_ACTIONS, resources: [this.idempotencyTable.tableArn] }),
       // ListAccountAliases has no resource-level permissions.
       new PolicyStatement({ sid: "AccountAlias", actions: ["iam:ListAccountAliases"], resources: ["*"] }),
@@ -247,14 +265,14 @@ export class Digest extends Construct {
   }
 
   /**
-   * Lets the evaluator record evaluations: `BatchGetItem` and `BatchWriteItem` on the history table (its
-   * key items only; no scan, no delete, no index access).
+   * Lets the evaluator record evaluations and heartbeats: `BatchGetItem` and `BatchWriteItem` (findings),
+   * `UpdateItem` (a rule's heartbeat) on the history table (no scan, no delete, no index access).
    */
   public grantHistoryWrite(grantee: IGrantable): void {
     grantee.grantPrincipal.addToPrincipalPolicy(
       new PolicyStatement({
         sid: "RecordFindingsHistory",
-        actions: ["dynamodb:BatchGetItem", "dynamodb:BatchWriteItem"],
+        actions: ["dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:UpdateItem"],
         resources: [this.historyTable.tableArn],
       }),
     );

@@ -20,6 +20,7 @@ import { AttributeType, BillingMode, Table } from "aws-cdk-lib/aws-dynamodb";
 import { Rule, Schedule } from "aws-cdk-lib/aws-events";
 import { LambdaFunction } from "aws-cdk-lib/aws-events-targets";
 import { PolicyDocument, PolicyStatement, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
+import type { IKey } from "aws-cdk-lib/aws-kms";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
 import { Function as SstFunction } from "sst/constructs";
@@ -70,6 +71,8 @@ export interface OrgDigestProps {
   topAccounts: number;
   /** Lambda function name (default: CloudFormation's). */
   functionName?: string;
+  /** KMS key of the log group (the stage's `logs.kmsKeyArn`; default: CloudWatch Logs' own encryption). */
+  logsKey?: IKey;
 }
 
 export class OrgDigest extends Construct {
@@ -122,7 +125,11 @@ export class OrgDigest extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
     });
 
-    const logGroup = new LogGroup(this, "Logs", { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
+    const logGroup = new LogGroup(this, "Logs", {
+      retention: RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+      ...(props.logsKey ? { encryptionKey: props.logsKey } : {}),
+    });
     this.function = new SstFunction(this, "Function", {
       handler: ORG_DIGEST_HANDLER,
       ...(props.functionName ? { functionName: props.functionName } : {}),

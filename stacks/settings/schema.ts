@@ -2,20 +2,14 @@
  * The shape of the deployment settings (`stacks/settings.ts`): what each field means, the values AWS
  * accepts for it, and the built-in defaults every stage starts from. Validation: `./validate.ts`.
  */
-import { AllClearMode, DEFAULT_ALL_CLEAR_MODE, DigestLimits, OrgDigestLimits, type AnyRule } from "@endpoint-auditor/core";
+import { AllClearMode, DEFAULT_ALL_CLEAR_MODE, DigestLimits, ExecutionFrequencyHours, OrgDigestLimits, type AnyRule, type ExecutionFrequency } from "@endpoint-auditor/core";
 
 /** The digest's default schedule: Mondays 09:00 UTC. */
 export const DEFAULT_DIGEST_SCHEDULE = "cron(0 9 ? * MON *)";
 
-/** The periods AWS Config accepts for a periodic custom rule (`MaximumExecutionFrequency`). */
-export const MaximumExecutionFrequencies = [
-  "One_Hour",
-  "Three_Hours",
-  "Six_Hours",
-  "Twelve_Hours",
-  "TwentyFour_Hours",
-] as const;
-export type MaximumExecutionFrequency = (typeof MaximumExecutionFrequencies)[number];
+/** The periods AWS Config accepts for a periodic custom rule (`MaximumExecutionFrequency`; core names them). */
+export const MaximumExecutionFrequencies = Object.keys(ExecutionFrequencyHours) as readonly ExecutionFrequency[];
+export type MaximumExecutionFrequency = ExecutionFrequency;
 
 /** The retention periods CloudWatch Logs accepts (`RetentionInDays`). */
 export const LogRetentionDays = [
@@ -53,7 +47,9 @@ export interface EvaluatorSettings {
   logRetention: LogRetentionDays;
   /**
    * Publish the evaluator's custom metrics (Powertools EMF: ~7 metrics per rule plus cold starts, billed as
-   * CloudWatch custom metrics per account and region). `false` sets `POWERTOOLS_METRICS_DISABLED=true`.
+   * CloudWatch custom metrics per account and region). `false` sets `METRICS_SCOPE=failures`: only the
+   * `Failures` metric is published, and only when an invocation fails, so the failure alarm still works
+   * and a healthy deployment pays for no custom metric.
    */
   metrics: boolean;
   /**
@@ -100,6 +96,49 @@ export interface DigestSettings {
    * serve every account.
    */
   webhookKmsKeyArn?: string;
+}
+
+/**
+ * Where failures are seen. The stack always creates an on-failure destination (an SQS queue holding the
+ * record of every invocation that failed after Lambda's retries) and CloudWatch alarms on each function's
+ * `Errors` and on the `EndpointAuditor` failure metrics; this only says whom the alarms notify.
+ */
+export interface AlarmSettings {
+  /**
+   * An SNS topic the alarms notify (on ALARM): its name (a topic of that name in the stack's own account
+   * and region — the form that works for every StackSets instance) or its full ARN. Its policy must let
+   * `cloudwatch.amazonaws.com` publish. Unset (default): the alarms change state in CloudWatch and notify
+   * nobody — no SNS charge.
+   */
+  snsTopic?: string;
+}
+
+/** What an exemption tag (`endpoint-auditor:exempt = "<reason> until=YYYY-MM-DD"`) must say to count. */
+export interface ExemptionSettings {
+  /** An exemption without `until=YYYY-MM-DD` is ignored (the resource is judged). Default false. */
+  requireExpiry: boolean;
+  /** `until` may be at most this many days ahead (1–3650); a later one is ignored. Default: no limit. */
+  maxDays?: number;
+}
+
+/** The functions' CloudWatch Logs log groups. */
+export interface LogSettings {
+  /**
+   * ARN of a customer-managed KMS key that encrypts both log groups (default: CloudWatch Logs' own
+   * encryption). The key's policy must allow `logs.<region>.amazonaws.com` to use it for these groups.
+   */
+  kmsKeyArn?: string;
+}
+
+/**
+ * Lambda code signing: a code-signing configuration that accepts only code signed by these AWS Signer
+ * profile versions and rejects anything else at deployment (`UntrustedArtifactOnDeployment: Enforce`). The
+ * code must then be signed before it is deployed: the stand-alone template's StackSets steps do that
+ * (`npx sst deploy` uploads unsigned code, which Lambda would refuse).
+ */
+export interface CodeSigningSettings {
+  /** 1–20 signing profile version ARNs: `arn:aws:signer:<region>:<account>:/signing-profiles/<name>/<version>`. */
+  signingProfileVersionArns: readonly string[];
 }
 
 /**
@@ -152,6 +191,10 @@ export interface SettingsOverride {
   rules?: Readonly<Record<string, Partial<RuleSettings>>>;
   evaluator?: Partial<EvaluatorSettings>;
   digest?: Partial<DigestSettings>;
+  alarms?: Partial<AlarmSettings>;
+  exemptions?: Partial<ExemptionSettings>;
+  logs?: Partial<LogSettings>;
+  codeSigning?: CodeSigningSettings;
   orgDigest?: Partial<OrgDigestSettings>;
 }
 
@@ -177,6 +220,11 @@ export interface AuditorSettings {
   rules: readonly ResolvedRule[];
   evaluator: EvaluatorSettings;
   digest: DigestSettings;
+  alarms: AlarmSettings;
+  exemptions: ExemptionSettings;
+  logs: LogSettings;
+  /** Unset: no code-signing configuration. */
+  codeSigning?: CodeSigningSettings;
   orgDigest: OrgDigestSettings;
 }
 
@@ -199,6 +247,9 @@ export const BUILT_IN_DEFAULTS = {
     onAllClear: DEFAULT_ALL_CLEAR_MODE,
     topOffenders: DigestLimits.topOffenders.default,
   },
+  alarms: {},
+  exemptions: { requireExpiry: false },
+  logs: {},
   orgDigest: {
     enabled: false,
     createAggregator: false,
@@ -211,15 +262,12 @@ export const BUILT_IN_DEFAULTS = {
   maximumExecutionFrequency: MaximumExecutionFrequency;
   evaluator: EvaluatorSettings;
   digest: DigestSettings;
+  alarms: AlarmSettings;
+  exemptions: ExemptionSettings;
+  logs: LogSettings;
   orgDigest: OrgDigestSettings;
 };
 
-/** Hours of each `MaximumExecutionFrequency`. */
-export const FREQUENCY_HOURS: Readonly<Record<MaximumExecutionFrequency, number>> = {
-  One_Hour: 1,
-  Three_Hours: 3,
-  Six_Hours: 6,
-  Twelve_Hours: 12,
-  TwentyFour_Hours: 24,
-};
+/** Hours of each `MaximumExecutionFrequency` (core's table). */
+export const FREQUENCY_HOURS: Readonly<Record<MaximumExecutionFrequency, number>> = ExecutionFrequencyHours;
 

@@ -7,6 +7,7 @@
 import {
   DigestLimits,
   EndpointAuditorError,
+  ExemptionLimits,
   OrgDigestLimits,
   RULES,
   UnknownRuleError,
@@ -23,7 +24,11 @@ import {
   EvaluatorLimits,
   LogRetentionDays,
   MaximumExecutionFrequencies,
+  type AlarmSettings,
   type AuditorSettings,
+  type CodeSigningSettings,
+  type ExemptionSettings,
+  type LogSettings,
   type DigestAllClearMode,
   type DigestSettings,
   type EvaluatorSettings,
@@ -135,16 +140,26 @@ export class SettingsError extends EndpointAuditorError {
   }
 }
 
-function mergeLayers(layers: readonly SettingsOverride[]): Required<SettingsOverride> {
+type Merged = Required<Omit<SettingsOverride, "codeSigning">> & Pick<SettingsOverride, "codeSigning">;
+
+function mergeLayers(layers: readonly SettingsOverride[]): Merged {
   const rules: Record<string, { enabled?: boolean; parameters: Record<string, ParameterValue> }> = {};
   let maximumExecutionFrequency: MaximumExecutionFrequency = BUILT_IN_DEFAULTS.maximumExecutionFrequency;
   let evaluator: Partial<EvaluatorSettings> = { ...BUILT_IN_DEFAULTS.evaluator };
   let digest: Partial<DigestSettings> = { ...BUILT_IN_DEFAULTS.digest };
+  let alarms: Partial<AlarmSettings> = { ...BUILT_IN_DEFAULTS.alarms };
+  let exemptions: Partial<ExemptionSettings> = { ...BUILT_IN_DEFAULTS.exemptions };
+  let logs: Partial<LogSettings> = { ...BUILT_IN_DEFAULTS.logs };
+  let codeSigning: CodeSigningSettings | undefined;
   let orgDigest: Partial<OrgDigestSettings> = { ...BUILT_IN_DEFAULTS.orgDigest };
   for (const layer of layers) {
     if (layer.maximumExecutionFrequency !== undefined) maximumExecutionFrequency = layer.maximumExecutionFrequency;
     if (layer.evaluator) evaluator = { ...evaluator, ...layer.evaluator };
     if (layer.digest) digest = { ...digest, ...layer.digest };
+    if (layer.alarms) alarms = { ...alarms, ...layer.alarms };
+    if (layer.exemptions) exemptions = { ...exemptions, ...layer.exemptions };
+    if (layer.logs) logs = { ...logs, ...layer.logs };
+    if (layer.codeSigning) codeSigning = layer.codeSigning;
     if (layer.orgDigest) orgDigest = { ...orgDigest, ...layer.orgDigest };
     for (const [ruleId, override] of Object.entries(layer.rules ?? {})) {
       const current = rules[ruleId] ?? { parameters: {} };
@@ -154,13 +169,92 @@ function mergeLayers(layers: readonly SettingsOverride[]): Required<SettingsOver
       };
     }
   }
-  return { maximumExecutionFrequency, evaluator, rules: rules as Record<string, Partial<RuleSettings>>, digest, orgDigest };
+  return {
+    maximumExecutionFrequency,
+    evaluator,
+    rules: rules as Record<string, Partial<RuleSettings>>,
+    digest,
+    orgDigest,
+    alarms,
+    exemptions,
+    logs,
+    ...(codeSigning ? { codeSigning } : {}),
+  };
+}
+
+/**
+ * Why `value` cannot name the SNS topic the alarms notify, or `undefined` when it is a topic name (1–256
+ * letters, digits, `-`, `_`) or a standard topic's ARN.
+ *
+ * @example
+ * ```ts
+ * snsTopicProblem("ops-alerts"); // undefined
+ * snsTopicProblem("arn:aws:sns:eu-west-1:123456789012:ops-alerts"); // undefined
+ * ```
+ */
+export function snsTopicProblem(value: unknown): string | undefined {
+  if (typeof value === "string" && /^[A-Za-z0-9_-]{1,256}$/.test(value)) return undefined;
+  if (typeof value === "string" && /^arn:aws[a-z-]*:sns:[a-z]{2}(-[a-z]+)+-\d+:\d{12}:[A-Za-z0-9_-]{1,256}$/.test(value)) return undefined;
+  return `must be an SNS topic name (letters, digits, "-", "_") or a topic ARN like arn:aws:sns:<region>:<account>:<name>; got ${JSON.stringify(value)}`;
+}
+
+/**
+ * Why `arn` is not an AWS Signer signing profile version ARN, or `undefined` when it is one.
+ *
+ * @example
+ * ```ts
+ * signingProfileVersionArnProblem("arn:aws:signer:us-east-1:123456789012:/signing-profiles/EndpointAuditor/a1b2c3d4e5"); // undefined
+ * ```
+ */
+export function signingProfileVersionArnProblem(arn: unknown): string | undefined {
+  if (typeof arn === "string" && /^arn:aws[a-z-]*:signer:[a-z]{2}(-[a-z]+)+-\d+:\d{12}:\/signing-profiles\/[A-Za-z0-9_]{2,64}\/[A-Za-z0-9]{10}$/.test(arn)) {
+    return undefined;
+  }
+  return `must be a signing profile VERSION ARN like arn:aws:signer:<region>:<account>:/signing-profiles/<name>/<version>; got ${JSON.stringify(arn)}`;
+}
+
+function checkProtection(stage: string, merged: Merged): Pick<AuditorSettings, "alarms" | "exemptions" | "logs" | "codeSigning"> {
+  const alarms: AlarmSettings = {};
+  if (merged.alarms.snsTopic !== undefined) {
+    const problem = snsTopicProblem(merged.alarms.snsTopic);
+    if (problem) throw new SettingsError(stage, `alarms.snsTopic ${problem}`);
+    alarms.snsTopic = merged.alarms.snsTopic;
+  }
+  const { requireExpiry, maxDays } = merged.exemptions;
+  if (typeof requireExpiry !== "boolean") {
+    throw new SettingsError(stage, `exemptions.requireExpiry must be true or false; got ${JSON.stringify(requireExpiry)}`);
+  }
+  const exemptions: ExemptionSettings = { requireExpiry };
+  if (maxDays !== undefined) {
+    const bounds = ExemptionLimits.maxDays;
+    exemptions.maxDays = checkInteger(stage, "exemptions.maxDays", maxDays, bounds.min, bounds.max);
+  }
+  const logs: LogSettings = {};
+  if (merged.logs.kmsKeyArn !== undefined) {
+    const problem = kmsKeyArnProblem(merged.logs.kmsKeyArn);
+    if (problem) throw new SettingsError(stage, `logs.kmsKeyArn ${problem}`);
+    logs.kmsKeyArn = merged.logs.kmsKeyArn;
+  }
+  const result: Pick<AuditorSettings, "alarms" | "exemptions" | "logs" | "codeSigning"> = { alarms, exemptions, logs };
+  if (merged.codeSigning) {
+    const arns = merged.codeSigning.signingProfileVersionArns;
+    if (!Array.isArray(arns) || arns.length < 1 || arns.length > 20) {
+      throw new SettingsError(stage, `codeSigning.signingProfileVersionArns must list 1 to 20 signing profile version ARNs; got ${JSON.stringify(arns)}`);
+    }
+    for (const arn of arns) {
+      const problem = signingProfileVersionArnProblem(arn);
+      if (problem) throw new SettingsError(stage, `codeSigning.signingProfileVersionArns: ${problem}`);
+    }
+    result.codeSigning = { signingProfileVersionArns: [...arns] };
+  }
+  return result;
 }
 
 /** A parsed parameter value as AWS Config input-parameter text (undefined when an optional one is unset). */
 export function parameterAsString(spec: ParameterSpec, value: unknown): string | undefined {
   if (value === undefined) return undefined;
-  if (spec.type === "enumList") return (value as readonly string[]).join(",");
+  if (spec.type === "stringList" && (value as readonly string[]).length === 0) return undefined; // empty: the rule's default meaning
+  if (spec.type === "enumList" || spec.type === "stringList") return (value as readonly string[]).join(",");
   return String(value);
 }
 
@@ -375,6 +469,7 @@ export function settingsFor(
     rules,
     evaluator,
     digest,
+    ...checkProtection(stage, merged),
     orgDigest,
   };
 }

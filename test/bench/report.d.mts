@@ -13,9 +13,11 @@ export declare const TARGETS: {
   growthOverLinear: number;
   bundleKb: number;
   coldImportMs: number;
+  sizeEvaluations: number;
 };
 
 export declare function scaleRows(results: readonly Record<string, unknown>[]): { rows: Row[]; growth: Record<string, number> | undefined };
 export declare function callsRows(results: readonly Record<string, unknown>[]): Row[];
+export declare function sizeRows(results: readonly Record<string, unknown>[]): Row[];
 export declare function bundleRows(result: Record<string, unknown>): Row[];
 export declare function formatTable(rows: readonly Row[]): string;

@@ -12,6 +12,8 @@ export const TARGETS = {
   bundleKb: 600,
   /** Cold `await import()` of a handler bundle, median. */
   coldImportMs: 150,
+  /** Evaluations of one region every output path must carry without crashing (issue 15). */
+  sizeEvaluations: 1_000_000,
 };
 
 const KB = 1024;
@@ -146,6 +148,52 @@ export function callsRows(results) {
         ok: got.every((n, i) => n === floor[i]),
       });
     }
+  }
+  return rows;
+}
+
+const SIZE_PATH_NAMES = {
+  scan: "scan (scanAccounts)",
+  evaluate: "evaluate (evaluateSnapshotSet)",
+  json: "evaluate + JSON renderer (writeJson)",
+  config: "Config path (runConfigRule + history)",
+};
+
+/**
+ * Rows of the size suite: each path must produce every evaluation it was given (a stack overflow or an
+ * out-of-memory is a failed case).
+ *
+ * @param {any[]} results one per path
+ * @returns {Row[]}
+ */
+export function sizeRows(results) {
+  /** @type {Row[]} */
+  const rows = [];
+  for (const r of results) {
+    const name = SIZE_PATH_NAMES[r.path] ?? r.path;
+    const target = `${int(r.target)} evaluations, no crash`;
+    if (r.error) {
+      rows.push({ suite: "size", case: name, measured: `failed: ${r.error}`, target, ok: false });
+      continue;
+    }
+    const d = r.details ?? {};
+    const extra = [
+      d.jsonMb !== undefined ? `${int(d.jsonMb)} MB of JSON in ${int(d.chunks)} writes` : undefined,
+      d.putEvaluationsCalls !== undefined ? `${int(d.putEvaluationsCalls)} PutEvaluations, ${int(d.batchWriteItemCalls)} BatchWriteItem` : undefined,
+      d.ec2Calls !== undefined ? `${int(d.ec2Calls)} EC2 calls` : undefined,
+    ].filter(Boolean);
+    rows.push({
+      suite: "size",
+      case: name,
+      measured:
+        `${int(r.evaluations)} evaluations in ${ms(r.ms)}; RSS peak ${int(r.peakRssMb)} MB (raw data ${int(r.rssAfterGenerateMb)} MB)` +
+        (extra.length > 0 ? `; ${extra.join(", ")}` : ""),
+      target,
+      ok: r.evaluations === r.target,
+    });
+  }
+  if (results.length > 0 && results.every((r) => r.target < TARGETS.sizeEvaluations)) {
+    rows.push({ suite: "size", case: `(quick mode: ${int(results[0].target)} evaluations)`, measured: "", target: "", ok: null });
   }
   return rows;
 }

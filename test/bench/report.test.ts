@@ -3,7 +3,7 @@
  * are shaped as the suites produce them (scale.ts, calls.ts, bundles.mjs).
  */
 import { describe, expect, it } from "vitest";
-import { TARGETS, bundleRows, callsRows, formatTable, scaleRows, type Row } from "./report.mjs";
+import { TARGETS, bundleRows, callsRows, formatTable, scaleRows, sizeRows, type Row } from "./report.mjs";
 
 const RULES = { "interface-endpoint-in-use": 1, "s3-dynamodb-endpoint-is-gateway": 1, "nat-subnet-has-gateway-endpoints": 1, "vpc-flow-logs-enabled": 1 };
 
@@ -163,6 +163,36 @@ function bundle(name: string, bytes: number, importMs: number, extra: Record<str
     ...extra,
   };
 }
+
+describe("sizeRows", () => {
+  const size = (path: string, evaluations: number, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
+    path,
+    target: TARGETS.sizeEvaluations,
+    evaluations,
+    ms: 4_200,
+    peakRssMb: 2_100,
+    rssAfterGenerateMb: 600,
+    details: {},
+    ...extra,
+  });
+
+  it("Given every path carrying all 1,000,000 evaluations Then every size row is met and shows the peak memory", () => {
+    const rows = sizeRows([size("scan", 1_000_000, { details: { ec2Calls: 1_002 } }), size("json", 1_000_000, { details: { jsonMb: 380, chunks: 1_002 } })]);
+    expect(rows.every((r) => r.ok)).toBe(true);
+    expect(rowOf(rows, "scan").measured).toContain("RSS peak 2,100 MB");
+    expect(rowOf(rows, "JSON").measured).toContain("380 MB of JSON in 1,002 writes");
+  });
+
+  it("Given a path that crashed with a stack overflow Then its row misses and quotes the error", () => {
+    const rows = sizeRows([{ path: "evaluate", target: TARGETS.sizeEvaluations, error: "exit 1: RangeError: Maximum call stack size exceeded" }]);
+    expect(rows[0]?.ok).toBe(false);
+    expect(rows[0]?.measured).toContain("Maximum call stack size exceeded");
+  });
+
+  it("Given a path that lost evaluations Then its row misses", () => {
+    expect(sizeRows([size("config", 999_900)])[0]?.ok).toBe(false);
+  });
+});
 
 describe("bundleRows", () => {
   const build = { command: "npm run bundle", exitCode: 0, wallMs: 1200 };

@@ -4,7 +4,7 @@
  *
  *   npm run bench                      all suites, one table with targets
  *   npm run bench -- --json            the same data as JSON on stdout
- *   npm run bench -- --only calls      one suite (scale | calls | bundles; comma-separated for several)
+ *   npm run bench -- --only calls      one suite (scale | calls | size | bundles | fanout; comma-separated for several)
  *   npm run bench -- --quick           a smoke run: smaller sizes, fewer runs
  *
  * Suites (each case in a fresh node process, one after the other):
@@ -12,6 +12,9 @@
  *            (the four rules): median of 7 runs after 2 warm-ups, peak memory, growth 10k → 100k.
  *   calls    the real collectRegion with real SDK clients against the fake AWS server (127.0.0.1, AWS page
  *            caps, 50 ms per call) for 10, 100 and 1,000 VPCs: calls by API vs the floor, wall time.
+ *   size     one region yielding 1,000,000 evaluations through scan, evaluate, the CLI's JSON renderer and
+ *            the Config rule path (runConfigRule with PutEvaluations and history recording mocked), each
+ *            in its own process (default stack size): evaluations out, time, peak memory.
  *   bundles  `npm run bundle`, then each dist/lambda/<name>/index.mjs: size, gzip size, cold import in a
  *            fresh process (median of 20).
  *   fanout   scanAccounts over 20 accounts × 4 regions (assumed roles) against the fake AWS server with
@@ -29,7 +32,7 @@ import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { runBundles } from "./bundles.mjs";
 import { FANOUT_PLANS, runFanout } from "./fanout.mjs";
-import { bundleRows, callsRows, formatTable, scaleRows, TARGETS } from "./report.mjs";
+import { bundleRows, callsRows, formatTable, scaleRows, sizeRows, TARGETS } from "./report.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..");
@@ -37,25 +40,27 @@ const root = join(here, "..", "..");
 // its own import.meta.url.
 const buildDir = join(root, "node_modules", ".cache", "endpoint-auditor-bench");
 const RESULT_PREFIX = "BENCH_RESULT ";
-const SUITES = ["scale", "calls", "bundles", "fanout"];
+const SUITES = ["scale", "calls", "size", "bundles", "fanout"];
 
 const PLANS = {
   full: {
     scale: { targets: [1_000, 10_000, 100_000], runs: 7, warmup: 2 },
     calls: { vpcs: [10, 100, 1_000], runs: 3, warmup: 1, latencyMs: 50 },
+    size: { evaluations: 1_000_000, paths: ["scan", "evaluate", "json", "config"] },
     bundles: { runs: 20 },
     fanout: FANOUT_PLANS.full,
   },
   quick: {
     scale: { targets: [1_000, 10_000], runs: 3, warmup: 1 },
     calls: { vpcs: [10, 100], runs: 1, warmup: 1, latencyMs: 50 },
+    size: { evaluations: 200_000, paths: ["scan", "evaluate", "json", "config"] },
     bundles: { runs: 3 },
     fanout: FANOUT_PLANS.quick,
   },
 };
 
 function usage() {
-  return "usage: npm run bench [-- --json] [--only scale|calls|bundles|fanout[,…]] [--quick]";
+  return "usage: npm run bench [-- --json] [--only scale|calls|size|bundles|fanout[,…]] [--quick]";
 }
 
 function parseArgs(argv) {
@@ -81,11 +86,11 @@ function parseArgs(argv) {
 
 const log = (line) => process.stderr.write(`${line}\n`);
 
-async function buildSuites() {
+async function buildSuites(entry = "suites") {
   mkdirSync(buildDir, { recursive: true });
-  const outfile = join(buildDir, "suites.mjs");
+  const outfile = join(buildDir, `${entry}.mjs`);
   await build({
-    entryPoints: [join(here, "suites.ts")],
+    entryPoints: [join(here, `${entry}.ts`)],
     outfile,
     bundle: true,
     format: "esm",
@@ -100,9 +105,10 @@ async function buildSuites() {
 }
 
 /** Runs one suite case in a fresh node process and returns its BENCH_RESULT. */
-function runCase(suitesFile, mode, options, timeoutMs) {
+function runCase(suitesFile, mode, options, timeoutMs, nodeFlags = []) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--expose-gc", "--no-warnings", suitesFile, mode, JSON.stringify(options)], {
+    const args = mode === undefined ? [JSON.stringify(options)] : [mode, JSON.stringify(options)];
+    const child = spawn(process.execPath, ["--expose-gc", "--no-warnings", ...nodeFlags, suitesFile, ...args], {
       cwd: root,
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -194,6 +200,21 @@ async function main() {
     }
     report.suites.calls = { results };
     report.rows.push(...callsRows(results));
+  }
+
+  if (options.only.includes("size")) {
+    log("building the size suite (esbuild)…");
+    const sizeFile = await buildSuites("size-case");
+    const results = [];
+    for (const path of plan.size.paths) {
+      log(`size: ${plan.size.evaluations} evaluations through ${path}`);
+      // Up to 8 GB of heap (Node's default stack): the point is that nothing overflows; the peak is reported.
+      const r = await runCase(sizeFile, undefined, { path, evaluations: plan.size.evaluations }, 600_000, ["--max-old-space-size=8192"]);
+      if (r.error) failed = true;
+      results.push({ path, target: plan.size.evaluations, ...r });
+    }
+    report.suites.size = { results };
+    report.rows.push(...sizeRows(results));
   }
 
   if (options.only.includes("bundles")) {

@@ -49,3 +49,15 @@ describe("peakListsInFlight", () => {
     expect(peakListsInFlight(timeline)).toBe(2);
   });
 });
+
+describe("peakListsInFlight with the list parts' APIs", () => {
+  it("Given an S3 list next to EC2 lists and a metrics call, Then the S3 list counts and the metrics call does not", () => {
+    const entries: TimelineEntry[] = [
+      { key: "EC2:DescribeVpcs", startMs: 0, endMs: 50 },
+      { key: "S3:ListBuckets", startMs: 1, endMs: 51 },
+      { key: "CloudWatch:GetMetricData", startMs: 2, endMs: 52 },
+    ];
+    expect(peakListsInFlight(entries, new Set(["EC2:DescribeVpcs", "S3:ListBuckets"]))).toBe(2);
+    expect(peakListsInFlight(entries)).toBe(1);
+  });
+});

@@ -23,13 +23,14 @@ export interface TimelineEntry {
 }
 
 /**
- * The most distinct EC2 list APIs the server was answering at the same moment (a list's own pages
- * follow one another, so this counts lists running concurrently).
+ * The most distinct list APIs the server was answering at the same moment (a list's own pages
+ * follow one another, so this counts lists running concurrently). `listApis`: the list parts' `Service:Action`s
+ * (default: EC2's calls).
  */
-export function peakListsInFlight(entries: readonly TimelineEntry[]): number {
+export function peakListsInFlight(entries: readonly TimelineEntry[], listApis?: ReadonlySet<string>): number {
   const events: { t: number; key: string; delta: 1 | -1 }[] = [];
   for (const e of entries) {
-    if (!e.key.startsWith("EC2:")) continue;
+    if (listApis ? !listApis.has(e.key) : !e.key.startsWith("EC2:")) continue;
     events.push({ t: e.startMs, key: e.key, delta: 1 });
     events.push({ t: e.endMs ?? Number.POSITIVE_INFINITY, key: e.key, delta: -1 });
   }

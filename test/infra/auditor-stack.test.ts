@@ -22,6 +22,7 @@ import {
   getRule,
   defaultAsString,
   digestSettingsFromEnv,
+  evaluatorSettingsFromEnv,
   parseConfigEvent,
   rulePermissions,
   type DigestSettings,
@@ -43,8 +44,10 @@ import { bundleHandlers, type HandlerBundle } from "../../packages/functions/scr
 import { LAMBDA_BANNER } from "../../esbuild.config.mjs";
 
 const CONFIG_ACTIONS = ["config:GetComplianceDetailsByConfigRule", "config:PutEvaluations"];
-/** What the evaluator needs to record the findings history (issue 5), on the history table only. */
-const HISTORY_ACTIONS = ["dynamodb:BatchGetItem", "dynamodb:BatchWriteItem"];
+/** What the evaluator needs to record the findings history (issue 5) and its heartbeats, on the history table only. */
+const HISTORY_ACTIONS = ["dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:UpdateItem"];
+/** What each function needs to hand a failed invocation to the on-failure destination, on that queue only. */
+const FAILURE_ACTIONS = ["sqs:SendMessage"];
 /** What each function may do with logs: write to its own log group (no CreateLogGroup, nothing on "*"). */
 const LOG_ACTIONS = ["logs:CreateLogStream", "logs:PutLogEvents"];
 /** What Lambda active tracing needs (X-Ray offers no resource-level permissions for them): only with `evaluator.tracing`. */
@@ -72,6 +75,13 @@ function coreResourceTypes(rules: number): string[] {
     "AWS::Lambda::Function",
     "AWS::Lambda::Permission",
     "AWS::Logs::LogGroup",
+    // Failures seen: the on-failure destination (a queue with its TLS-only policy), the evaluator's async
+    // invoke config and its two alarms (Errors, Failures).
+    "AWS::SQS::Queue",
+    "AWS::SQS::QueuePolicy",
+    "AWS::Lambda::EventInvokeConfig",
+    "AWS::CloudWatch::Alarm",
+    "AWS::CloudWatch::Alarm",
   ].sort();
 }
 const CORE_RESOURCE_TYPES = coreResourceTypes(RULES.length);
@@ -86,6 +96,9 @@ const DIGEST_RESOURCE_TYPES = [
   "AWS::Lambda::Function",
   "AWS::Lambda::Permission",
   "AWS::Logs::LogGroup",
+  "AWS::Lambda::EventInvokeConfig",
+  "AWS::CloudWatch::Alarm",
+  "AWS::CloudWatch::Alarm",
 ];
 
 function resources(template: Template, type: string): Array<[string, Resource]> {
@@ -169,6 +182,10 @@ function roleIdOf(fn: Resource): string {
   return (fn.Properties.Role as { "Fn::GetAtt": [string, string] })["Fn::GetAtt"][0];
 }
 
+function failureQueueOf(template: Template): [string, Resource] {
+  return only(resources(template, "AWS::SQS::Queue"));
+}
+
 function historyTableOf(template: Template): [string, Resource] {
   return only(resources(template, "AWS::DynamoDB::Table").filter(([id]) => id.startsWith("DigestHistory")));
 }
@@ -228,7 +245,7 @@ function expectOwnRolesWithLogsOnOwnGroup(template: Template): void {
 function expectEvaluatorIamWithHistory(template: Template, stage: string, registryActions: readonly string[]): void {
   const [, evaluator] = evaluatorOf(template, stage);
   const statements = statementsOf(template, roleIdOf(evaluator));
-  expect(actionsOf(statements)).toEqual([...new Set([...registryActions, ...CONFIG_ACTIONS, ...HISTORY_ACTIONS, ...LOG_ACTIONS])].sort());
+  expect(actionsOf(statements)).toEqual([...new Set([...registryActions, ...CONFIG_ACTIONS, ...HISTORY_ACTIONS, ...FAILURE_ACTIONS, ...LOG_ACTIONS])].sort());
   const dynamo = statements.filter((s) => actionsOf([s]).some((a) => a.startsWith("dynamodb:")));
   const history = only(dynamo);
   expect(actionsOf([history])).toEqual(HISTORY_ACTIONS);
@@ -378,8 +395,13 @@ describe("Given sst.config.ts with the default settings", () => {
       POWERTOOLS_SERVICE_NAME: "endpoint-auditor",
       POWERTOOLS_METRICS_NAMESPACE: "EndpointAuditor",
       POWERTOOLS_TRACE_ENABLED: "false",
-      POWERTOOLS_METRICS_DISABLED: "false",
+      METRICS_SCOPE: "all",
+      EVALUATION_FREQUENCY: "TwentyFour_Hours",
+      EXEMPTION_REQUIRE_EXPIRY: "false",
+      // Exactly the Config rules of this stack, each with its rule id: the only events the evaluator accepts.
+      DEPLOYED_CONFIG_RULES: JSON.stringify(Object.fromEntries(RULES.map((r) => [r.metadata.id, `endpoint-auditor-test-${r.metadata.id}`]))),
     });
+    expect(envOf(fn).POWERTOOLS_METRICS_DISABLED).toBeUndefined();
     const logGroup = defaults.toJSON().Resources[logGroupIdOf(fn)] as Resource;
     expect(logGroup.Properties).toMatchObject({ LogGroupName: "/aws/lambda/endpoint-auditor-test-evaluator", RetentionInDays: 30 });
     expect(logGroup).toMatchObject({ DeletionPolicy: "Delete" });
@@ -399,7 +421,7 @@ describe("Given sst.config.ts with the default settings", () => {
     const [, role] = only(resources(defaults, "AWS::IAM::Role").filter(([id]) => id === roleId));
     const statements = statementsOf(defaults, roleId);
     const actions = actionsOf(statements);
-    expect(actions).toEqual([...allRulePermissions(), ...CONFIG_ACTIONS, ...HISTORY_ACTIONS, ...LOG_ACTIONS].sort());
+    expect(actions).toEqual([...allRulePermissions(), ...CONFIG_ACTIONS, ...HISTORY_ACTIONS, ...FAILURE_ACTIONS, ...LOG_ACTIONS].sort());
     expectEvaluatorIamWithHistory(defaults, "test", allRulePermissions());
     for (const action of actions) expect(action).toMatch(/^[a-z0-9-]+:[A-Za-z]+$/);
     expect(statements.every((s) => s.Effect === "Allow")).toBe(true);
@@ -425,7 +447,9 @@ describe("Given sst.config.ts with the default settings", () => {
     expect(history.Resource).toEqual({ "Fn::GetAtt": [historyTableOf(defaults)[0], "Arn"] });
     const logs = only(statements.filter((s) => s.Sid === "WriteOwnLogs"));
     expect(logs.Resource).toEqual({ "Fn::GetAtt": [logGroupIdOf(evaluator), "Arn"] });
-    const onStar = statements.filter((st) => st !== read && st !== history && st !== logs);
+    const failed = only(statements.filter((s) => s.Sid === "SendFailedInvocations"));
+    expect(failed.Resource).toEqual({ "Fn::GetAtt": [failureQueueOf(defaults)[0], "Arn"] });
+    const onStar = statements.filter((st) => st !== read && st !== history && st !== logs && st !== failed);
     for (const s of onStar) expect(s.Resource).toBe("*");
     expect(actionsOf(onStar)).toEqual([...allRulePermissions(), "config:PutEvaluations"].sort());
   });
@@ -529,7 +553,154 @@ describe("Registry ↔ stack IAM", () => {
       }
     }
     const extra = [...granted].filter((a) => !declared.has(a) && !CONFIG_ACTIONS.includes(a));
-    expect(extra.sort()).toEqual([...HISTORY_ACTIONS, ...LOG_ACTIONS].sort());
+    expect(extra.sort()).toEqual([...HISTORY_ACTIONS, ...FAILURE_ACTIONS, ...LOG_ACTIONS].sort());
+  });
+});
+
+describe("Given sst.config.ts with the default settings: failures are seen", () => {
+  test("Then each function's asynchronous invocations are retried twice, kept 6 hours, and a failed one goes to the one failed-invocations queue (14 days, encrypted, TLS only)", () => {
+    const [queueId, queue] = failureQueueOf(defaults);
+    expect(queue.Properties).toMatchObject({ MessageRetentionPeriod: 14 * 86_400, SqsManagedSseEnabled: true });
+    const [, policy] = only(resources(defaults, "AWS::SQS::QueuePolicy"));
+    expect(JSON.stringify(policy.Properties.PolicyDocument)).toContain('"aws:SecureTransport":"false"');
+    const configs = resources(defaults, "AWS::Lambda::EventInvokeConfig");
+    const functionIds = [evaluatorOf(defaults, "test")[0], digestFunctionOf(defaults)[0]];
+    expect(configs.map(([, c]) => (c.Properties.FunctionName as { Ref: string }).Ref).sort()).toEqual([...functionIds].sort());
+    for (const [id, config] of configs) {
+      expect(config.Properties, id).toMatchObject({
+        Qualifier: "$LATEST",
+        MaximumRetryAttempts: 2,
+        MaximumEventAgeInSeconds: 6 * 3_600,
+        DestinationConfig: { OnFailure: { Destination: { "Fn::GetAtt": [queueId, "Arn"] } } },
+      });
+    }
+    for (const fnId of functionIds) {
+      const fn = defaults.toJSON().Resources[fnId] as Resource;
+      const send = only(statementsOf(defaults, roleIdOf(fn)).filter((st) => st.Sid === "SendFailedInvocations"));
+      expect(send).toEqual({ Sid: "SendFailedInvocations", Effect: "Allow", Action: "sqs:SendMessage", Resource: { "Fn::GetAtt": [queueId, "Arn"] } });
+    }
+    expect((defaults.toJSON().Outputs as Record<string, { Value: unknown }>).FailedInvocationsQueueUrl?.Value).toEqual({ Ref: queueId });
+  });
+
+  test("Then four alarms watch the functions: each one's Errors and its EndpointAuditor failure metric (the metric its code publishes), one in 5 minutes, silence not a failure, notifying nobody by default", () => {
+    const alarms = new Map(resources(defaults, "AWS::CloudWatch::Alarm").map(([, a]) => [a.Properties.AlarmName as string, a.Properties]));
+    expect([...alarms.keys()].sort()).toEqual([
+      "endpoint-auditor-test-digest-errors",
+      "endpoint-auditor-test-digest-failures",
+      "endpoint-auditor-test-evaluator-errors",
+      "endpoint-auditor-test-evaluator-failures",
+    ]);
+    const common = { Threshold: 1, EvaluationPeriods: 1, Period: 300, Statistic: "Sum", ComparisonOperator: "GreaterThanOrEqualToThreshold", TreatMissingData: "notBreaching" };
+    expect(alarms.get("endpoint-auditor-test-evaluator-errors")).toMatchObject({
+      ...common,
+      Namespace: "AWS/Lambda",
+      MetricName: "Errors",
+      Dimensions: [{ Name: "FunctionName", Value: { Ref: evaluatorOf(defaults, "test")[0] } }],
+    });
+    expect(alarms.get("endpoint-auditor-test-digest-errors")).toMatchObject({
+      ...common,
+      Namespace: "AWS/Lambda",
+      MetricName: "Errors",
+      Dimensions: [{ Name: "FunctionName", Value: { Ref: digestFunctionOf(defaults)[0] } }],
+    });
+    // Powertools publishes the failure metrics with the one default dimension, service = the function's service name.
+    expect(alarms.get("endpoint-auditor-test-evaluator-failures")).toMatchObject({
+      ...common,
+      Namespace: "EndpointAuditor",
+      MetricName: "Failures",
+      Dimensions: [{ Name: "service", Value: envOf(evaluatorOf(defaults, "test")[1]).POWERTOOLS_SERVICE_NAME }],
+    });
+    expect(alarms.get("endpoint-auditor-test-digest-failures")).toMatchObject({
+      ...common,
+      Namespace: "EndpointAuditor",
+      MetricName: "DigestFailures",
+      Dimensions: [{ Name: "service", Value: envOf(digestFunctionOf(defaults)[1]).POWERTOOLS_SERVICE_NAME }],
+    });
+    for (const [name, alarm] of alarms) expect(alarm.AlarmActions, name).toBeUndefined();
+  });
+
+  test("Then the history table cannot be deleted (deletion protection, and retained with the stack)", () => {
+    const [, history] = historyTableOf(defaults);
+    expect(history.Properties.DeletionProtectionEnabled).toBe(true);
+    expect(history.DeletionPolicy).toBe("Retain");
+  });
+
+  test("Then both functions get the deployed Config rules (exactly the template's rule names) and their period, and core's parsers accept them", () => {
+    const names = Object.fromEntries([...rulesByName(defaults).keys()].map((name) => [name.replace("endpoint-auditor-test-", ""), name]));
+    const [, evaluator] = evaluatorOf(defaults, "test");
+    expect(JSON.parse(envOf(evaluator).DEPLOYED_CONFIG_RULES as string)).toEqual(names);
+    expect(envOf(digestFunctionOf(defaults)[1]).DEPLOYED_CONFIG_RULES).toBe(envOf(evaluator).DEPLOYED_CONFIG_RULES);
+    expect(digestSettingsOf(defaults)).toMatchObject({ frequency: "TwentyFour_Hours", deployedRules: Object.entries(names).map(([ruleId, configRuleName]) => ({ ruleId, configRuleName })) });
+    const env = Object.fromEntries(Object.entries(envOf(evaluator)).filter(([, v]) => typeof v === "string")) as Record<string, string>;
+    expect(evaluatorSettingsFromEnv(env)).toMatchObject({ frequency: "TwentyFour_Hours", exemptions: { requireExpiry: false }, metricsScope: "all", testMode: false });
+  });
+});
+
+describe("Given alarms, exemption, log-encryption and code-signing settings", () => {
+  const KEY = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+  const PROFILE = "arn:aws:signer:us-east-1:111122223333:/signing-profiles/EndpointAuditor/a1B2c3D4e5";
+  let hardened: Template;
+
+  beforeAll(async () => {
+    const file: SettingsFile = {
+      defaults: {},
+      stages: {
+        hardened: {
+          alarms: { snsTopic: "ops-alerts" },
+          exemptions: { requireExpiry: true, maxDays: 90 },
+          logs: { kmsKeyArn: KEY },
+          codeSigning: { signingProfileVersionArns: [PROFILE] },
+        },
+      },
+    };
+    const stackFn = createAuditorStack({ settings: settingsFor("hardened", file) });
+    hardened = await synthSst("hardened", (app) => {
+      app.stack(stackFn, { id: AUDITOR_STACK_ID });
+    });
+  });
+
+  test("Then every alarm notifies the topic of that name in the stack's own account and region", () => {
+    const topic = { "Fn::Join": ["", ["arn:", { Ref: "AWS::Partition" }, ":sns:", { Ref: "AWS::Region" }, ":", { Ref: "AWS::AccountId" }, ":ops-alerts"]] };
+    const alarms = resources(hardened, "AWS::CloudWatch::Alarm");
+    expect(alarms).toHaveLength(4);
+    for (const [id, alarm] of alarms) expect(alarm.Properties.AlarmActions, id).toEqual([topic]);
+  });
+
+  test("Then both log groups are encrypted with the key", () => {
+    const groups = resources(hardened, "AWS::Logs::LogGroup");
+    expect(groups).toHaveLength(2);
+    for (const [id, group] of groups) expect(group.Properties.KmsKeyId, id).toBe(KEY);
+  });
+
+  test("Then the evaluator requires an expiry of at most 90 days, as its own settings parser reads it", () => {
+    const [, evaluator] = evaluatorOf(hardened, "hardened");
+    expect(envOf(evaluator)).toMatchObject({ EXEMPTION_REQUIRE_EXPIRY: "true", EXEMPTION_MAX_DAYS: "90" });
+    const env = Object.fromEntries(Object.entries(envOf(evaluator)).filter(([, v]) => typeof v === "string")) as Record<string, string>;
+    expect(evaluatorSettingsFromEnv(env).exemptions).toEqual({ requireExpiry: true, maxDays: 90 });
+    expectOnlyNamedEnvironment(hardened);
+  });
+
+  test("Then both functions accept only code signed by the profile (Enforce)", () => {
+    const [configId, config] = only(resources(hardened, "AWS::Lambda::CodeSigningConfig"));
+    expect(config.Properties).toMatchObject({
+      AllowedPublishers: { SigningProfileVersionArns: [PROFILE] },
+      CodeSigningPolicies: { UntrustedArtifactOnDeployment: "Enforce" },
+    });
+    for (const [id, fn] of resources(hardened, "AWS::Lambda::Function")) {
+      expect(fn.Properties.CodeSigningConfigArn, id).toEqual({ "Fn::GetAtt": [configId, "CodeSigningConfigArn"] });
+    }
+  });
+
+  test("Given a topic, key or profile AWS would refuse, Then settingsFor refuses it naming the setting", () => {
+    const stage = (override: SettingsFile["defaults"]): SettingsFile => ({ defaults: override, stages: {} });
+    expect(() => settingsFor("x", stage({ alarms: { snsTopic: "arn:aws:sqs:us-east-1:111122223333:queue" } }))).toThrow(/alarms.snsTopic must be an SNS topic name/);
+    expect(() => settingsFor("x", stage({ logs: { kmsKeyArn: "arn:aws:kms:us-east-1:111122223333:alias/logs" } }))).toThrow(/logs.kmsKeyArn must be a key ARN/);
+    expect(() => settingsFor("x", stage({ codeSigning: { signingProfileVersionArns: ["arn:aws:signer:us-east-1:111122223333:/signing-profiles/EndpointAuditor"] } }))).toThrow(
+      /signing profile VERSION ARN/,
+    );
+    expect(() => settingsFor("x", stage({ codeSigning: { signingProfileVersionArns: [] } }))).toThrow(/1 to 20 signing profile version ARNs/);
+    expect(() => settingsFor("x", stage({ exemptions: { maxDays: 0 } }))).toThrow(/exemptions.maxDays must be an integer from 1 to 3650/);
+    expect(() => settingsFor("x", stage({ exemptions: { requireExpiry: "yes" as unknown as boolean } }))).toThrow(/exemptions.requireExpiry must be true or false/);
   });
 });
 
@@ -546,7 +717,8 @@ describe("Given sst.config.ts with the default settings: the functions' code is 
     { name: "digest", functionOf: (t: Template) => digestFunctionOf(t) },
   ] as const;
   const NAMES = HANDLERS.map((h) => h.name);
-  const MAX_BYTES = 600 * 1024;
+  // 600 KiB each, but the evaluator's 760 KiB: the S3 and Organizations clients of the security rules (README, Performance).
+  const MAX_BYTES = (name: string): number => (name === "evaluate" ? 760 : 600) * 1024;
   const code = new Map<string, { dir: string; files: string[]; text: string }>();
   const local = new Map<string, HandlerBundle>();
   let bundleDir: string;
@@ -570,7 +742,7 @@ describe("Given sst.config.ts with the default settings: the functions' code is 
   });
 
   test.each(NAMES)(
-    "Then the %s function's asset is one minified ESM file under 600 KiB with the shared banner and the `handler` export, no sourcemap and no node_modules",
+    "Then the %s function's asset is one minified ESM file within its size budget with the shared banner and the `handler` export, no sourcemap and no node_modules",
     (name) => {
       const { files, text, dir } = code.get(name)!;
       // SST's deploy build runs `npm install` for packages it left external: there are none, so its
@@ -582,7 +754,7 @@ describe("Given sst.config.ts with the default settings: the functions' code is 
       expect(text).not.toContain("sourceMappingURL");
       // Minified: a few dozen very long lines (unminified, the evaluator is tens of thousands of lines).
       expect(text.split("\n").length).toBeLessThan(200);
-      expect(Buffer.byteLength(text)).toBeLessThan(MAX_BYTES);
+      expect(Buffer.byteLength(text)).toBeLessThan(MAX_BYTES(name));
     },
   );
 
@@ -619,7 +791,7 @@ describe("Given sst.config.ts with the default settings: the functions' code is 
       expect([...deployedClasses].sort()).toEqual([...keptClassNames(readFileSync(bundled.outfile, "utf8"))].sort());
       const bytes = Buffer.byteLength(deployed);
       expect(Math.abs(bytes - bundled.bytes) / bundled.bytes).toBeLessThan(0.01);
-      expect(bundled.bytes).toBeLessThan(MAX_BYTES);
+      expect(bundled.bytes).toBeLessThan(MAX_BYTES(name));
     },
   );
 });
@@ -683,7 +855,7 @@ describe("Given per-stage overrides", () => {
   test("Then the role loses the permissions only the disabled rule needed, and with the digest off holds no history action", () => {
     const [roleId] = only(resources(overridden, "AWS::IAM::Role"));
     const enabledRules = RULES.filter((r) => r.metadata.id !== "interface-endpoint-in-use");
-    const expected = [...new Set([...enabledRules.flatMap(rulePermissions), ...CONFIG_ACTIONS, ...LOG_ACTIONS])].sort();
+    const expected = [...new Set([...enabledRules.flatMap(rulePermissions), ...CONFIG_ACTIONS, ...FAILURE_ACTIONS, ...LOG_ACTIONS])].sort();
     const actions = actionsOf(statementsOf(overridden, roleId));
     expect(actions).toEqual(expected);
     expectOwnRolesWithLogsOnOwnGroup(overridden);
@@ -699,7 +871,7 @@ describe("Given per-stage overrides", () => {
     expect(resourceTypes(overridden)).toEqual(coreResourceTypes(RULES.length - 1));
     expect(envOf(evaluatorOf(overridden, "staging")[1]).HISTORY_TABLE_NAME).toBeUndefined();
     const outputs = overridden.toJSON().Outputs as Record<string, unknown>;
-    expect(Object.keys(outputs).filter((k) => !k.startsWith("SST"))).toEqual(["EvaluatorFunctionName", "ConfigRuleNames"]);
+    expect(Object.keys(outputs).filter((k) => !k.startsWith("SST"))).toEqual(["EvaluatorFunctionName", "ConfigRuleNames", "FailedInvocationsQueueUrl"]);
   });
 
   test("Then the evaluator's event parser accepts each rule's InputParameters as Config delivers them and runs that rule with those parameters", () => {
@@ -735,7 +907,8 @@ describe("Given per-stage overrides", () => {
     expect(fn.Properties).toMatchObject({
       MemorySize: 2048,
       Timeout: 300,
-      Environment: { Variables: { POWERTOOLS_METRICS_DISABLED: "true" } },
+      // Metrics off keeps the failure metric (published only on a failure): the failure alarm still sees it.
+      Environment: { Variables: { METRICS_SCOPE: "failures", EVALUATION_FREQUENCY: "One_Hour" } },
     });
     expect(only(resources(overridden, "AWS::Logs::LogGroup"))[1].Properties.RetentionInDays).toBe(90);
   });
@@ -860,7 +1033,7 @@ describe("Given evaluator.tracing true (otherwise the committed settings, same s
     expect(xray).toEqual({ Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Resource: "*" });
     // The pinned default set plus the two X-Ray actions, nothing else.
     expect(actionsOf(statementsOf(traced, roleId))).toEqual(
-      [...allRulePermissions(), ...CONFIG_ACTIONS, ...HISTORY_ACTIONS, ...LOG_ACTIONS, ...XRAY_ACTIONS].sort(),
+      [...allRulePermissions(), ...CONFIG_ACTIONS, ...HISTORY_ACTIONS, ...FAILURE_ACTIONS, ...LOG_ACTIONS, ...XRAY_ACTIONS].sort(),
     );
     const [, untraced] = evaluatorOf(defaults, "test");
     expect(statementsOf(traced, roleId).filter((s) => s !== xray)).toEqual(statementsOf(defaults, roleIdOf(untraced)));
@@ -906,7 +1079,7 @@ describe("Given a stage name too long for the evaluator's Lambda name", () => {
 });
 
 describe("npm run synth: the stand-alone template for StackSets", () => {
-  const ASSET_PARAMETERS = ["AssetsBucketPrefix", "AssetsKeyPrefix"];
+  const ASSET_PARAMETERS = ["AssetsBucketAccountId", "AssetsBucketPrefix", "AssetsKeyPrefix"];
   const SST_SECRET_PATH = "/sst/endpoint-auditor/prod/Secret/SLACK_WEBHOOK_URL/value";
   let outDir: string;
   let workDir: string;
@@ -957,7 +1130,8 @@ describe("npm run synth: the stand-alone template for StackSets", () => {
     // Every function's code is a listed asset, and every listed asset is some function's code.
     const referenced = functions().map(([, fn]) => {
       expect(fn.Properties.Code).toEqual({
-        S3Bucket: { "Fn::Sub": "${AssetsBucketPrefix}-${AWS::Region}" },
+        // In the owning account's regional namespace: only that account can create a bucket of this name.
+        S3Bucket: { "Fn::Sub": "${AssetsBucketPrefix}-${AssetsBucketAccountId}-${AWS::Region}-an" },
         S3Key: { "Fn::Sub": expect.stringMatching(/^\$\{AssetsKeyPrefix\}[0-9a-f]{64}\.zip$/) },
       });
       return ((fn.Properties.Code as { S3Key: { "Fn::Sub": string } }).S3Key["Fn::Sub"]).replace("${AssetsKeyPrefix}", "");
@@ -1034,9 +1208,43 @@ describe("npm run synth: the stand-alone template for StackSets", () => {
     expect(resourceTypes(offTemplate)).toEqual(CORE_RESOURCE_TYPES);
     const t = Template.fromJSON(offTemplate);
     const [, evaluator] = evaluatorOf(t, "prod");
-    expect(actionsOf(statementsOf(t, roleIdOf(evaluator)))).toEqual([...allRulePermissions(), ...CONFIG_ACTIONS, ...LOG_ACTIONS].sort());
+    expect(actionsOf(statementsOf(t, roleIdOf(evaluator)))).toEqual([...allRulePermissions(), ...CONFIG_ACTIONS, ...FAILURE_ACTIONS, ...LOG_ACTIONS].sort());
     expectOwnRolesWithLogsOnOwnGroup(t);
     expect(envOf(evaluator).HISTORY_TABLE_NAME).toBeUndefined();
+  });
+
+  test("Then the code bucket's account is a required 12-digit parameter and the prefix leaves room for the -<account>-<region>-an suffix (63 characters in all)", () => {
+    const parameters = template.Parameters as Record<string, Record<string, unknown>>;
+    const account = parameters.AssetsBucketAccountId!;
+    expect(account.Default).toBeUndefined();
+    const accountPattern = new RegExp(account.AllowedPattern as string);
+    expect(accountPattern.test("111122223333")).toBe(true);
+    for (const bad of ["11112222333", "1111222233334", "acme", "", "111122223333 "]) expect(accountPattern.test(bad), bad).toBe(false);
+    const prefix = parameters.AssetsBucketPrefix!;
+    expect(prefix.MaxLength).toBe(32);
+    const longest = `${"a".repeat(32)}-111122223333-ap-southeast-4-an`;
+    expect(longest.length).toBeLessThanOrEqual(63);
+    const prefixPattern = new RegExp(prefix.AllowedPattern as string);
+    expect(prefixPattern.test("acme-endpoint-auditor")).toBe(true);
+    for (const bad of ["Acme", "-acme", "acme-", "acme.auditor", "acme_auditor"]) expect(prefixPattern.test(bad), bad).toBe(false);
+  });
+
+  test("Given codeSigning in the settings, Then the template holds one code-signing configuration (Enforce) with exactly those profiles, and both functions use it; without it, none", async () => {
+    expect(resources(Template.fromJSON(template), "AWS::Lambda::CodeSigningConfig")).toEqual([]);
+    for (const [, fn] of functions()) expect(fn.Properties.CodeSigningConfigArn).toBeUndefined();
+    const profile = "arn:aws:signer:us-east-1:111122223333:/signing-profiles/EndpointAuditor/a1B2c3D4e5";
+    const signedOut = join(outDir, "signed");
+    const signed: SettingsFile = { defaults: { codeSigning: { signingProfileVersionArns: [profile] } }, stages: {} };
+    const signedManifest = await writeStandalone({ stage: "prod", outDir: signedOut, workDir, settingsFile: signed });
+    const t = Template.fromJSON(JSON.parse(readFileSync(join(signedOut, signedManifest.template), "utf8")) as Record<string, unknown>);
+    const [configId, config] = only(resources(t, "AWS::Lambda::CodeSigningConfig"));
+    expect(config.Properties).toMatchObject({
+      AllowedPublishers: { SigningProfileVersionArns: [profile] },
+      CodeSigningPolicies: { UntrustedArtifactOnDeployment: "Enforce" },
+    });
+    const fns = resources(t, "AWS::Lambda::Function");
+    expect(fns).toHaveLength(2);
+    for (const [id, fn] of fns) expect(fn.Properties.CodeSigningConfigArn, id).toEqual({ "Fn::GetAtt": [configId, "CodeSigningConfigArn"] });
   });
 
   test("Given a custom webhook parameter name in the settings, Then it becomes the template parameter's default", async () => {

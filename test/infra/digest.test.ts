@@ -42,6 +42,9 @@ let defaults: Template;
 let custom: Template;
 let names: Template;
 
+/** What the auditor stack passes: its deployed rules and their period. */
+const DEPLOYED = { deployedRules: '{"vpc-flow-logs-enabled":"endpoint-auditor-test-vpc-flow-logs-enabled"}', evaluationFrequency: "TwentyFour_Hours" };
+
 async function synth(name: string, build: (ctx: StackContext) => void): Promise<Template> {
   const fn = { [name]: (ctx: StackContext) => build(ctx) }[name] as (ctx: StackContext) => void;
   await synthesizeApp({ stage: "test" }, (app) => {
@@ -58,11 +61,12 @@ beforeAll(async () => {
   defaults = await synth("DigestDefaults", ({ stack }) => {
     // As the auditor stack does: without SST's custom-resource Lambda, the digest's role is the only role.
     stack.node.tryRemoveChild("CustomResourceHandler");
-    new Digest(stack, "Digest", { configRuleNamePrefix: "endpoint-auditor-test-" });
+    new Digest(stack, "Digest", { configRuleNamePrefix: "endpoint-auditor-test-", ...DEPLOYED });
   });
   custom = await synth("DigestCustom", ({ stack }) => {
     const digest = new Digest(stack, "Digest", {
       configRuleNamePrefix: "endpoint-auditor-test-",
+      ...DEPLOYED,
       schedule: "cron(30 7 ? * FRI *)",
       webhookParameterName: "/endpoint-auditor/slack-webhook-url",
       webhookKmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
@@ -81,11 +85,11 @@ beforeAll(async () => {
   names = await synth("DigestNames", ({ stack }) => {
     // As the stand-alone template does it: the name is a CloudFormation parameter's value (a token).
     const name = new CfnParameter(stack, "WebhookName", { type: "String", default: "/org/slack/webhook" });
-    new Digest(stack, "FromParameter", { configRuleNamePrefix: "p-", webhookParameterName: name.valueAsString });
+    new Digest(stack, "FromParameter", { configRuleNamePrefix: "p-", ...DEPLOYED, webhookParameterName: name.valueAsString });
     // A simple name (no "/"): its ARN is …:parameter/<name>.
-    new Digest(stack, "Simple", { configRuleNamePrefix: "s-", webhookParameterName: "slack-webhook" });
+    new Digest(stack, "Simple", { configRuleNamePrefix: "s-", ...DEPLOYED, webhookParameterName: "slack-webhook" });
     // X-Ray tracing on: the one case where the Tracer could record outgoing requests.
-    new Digest(stack, "Traced", { configRuleNamePrefix: "t-", webhookParameterName: "/org/slack/webhook", tracing: true });
+    new Digest(stack, "Traced", { configRuleNamePrefix: "t-", ...DEPLOYED, webhookParameterName: "/org/slack/webhook", tracing: true });
   });
 }, 240_000);
 
@@ -223,11 +227,11 @@ describe("Given the digest construct with its defaults", () => {
     expect(permission.Properties.SourceArn).toEqual({ "Fn::GetAtt": [ruleId, "Arn"] });
   });
 
-  test("Then its role may read exactly the webhook parameter, query the status index, use the idempotency table, list account aliases and write its own logs — nothing else", () => {
+  test("Then its role may read exactly the webhook parameter, query the status index and the heartbeats, close findings of removed rules, use the idempotency table, list account aliases and write its own logs — nothing else", () => {
     const statements = statementsOfRole(defaults, digestRoleId(defaults));
     const bySid = new Map(statements.map((s) => [s.Sid, s]));
-    expect(statements).toHaveLength(5);
-    expect([...bySid.keys()].sort()).toEqual(["AccountAlias", "Idempotency", "QueryHistory", "ReadWebhookParameter", "WriteOwnLogs"]);
+    expect(statements).toHaveLength(6);
+    expect([...bySid.keys()].sort()).toEqual(["AccountAlias", "CloseRetiredFindings", "Idempotency", "QueryHistory", "ReadWebhookParameter", "WriteOwnLogs"]);
     expect(statements.every((s) => s.Effect === "Allow")).toBe(true);
 
     const ssm = bySid.get("ReadWebhookParameter") as Statement;
@@ -245,7 +249,11 @@ describe("Given the digest construct with its defaults", () => {
     const [historyId] = historyTable(defaults);
     const query = bySid.get("QueryHistory") as Statement;
     expect(actions(query)).toEqual(["dynamodb:Query"]);
-    expect(query.Resource).toEqual({ "Fn::Join": ["", [{ "Fn::GetAtt": [historyId, "Arn"] }, "/index/byStatus"]] });
+    // The status index (findings) and the table itself (heartbeats, by key prefix).
+    expect(query.Resource).toEqual([{ "Fn::Join": ["", [{ "Fn::GetAtt": [historyId, "Arn"] }, "/index/byStatus"]] }, { "Fn::GetAtt": [historyId, "Arn"] }]);
+    const close = bySid.get("CloseRetiredFindings") as Statement;
+    expect(actions(close)).toEqual(["dynamodb:BatchWriteItem"]);
+    expect(close.Resource).toEqual({ "Fn::GetAtt": [historyId, "Arn"] });
 
     const idem = bySid.get("Idempotency") as Statement;
     expect(actions(idem).sort()).toEqual(["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]);
@@ -292,7 +300,7 @@ describe("Given the digest construct with custom settings", () => {
     });
   });
 
-  test("Then grantHistoryWrite gives the evaluator BatchGetItem and BatchWriteItem on the history table only", () => {
+  test("Then grantHistoryWrite gives the evaluator BatchGetItem, BatchWriteItem (findings) and UpdateItem (heartbeats) on the history table only", () => {
     const evaluatorRoleId = only(
       resources(custom, "AWS::Lambda::Function").filter(
         ([, f]) => envOf(f).HISTORY_TABLE_NAME !== undefined && envOf(f).SLACK_WEBHOOK_PARAMETER_NAME === undefined,
@@ -300,7 +308,7 @@ describe("Given the digest construct with custom settings", () => {
     )[1].Properties.Role as { "Fn::GetAtt": string[] };
     const record = only(statementsOfRole(custom, evaluatorRoleId["Fn::GetAtt"][0] as string).filter((s) => s.Sid === "RecordFindingsHistory"));
     const [historyId] = historyTable(custom);
-    expect(actions(record).sort()).toEqual(["dynamodb:BatchGetItem", "dynamodb:BatchWriteItem"]);
+    expect(actions(record).sort()).toEqual(["dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:UpdateItem"]);
     expect(record.Resource).toEqual({ "Fn::GetAtt": [historyId, "Arn"] });
   });
 });
@@ -365,7 +373,7 @@ describe("Given invalid digest props", () => {
 
   test("Then names Systems Manager would refuse, an alias ARN as the key, and unknown all-clear modes or top-offender counts are refused", () => {
     const stack = new Stack(new CdkApp(), "Bare");
-    const base = { configRuleNamePrefix: "x-", webhookParameterName: "/org/slack/webhook" };
+    const base = { configRuleNamePrefix: "x-", ...DEPLOYED, webhookParameterName: "/org/slack/webhook" };
     expect(() => new Digest(stack, "A", { ...base, webhookParameterName: "org/slack" })).toThrow(/must start with "\/"/);
     expect(() => new Digest(stack, "B", { ...base, webhookParameterName: "/org//slack" })).toThrow(/empty level/);
     expect(() => new Digest(stack, "C", { ...base, webhookKmsKeyArn: "arn:aws:kms:us-east-1:123456789012:alias/slack" })).toThrow(
@@ -377,8 +385,8 @@ describe("Given invalid digest props", () => {
 
   test("Then a webhook URL given as the parameter name, or no parameter name outside SST, is refused", () => {
     const stack = new Stack(new CdkApp(), "Bare");
-    expect(() => new Digest(stack, "Digest", { configRuleNamePrefix: "x-" })).toThrow(/webhookParameterName is required/);
-    expect(() => new Digest(stack, "Digest2", { configRuleNamePrefix: "x-", webhookParameterName: FAKE_WEBHOOK })).toThrow(
+    expect(() => new Digest(stack, "Digest", { configRuleNamePrefix: "x-", ...DEPLOYED })).toThrow(/webhookParameterName is required/);
+    expect(() => new Digest(stack, "Digest2", { configRuleNamePrefix: "x-", ...DEPLOYED, webhookParameterName: FAKE_WEBHOOK })).toThrow(
       /NAME of an SSM parameter, not the webhook URL/,
     );
   });

@@ -22,6 +22,8 @@ const AGGREGATOR_ARN = "arn:aws:config:us-east-1:111122223333:config-aggregator/
 const KMS_KEY = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 const SST_VARIABLES = ["AWS_NODEJS_CONNECTION_REUSE_ENABLED", "SST_APP", "SST_STAGE", "SST_SSM_PREFIX"];
 
+const LOGS_KEY = "arn:aws:kms:us-east-1:111122223333:key/0000abcd-12ab-34cd-56ef-1234567890ab";
+
 const FILE: SettingsFile = {
   defaults: {},
   stages: {
@@ -37,6 +39,8 @@ const FILE: SettingsFile = {
         webhookKmsKeyArn: KMS_KEY,
         schedule: "cron(0 7 ? * MON *)",
       },
+      logs: { kmsKeyArn: LOGS_KEY },
+      alarms: { snsTopic: "arn:aws:sns:us-east-1:111122223333:org-alerts" },
     },
     regional: { orgDigest: { enabled: true, aggregatorName: "org", createAggregator: true, aggregatorRegions: ["eu-west-1", "us-east-1", "eu-west-1"] } },
   },
@@ -94,15 +98,60 @@ afterAll(() => {
   rmSync(root, { recursive: true, force: true });
 });
 
+describe("Given a stage with a logs key and an alarm topic", () => {
+  test("Then the function's log group is encrypted with the key and both alarms notify the topic", () => {
+    const t = templates.created!;
+    expect(only(resources(t, "AWS::Logs::LogGroup"))[1].Properties.KmsKeyId).toBe(LOGS_KEY);
+    const alarms = resources(t, "AWS::CloudWatch::Alarm");
+    expect(alarms).toHaveLength(2);
+    for (const [id, alarm] of alarms) expect(alarm.Properties.AlarmActions, id).toEqual(["arn:aws:sns:us-east-1:111122223333:org-alerts"]);
+    expect(only(resources(templates.existing!, "AWS::Logs::LogGroup"))[1].Properties.KmsKeyId).toBeUndefined();
+  });
+});
+
 describe("Given an existing aggregator (name and ARN)", () => {
-  test("Then the stack holds exactly the function, its role and log group, two tables, the schedule and its permission — no aggregator, no other function", () => {
+  test("Then the stack holds exactly the function, its role and log group, two tables, the schedule and its permission, and its failure destination and alarms — no aggregator, no other function", () => {
     const types = Object.values(templates.existing!.toJSON().Resources as Record<string, Resource>).map((r) => r.Type).sort();
     expect(types).toEqual(
-      ["AWS::DynamoDB::Table", "AWS::DynamoDB::Table", "AWS::Events::Rule", "AWS::IAM::Policy", "AWS::IAM::Role", "AWS::Lambda::Function", "AWS::Lambda::Permission", "AWS::Logs::LogGroup"].sort(),
+      [
+        "AWS::DynamoDB::Table",
+        "AWS::DynamoDB::Table",
+        "AWS::Events::Rule",
+        "AWS::IAM::Policy",
+        "AWS::IAM::Role",
+        "AWS::Lambda::Function",
+        "AWS::Lambda::Permission",
+        "AWS::Logs::LogGroup",
+        "AWS::SQS::Queue",
+        "AWS::SQS::QueuePolicy",
+        "AWS::Lambda::EventInvokeConfig",
+        "AWS::CloudWatch::Alarm",
+        "AWS::CloudWatch::Alarm",
+      ].sort(),
     );
   });
 
-  test("Then the function may read exactly that aggregator, query and put the state table, use the idempotency table, read the webhook parameter and write its own logs — nothing else", () => {
+  test("Then a failed run is retried twice, then goes to the failed-invocations queue, and two alarms watch Errors and OrgDigestFailures (service endpoint-auditor-org-digest)", () => {
+    const t = templates.existing!;
+    const [fnId] = fnOf(t);
+    const [queueId] = only(resources(t, "AWS::SQS::Queue"));
+    const [, config] = only(resources(t, "AWS::Lambda::EventInvokeConfig"));
+    expect(config.Properties).toMatchObject({
+      FunctionName: { Ref: fnId },
+      MaximumRetryAttempts: 2,
+      DestinationConfig: { OnFailure: { Destination: { "Fn::GetAtt": [queueId, "Arn"] } } },
+    });
+    const alarms = resources(t, "AWS::CloudWatch::Alarm").map(([, a]) => a.Properties);
+    expect(alarms.map((a) => [a.Namespace, a.MetricName, a.Dimensions]).sort()).toEqual(
+      [
+        ["AWS/Lambda", "Errors", [{ Name: "FunctionName", Value: { Ref: fnId } }]],
+        ["EndpointAuditor", "OrgDigestFailures", [{ Name: "service", Value: "endpoint-auditor-org-digest" }]],
+      ].sort(),
+    );
+    expect(envOf(fnOf(t)[1]).POWERTOOLS_SERVICE_NAME).toBe("endpoint-auditor-org-digest");
+  });
+
+  test("Then the function may read exactly that aggregator, query and put the state table, use the idempotency table, read the webhook parameter, send its failed runs to the queue and write its own logs — nothing else", () => {
     const t = templates.existing!;
     const [, fn] = fnOf(t);
     const roleId = (fn.Properties.Role as { "Fn::GetAtt": string[] })["Fn::GetAtt"][0] as string;
@@ -119,6 +168,8 @@ describe("Given an existing aggregator (name and ARN)", () => {
         Action: "ssm:GetParameter",
         Resource: { "Fn::Join": ["", ["arn:", { Ref: "AWS::Partition" }, ":ssm:", { Ref: "AWS::Region" }, ":", { Ref: "AWS::AccountId" }, ":parameter/sst/endpoint-auditor/existing/Secret/SLACK_WEBHOOK_URL/value"]] },
       },
+      // Its failed runs go to the failed-invocations queue, and only there.
+      { Sid: "SendFailedInvocations", Action: "sqs:SendMessage", Resource: { "Fn::GetAtt": [only(resources(t, "AWS::SQS::Queue"))[0], "Arn"] } },
     ]);
   });
 

@@ -249,6 +249,7 @@ describe("Config events (the Lambda handler, SDK clients mocked)", () => {
   type Handler = (event: unknown, context: Context) => Promise<unknown>;
   let handler: Handler;
   let HandlerCoreError: typeof EndpointAuditorError = EndpointAuditorError;
+  const typedErrorNames = new Set<string>();
   let restore: () => void = () => undefined;
   const context = {
     callbackWaitsForEmptyEventLoop: true,
@@ -270,6 +271,8 @@ describe("Config events (the Lambda handler, SDK clients mocked)", () => {
     vi.stubEnv("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
     vi.stubEnv("HISTORY_TABLE_NAME", "");
     vi.stubEnv("EVALUATIONS_TEST_MODE", "");
+    // The documented examples' rule name, as if the stack had deployed it.
+    vi.stubEnv("DEPLOYED_CONFIG_RULES", JSON.stringify({ "vpc-flow-logs-enabled": "periodic-config-rule" }));
     const out = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
     const err = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
     restore = () => {
@@ -279,7 +282,12 @@ describe("Config events (the Lambda handler, SDK clients mocked)", () => {
     vi.resetModules();
     ({ handler } = (await import("../../packages/functions/src/evaluate")) as unknown as { handler: Handler });
     // The handler's module graph is fresh (resetModules): its errors are instances of its own core copy.
-    ({ EndpointAuditorError: HandlerCoreError } = await import("@endpoint-auditor/core"));
+    const core = await import("@endpoint-auditor/core");
+    HandlerCoreError = core.EndpointAuditorError;
+    // Every error class core exports (the handler reports refusals by class name).
+    for (const value of Object.values(core)) {
+      if (typeof value === "function" && value.prototype instanceof HandlerCoreError) typedErrorNames.add(value.name);
+    }
   });
   afterAll(() => {
     restore();
@@ -289,7 +297,7 @@ describe("Config events (the Lambda handler, SDK clients mocked)", () => {
     vi.unstubAllEnvs();
   });
 
-  it("Given 400 malformed events (mutated documented examples and arbitrary JSON), Then the invocation fails with a typed error and the SDK clients are never called", async () => {
+  it("Given 400 malformed events (mutated documented examples and arbitrary JSON), Then the invocation is refused (answered, so Lambda does not retry it) naming a typed error, and the SDK clients are never called", async () => {
     let checked = 0;
     await fc.assert(
       fc.asyncProperty(fc.oneof({ weight: 3, arbitrary: mutatedEvent }, { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }) }), async (event) => {
@@ -303,13 +311,16 @@ describe("Config events (the Lambda handler, SDK clients mocked)", () => {
         ec2.reset();
         cloudwatch.reset();
         config.reset();
-        let error: unknown;
+        let result: unknown;
         try {
-          await handler(event, context);
+          result = await handler(event, context);
         } catch (e) {
-          error = e;
+          throw new Error(`handler: expected a refusal, got a thrown ${describeError(e)} (Lambda would retry it)`);
         }
-        if (!(error instanceof HandlerCoreError)) throw new Error(`handler: expected a typed error, got ${describeError(error)}`);
+        const refused = result as { refused?: unknown; error?: unknown };
+        if (refused.refused !== true || typeof refused.error !== "string" || !typedErrorNames.has(refused.error)) {
+          throw new Error(`handler: expected a refusal naming a typed error, got ${JSON.stringify(result)}`);
+        }
         const sent = ec2.calls().length + cloudwatch.calls().length + config.calls().length;
         if (sent > 0 || config.commandCalls(PutEvaluationsCommand).length > 0) throw new Error(`handler made ${sent} SDK calls for a malformed event`);
       }),
@@ -330,6 +341,10 @@ function withinSchema(spec: ParameterSpec, value: unknown): boolean {
       return value === undefined ? spec.default === undefined : typeof value === "string" && spec.values.includes(value);
     case "enumList":
       return Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === "string" && spec.values.includes(v)) && new Set(value).size === value.length;
+    case "stringList":
+      return Array.isArray(value) && value.every((v) => typeof v === "string" && spec.pattern.test(v)) && new Set(value).size === value.length;
+    case "boolean":
+      return typeof value === "boolean";
   }
 }
 

@@ -35,6 +35,8 @@ const NO_RESOURCE_LEVEL: Readonly<Record<string, string>> = {
   "config:PutEvaluations": "PutEvaluations has no resource types",
   "iam:ListAccountAliases": "ListAccountAliases has no resource types",
   "route53:ListHostedZonesByVPC": "ListHostedZonesByVPC has no resource types (the route53:VPCs condition key only)",
+  "organizations:DescribeOrganization": "DescribeOrganization has no resource types",
+  "s3:ListAllMyBuckets": "ListAllMyBuckets has no resource types",
   // Every ec2:Describe* list call: no resource types (ec2:Region condition only).
 };
 
@@ -115,6 +117,13 @@ function functionIds(): { evaluator: string; digest: string } {
   return { evaluator: byHandler("evaluate.handler"), digest: byHandler("digest.handler") };
 }
 
+/** The on-failure destination queue (one for both functions). */
+function failureQueue(): string {
+  const queues = resources("AWS::SQS::Queue");
+  expect(queues).toHaveLength(1);
+  return (queues[0] as [string, Resource])[0];
+}
+
 /** The log group a function writes to (its LoggingConfig). */
 function logGroupOf(functionId: string): string {
   const fn = template.toJSON().Resources[functionId] as Resource;
@@ -174,7 +183,7 @@ describe("Given the synthesized auditor stack (evaluator + digest)", () => {
     }
   });
 
-  it("Then the evaluator's grants are exactly: the rules' list calls and GetMetricData and PutEvaluations on *, its own rules' results, item batches on the history table, and log writes to its log group", () => {
+  it("Then the evaluator's grants are exactly: the rules' list calls and GetMetricData and PutEvaluations on *, its own rules' results, item batches and heartbeat updates on the history table, sending to the failed-invocations queue, and log writes to its log group", () => {
     const { evaluator } = functionIds();
     const ruleArns = resources("AWS::Config::ConfigRule")
       .map(([id]) => `<${id}.Arn>`)
@@ -187,6 +196,8 @@ describe("Given the synthesized auditor stack (evaluator + digest)", () => {
       ...ruleArns.map((arn) => `config:GetComplianceDetailsByConfigRule → ${arn}`),
       `dynamodb:BatchGetItem → <${historyId}.Arn>`,
       `dynamodb:BatchWriteItem → <${historyId}.Arn>`,
+      `dynamodb:UpdateItem → <${historyId}.Arn>`,
+      `sqs:SendMessage → <${failureQueue()}.Arn>`,
       `logs:CreateLogStream → <${logGroupOf(evaluator)}.Arn>`,
       `logs:PutLogEvents → <${logGroupOf(evaluator)}.Arn>`,
     ].sort();
@@ -197,7 +208,7 @@ describe("Given the synthesized auditor stack (evaluator + digest)", () => {
     expect(evaluatorCollectionActions(settings).every((a) => /^[a-z0-9-]+:(Describe|Get|List)[A-Za-z]+$/.test(a))).toBe(true);
   });
 
-  it("Then the digest's grants are exactly: GetParameter on the one webhook parameter, Query on the history table's status index, item access on the idempotency table, ListAccountAliases, and log writes to its log group", () => {
+  it("Then the digest's grants are exactly: GetParameter on the one webhook parameter, Query on the history table's status index and on the table (heartbeats), BatchWriteItem on the table (closing findings of removed rules), item access on the idempotency table, ListAccountAliases, sending to the failed-invocations queue, and log writes to its log group", () => {
     const { digest } = functionIds();
     const tables = resources("AWS::DynamoDB::Table");
     const [historyId] = tables.find(([id]) => id.includes("History")) as [string, Resource];
@@ -207,18 +218,21 @@ describe("Given the synthesized auditor stack (evaluator + digest)", () => {
       [
         `ssm:GetParameter → arn:<AWS::Partition>:ssm:<AWS::Region>:<AWS::AccountId>:parameter${parameter}`,
         `dynamodb:Query → <${historyId}.Arn>/index/byStatus`,
+        `dynamodb:Query → <${historyId}.Arn>`,
+        `dynamodb:BatchWriteItem → <${historyId}.Arn>`,
         `dynamodb:GetItem → <${idempotencyId}.Arn>`,
         `dynamodb:PutItem → <${idempotencyId}.Arn>`,
         `dynamodb:UpdateItem → <${idempotencyId}.Arn>`,
         `dynamodb:DeleteItem → <${idempotencyId}.Arn>`,
         "iam:ListAccountAliases → *",
+        `sqs:SendMessage → <${failureQueue()}.Arn>`,
         `logs:CreateLogStream → <${logGroupOf(digest)}.Arn>`,
         `logs:PutLogEvents → <${logGroupOf(digest)}.Arn>`,
       ].sort(),
     );
-    // The digest can read the history only through the index it queries: no table-wide read, no write.
+    // The digest reads the history by key and index only (no scan), and writes no single item.
     const actions = iamOf(digest).statements.flatMap((s) => asList(s.Action));
-    for (const forbidden of ["dynamodb:Scan", "dynamodb:BatchWriteItem", "ssm:GetParameters", "ssm:GetParametersByPath", "kms:Decrypt", "logs:CreateLogGroup"]) {
+    for (const forbidden of ["dynamodb:Scan", "ssm:GetParameters", "ssm:GetParametersByPath", "kms:Decrypt", "logs:CreateLogGroup"]) {
       expect(actions).not.toContain(forbidden);
     }
   });

@@ -151,6 +151,7 @@ describe("the Config rule Lambda (real handler, real SDK clients, fake-aws as en
     vi.stubEnv("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
     vi.stubEnv("EVALUATIONS_TEST_MODE", "");
     vi.stubEnv("HISTORY_TABLE_NAME", "");
+    vi.stubEnv("DEPLOYED_CONFIG_RULES", JSON.stringify(Object.fromEntries(RULES.map((r) => [r.metadata.id, `endpoint-auditor-test-${r.metadata.id}`]))));
     // Powertools writes a JSON line per log and metric; keep the test output readable.
     const out = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
     const err = vi.spyOn(process.stderr, "write").mockImplementation(() => true);

@@ -178,6 +178,8 @@ async function digestHandler(url: string, timeoutMs = 500): Promise<(event: unkn
     configRuleNamePrefix: "endpoint-auditor-test-",
     webhookCacheSeconds: 300,
     slackTimeoutMs: timeoutMs,
+    deployedRules: [{ ruleId: "vpc-flow-logs-enabled", configRuleName: "endpoint-auditor-test-vpc-flow-logs-enabled" }],
+    frequency: "TwentyFour_Hours",
   };
   await createHistoryTable(dynamo.client, settings.historyTableName);
   await createIdempotencyTable(dynamo.client, settings.idempotencyTableName);
@@ -202,6 +204,10 @@ const FAILURES: [string, Behaviour][] = [
   ["429 with a Retry-After longer than allowed", { kind: "answer", status: 429, body: "rate_limited", headers: { "retry-after": "3600" } }],
   ["an error body quoting the request URL back", { kind: "echo", status: 400 }],
   ["a 500 error body quoting the request URL back", { kind: "echo", status: 500 }],
+];
+
+/** Deliveries that may have reached the channel: the week is recorded as possibly sent, not failed. */
+const POSSIBLY_SENT: [string, Behaviour][] = [
   ["a connection reset before any answer", { kind: "reset" }],
   ["no answer at all (hang until the request timeout)", { kind: "hang" }],
 ];
@@ -226,6 +232,20 @@ describe("the digest handler with a failing delivery", () => {
     // …and neither the output nor the error carries the secret.
     expectNoSecret(output, url);
     expectNoSecret(serialiseError(error), url);
+  });
+
+  it.each(POSSIBLY_SENT)("Given Slack answers %s, Then the week is recorded as possibly sent and neither the output nor the result contains the webhook URL, path or token", async (_name, b) => {
+    behaviour = b;
+    const url = `${slackBase}${WEBHOOK_PATH}`;
+    const handler = await digestHandler(url);
+    const result = (await handler(scheduledEvent("2026-03-02T09:00:00Z"), context)) as { status: string; deliveryError?: string };
+    expect(result.status).toBe("possibly-sent");
+    expect(received).toBe(1);
+    const output = captured.join("");
+    expect(output).toContain("DigestPossiblySent");
+    expect(output).toContain("it may have been posted");
+    expectNoSecret(output, url);
+    expectNoSecret(JSON.stringify(result), url);
   });
 
   it("Given an unreachable webhook (connection refused on every attempt), Then the error names the network failure but not the URL", async () => {

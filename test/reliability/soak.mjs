@@ -61,7 +61,7 @@ const ENTRY = `
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { ConfigServiceClient, GetComplianceDetailsByConfigRuleCommand, PutEvaluationsCommand } from "@aws-sdk/client-config-service";
 import { EC2Client } from "@aws-sdk/client-ec2";
-import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import { RULES, resourceCount } from "@endpoint-auditor/core";
 import { InventoryBuilder, serveInventory, syntheticRegion } from "@endpoint-auditor/core/testing";
@@ -95,10 +95,15 @@ export function installMocks(options) {
     for (const items of Object.values(input.RequestItems)) historyWrites += items.length;
     return { UnprocessedItems: {} };
   });
+  let heartbeats = 0;
+  dynamo.on(UpdateCommand).callsFake(() => {
+    heartbeats += 1;
+    return {};
+  });
 
   return {
     resources: resourceCount(raw),
-    counts: () => ({ evaluationsWritten, historyWrites }),
+    counts: () => ({ evaluationsWritten, historyWrites, heartbeats }),
     // The mocks record every call (sinon); a Lambda's clients do not. Forget the records between
     // invocations so the harness itself does not grow.
     resetHistory: () => {
@@ -192,6 +197,8 @@ async function main() {
   const started = performance.now();
   const entry = await buildEntry();
   const { installMocks, loadHandler, RULE_IDS } = await import(pathToFileURL(entry).href);
+  // As the stack sets it: the Config rules the evaluator serves (any other is refused).
+  process.env.DEPLOYED_CONFIG_RULES = JSON.stringify(Object.fromEntries(RULE_IDS.map((id) => [id, `endpoint-auditor-soak-${id}`])));
   const now = new Date();
   const mocks = installMocks({ now, vpcs: Number(flags.vpcs), endpoints: Number(flags.endpoints) });
 
@@ -211,7 +218,9 @@ async function main() {
   const invoke = async (handler, i) => {
     mocks.resetHistory();
     try {
-      await handler(event(RULE_IDS, i, now), context(i));
+      const result = await handler(event(RULE_IDS, i, now), context(i));
+      // A refused event (answered without a retry) is a failure of the soak too.
+      if (result?.refused) throw new Error(`refused: ${result.error}: ${result.message}`);
     } catch (error) {
       failures++;
       lastError = error;
@@ -250,10 +259,10 @@ async function main() {
   const mx = xs.reduce((a, b) => a + b, 0) / xs.length;
   const my = ys.reduce((a, b) => a + b, 0) / ys.length;
   const slope = xs.reduce((a, x, k) => a + (x - mx) * (ys[k] - my), 0) / xs.reduce((a, x) => a + (x - mx) ** 2, 0);
-  const { evaluationsWritten, historyWrites } = mocks.counts();
+  const { evaluationsWritten, historyWrites, heartbeats } = mocks.counts();
 
   print(`soak: end ${mb(end)} MB, growth ${growth >= 0 ? "+" : ""}${mb(growth)} MB (peak ${mb(peak)} MB), trend ${(slope * 1000) / MB >= 0 ? "+" : ""}${((slope * 1000) / MB).toFixed(2)} MB per 1,000 invocations`);
-  print(`soak: ${INVOCATIONS + WARMUP} invocations, ${failures} failed, ${evaluationsWritten} evaluations written, ${historyWrites} history items written, ${linesSwallowed} log/metric lines, ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  print(`soak: ${INVOCATIONS + WARMUP} invocations, ${failures} failed, ${evaluationsWritten} evaluations written, ${historyWrites} history items written, ${heartbeats} heartbeats, ${linesSwallowed} log/metric lines, ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
   if (failures > 0) {
     print(`soak: FAIL — ${failures} invocations failed; last error: ${lastError instanceof Error ? `${lastError.name}: ${lastError.message}` : String(lastError)}`);

@@ -12,6 +12,8 @@ import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { ConfigServiceClient } from "@aws-sdk/client-config-service";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { Route53Client } from "@aws-sdk/client-route-53";
+import { OrganizationsClient } from "@aws-sdk/client-organizations";
+import { S3Client } from "@aws-sdk/client-s3";
 import { AdaptiveRetryStrategy } from "@smithy/util-retry";
 import { clientConfig, type RawRegion } from "@endpoint-auditor/core";
 import { syntheticRegion } from "@endpoint-auditor/core/testing";
@@ -73,6 +75,8 @@ export function quickClients(fake: { url: string }, region: string, options: Fak
     sts: new coreSts.STSClient(config),
     config: new ConfigServiceClient(config),
     route53: new Route53Client(config),
+    s3: new S3Client({ ...config, forcePathStyle: true }),
+    organizations: new OrganizationsClient(config),
   };
 }
 

@@ -33,7 +33,14 @@ export function richRegion(region = "eu-west-1"): RawRegion {
         State: "available",
         DhcpOptionsId: "dopt-0123",
         InstanceTenancy: "default",
-        CidrBlockAssociationSet: [{ AssociationId: "vpc-cidr-assoc-1", CidrBlock: "10.0.0.0/16", CidrBlockState: { State: "associated" } }],
+        CidrBlockAssociationSet: [
+          { AssociationId: "vpc-cidr-assoc-1", CidrBlock: "10.0.0.0/16", CidrBlockState: { State: "associated" } },
+          { AssociationId: "vpc-cidr-assoc-2", CidrBlock: "100.64.0.0/16", CidrBlockState: { State: "associated" } },
+          { AssociationId: "vpc-cidr-assoc-3", CidrBlock: "10.99.0.0/16", CidrBlockState: { State: "disassociated" } },
+        ],
+        Ipv6CidrBlockAssociationSet: [
+          { AssociationId: "vpc-cidr-assoc-6a", Ipv6CidrBlock: "2600:1f18:abcd:1200::/56", Ipv6CidrBlockState: { State: "associated" }, NetworkBorderGroup: region, Ipv6Pool: "Amazon" },
+        ],
         Tags: [
           { Key: "Name", Value: "prod <core> & \"data\" 'lake'" },
           { Key: "endpoint-auditor:exempt", Value: "" },
@@ -117,6 +124,30 @@ export function richRegion(region = "eu-west-1"): RawRegion {
         Tags: [{ Key: "Name", Value: "nat-a" }],
       },
       { NatGatewayId: "nat-0a02", VpcId: vpcA, SubnetId: "subnet-0a03", State: "deleted", ConnectivityType: "private", DeleteTime: new Date("2025-02-01T00:00:00.000Z") },
+    ],
+    securityGroups: [
+      {
+        GroupId: "sg-0a",
+        GroupName: "endpoints",
+        Description: "HTTPS to <endpoints> & \"friends\"",
+        VpcId: vpcA,
+        OwnerId: ACCOUNT,
+        IpPermissions: [
+          {
+            IpProtocol: "tcp",
+            FromPort: 443,
+            ToPort: 443,
+            IpRanges: [{ CidrIp: "10.0.0.0/16", Description: "the VPC" }],
+            Ipv6Ranges: [{ CidrIpv6: "2600:1f18:abcd:1200::/56", Description: "the VPC (IPv6)" }],
+            PrefixListIds: [{ PrefixListId: "pl-0123456789abcdef0", Description: "on premises" }],
+            UserIdGroupPairs: [{ GroupId: "sg-0a-clients", UserId: ACCOUNT, Description: "clients" }],
+          },
+          { IpProtocol: "-1", IpRanges: [], Ipv6Ranges: [], PrefixListIds: [], UserIdGroupPairs: [{ GroupId: "sg-0a", UserId: ACCOUNT }] },
+        ],
+        IpPermissionsEgress: [{ IpProtocol: "-1", IpRanges: [{ CidrIp: "0.0.0.0/0" }], Ipv6Ranges: [], PrefixListIds: [], UserIdGroupPairs: [] }],
+        Tags: [{ Key: "Name", Value: "endpoints" }],
+      },
+      { GroupId: "sg-0a-clients", GroupName: "clients", Description: "app servers", VpcId: vpcA, OwnerId: ACCOUNT, IpPermissions: [], IpPermissionsEgress: [] },
     ],
     vpcEndpoints: [
       {
@@ -340,6 +371,7 @@ export function manyVpcs(region: string, vpcCount: number, subnetsPerVpc = 2): R
   const transitGatewayAttachments: NonNullable<RawRegion["transitGatewayAttachments"]> = [];
   const vpcPeeringConnections: NonNullable<RawRegion["vpcPeeringConnections"]> = [];
   const vpcEndpointServices: NonNullable<RawRegion["vpcEndpointServices"]> = [];
+  const securityGroups: NonNullable<RawRegion["securityGroups"]> = [];
   for (let v = 0; v < vpcCount; v++) {
     const vpcId = `vpc-${pad(v)}`;
     vpcs.push({ VpcId: vpcId, OwnerId: ACCOUNT, CidrBlock: `10.${v % 256}.0.0/16`, IsDefault: false, State: v % 7 === 0 ? "pending" : "available" });
@@ -367,6 +399,13 @@ export function manyVpcs(region: string, vpcCount: number, subnetsPerVpc = 2): R
       AvailabilityZones: [`${region}a`, `${region}b`],
       Owner: OTHER_ACCOUNT,
     });
+    securityGroups.push({
+      GroupId: `sg-${pad(v)}`,
+      GroupName: "default",
+      VpcId: vpcId,
+      OwnerId: ACCOUNT,
+      IpPermissions: [{ IpProtocol: "tcp", FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: `10.${v % 256}.0.0/16` }] }],
+    });
     transitGatewayAttachments.push({ TransitGatewayAttachmentId: `tgw-attach-${pad(v)}`, TransitGatewayId: "tgw-hub", VpcId: vpcId, State: v % 5 === 0 ? "deleted" : "available" });
     vpcPeeringConnections.push({
       VpcPeeringConnectionId: `pcx-${pad(v)}`,
@@ -385,5 +424,5 @@ export function manyVpcs(region: string, vpcCount: number, subnetsPerVpc = 2): R
       });
     }
   }
-  return { region, vpcs, subnets, routeTables, natGateways, vpcEndpoints, flowLogs, vpnGateways: [], transitGatewayAttachments, vpcPeeringConnections, vpcEndpointServices };
+  return { region, vpcs, subnets, routeTables, natGateways, vpcEndpoints, flowLogs, vpnGateways: [], transitGatewayAttachments, vpcPeeringConnections, vpcEndpointServices, securityGroups };
 }

@@ -50,10 +50,11 @@ export interface DigestCommandOptions {
   topOffenders?: number;
 }
 
-export const DIGEST_HELP = `Usage: endpoint-auditor digest [--preview | --send] [scan options | --snapshot FILE]
+export const DIGEST_HELP = `Usage: endpoint-auditor digest [--preview | --send] [scan options | --snapshot FILE | --history-table NAME]
 
 Builds the weekly Slack digest from the current state (no history: new/resolved counts need the
-deployed digest). One message per region.
+deployed digest), or with --history-table from the deployed findings history — the same message the
+deployed digest sends, rules not reporting included. One message per region.
 
   --preview                 print the message instead of sending it (default)
   --format json|text        preview as Block Kit JSON (default; one object, or an array for several
@@ -155,8 +156,26 @@ export async function runDigestCommand(
   io: Pick<CliIo, "stdout" | "stderr">,
   deps: DigestCommandDependencies = {},
 ): Promise<ExitCode> {
-  const digests = digestsForScan(scan, options);
-  const scanCode = exitCodeFor(scan, false);
+  return deliverDigests(digestsForScan(scan, options), exitCodeFor(scan, false), options, io, deps);
+}
+
+/**
+ * Prints the preview of built digests, or sends them one message per digest; `baseCode` is the exit code
+ * when everything was delivered.
+ *
+ * @example
+ * ```ts
+ * const code = await deliverDigests(digests, ExitCode.OK, options, io);
+ * ```
+ */
+export async function deliverDigests(
+  digests: readonly Digest[],
+  baseCode: ExitCode,
+  options: DigestCommandOptions,
+  io: Pick<CliIo, "stdout" | "stderr">,
+  deps: DigestCommandDependencies = {},
+): Promise<ExitCode> {
+  const scanCode = baseCode;
 
   if (options.mode === "preview") {
     if (options.format === "text") {

@@ -75,6 +75,7 @@ describe("evaluate --snapshot demo --format json", () => {
     for (const e of result.evaluations) {
       const expected: string[] = [...EVALUATION_KEYS];
       if (e.monthlySavingsUsd !== undefined) expected.push("monthlySavingsUsd");
+      if (e.exemption !== undefined) expected.push("exemption");
       expect(Object.keys(e)).toEqual(expected);
       expect(STATUSES).toContain(e.compliance);
       expect(e.accountId).toBe("123456789012");

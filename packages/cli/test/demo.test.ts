@@ -31,16 +31,21 @@ describe("demo snapshot", () => {
     expect(demo.regions.map((r) => r.region)).toEqual([...DEMO_REGIONS]);
   });
 
-  it("Then every list item carries an id with the shape of a real AWS id (or, for endpoint services, a service name), unique within its region", () => {
+  it("Then every list item carries an id with the shape of a real AWS id (a bucket a valid bucket name; an endpoint service its service name), unique within its region", () => {
     let checked = 0;
     for (const region of demo.regions) {
       const seen = new Set<string>();
       for (const part of LIST_PARTS) {
         for (const item of ((region as Record<string, unknown>)[part.key] ?? []) as unknown[]) {
           const id = part.parseItem(item, { region: region.region, accountId: demo.accountId }).id;
-          // Resources: `vpc-0` + 16 hex digits, …; endpoint services: `com.amazonaws.<region>.<service>` or
-          // another account's `com.amazonaws.vpce.<region>.vpce-svc-0…`.
-          expect(id, part.key).toMatch(/^[a-z]+(-[a-z]+)*-0[0-9a-f]{16}$|^com\.amazonaws\.[a-z]{2}-[a-z]+-\d\.[a-z0-9-]+(\.[a-z0-9-]+)*$|^com\.amazonaws\.vpce\.[a-z]{2}-[a-z]+-\d\.vpce-svc-0[0-9a-f]{16}$/);
+          // EC2 ids look like `prefix-0` + 16 hex digits; S3 buckets are named (3–63 lower-case letters, digits,
+          // dots, hyphens); endpoint services: `com.amazonaws.<region>.<service>` or another account's
+          // `com.amazonaws.vpce.<region>.vpce-svc-0…`.
+          expect(id, part.key).toMatch(
+            part.list.service === "s3"
+              ? /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/
+              : /^[a-z]+(-[a-z]+)*-0[0-9a-f]{16}$|^com\.amazonaws\.[a-z]{2}-[a-z]+-\d\.[a-z0-9-]+(\.[a-z0-9-]+)*$|^com\.amazonaws\.vpce\.[a-z]{2}-[a-z]+-\d\.vpce-svc-0[0-9a-f]{16}$/,
+          );
           expect(seen.has(id), id).toBe(false);
           seen.add(id);
           checked++;

@@ -22,7 +22,7 @@ describe("member-account role template", () => {
     expect(statements.every((s) => s.Effect === "Allow" && s.Resource === "*")).toBe(true);
     const actions = statements.flatMap((s) => s.Action);
     expect(actions).toEqual([...new Set([...allRulePermissions(), "ec2:DescribeRegions"])].sort());
-    expect(actions.every((a) => /^(ec2:Describe|cloudwatch:Get|route53:List)/.test(a) && !a.includes("*"))).toBe(true);
+    expect(actions.every((a) => /^(ec2:Describe|cloudwatch:Get|organizations:Describe|route53:List|s3:List)/.test(a) && !a.includes("*"))).toBe(true);
   });
 
   it("Then only the auditor account may assume it, with the CLI's session name (and the external id when one is set)", async () => {

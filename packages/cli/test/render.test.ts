@@ -5,7 +5,7 @@ import { ALL_STATUSES, formatUsd, groupByRule, hiddenLine, summaryLine, wrap } f
 import { CSV_COLUMNS, csvField, renderCsv } from "../src/render/csv";
 import { groupErrors } from "../src/render/errors";
 import { barChart, escapeHtml, renderHtml } from "../src/render/html";
-import { renderJson } from "../src/render/json";
+import { renderJson, writeJson } from "../src/render/json";
 import { GITHUB_COMMENT_LIMIT, escapeCell, renderMarkdown } from "../src/render/markdown";
 import { renderOcsf } from "../src/render/ocsf";
 import { renderRulesJson, renderRulesMarkdown, renderRulesTable } from "../src/render/rules";
@@ -93,6 +93,31 @@ describe("renderJson", () => {
   it("Given an evaluation object carrying extra properties, Then only the documented keys are printed", () => {
     const extra = { ...RESULT, evaluations: [{ ...RESULT.evaluations[0], internal: "secret" } as Evaluation] };
     expect(renderJson(extra)).not.toContain("internal");
+  });
+
+  it("Given 2,500 evaluations, Then writeJson writes the text of JSON.stringify(…, null, 2) in chunks of at most 1,000 evaluations", () => {
+    const base = RESULT.evaluations;
+    const many: AccountsResult = { ...RESULT, evaluations: Array.from({ length: 2_500 }, (_, i) => ({ ...(base[i % base.length] as Evaluation), resourceId: `vpce-${i}` })) };
+    const chunks: string[] = [];
+    writeJson(many, { write: (chunk) => chunks.push(chunk) });
+    expect(chunks.join("")).toBe(`${JSON.stringify(JSON.parse(chunks.join("")), null, 2)}\n`);
+    expect(JSON.parse(chunks.join("")).evaluations).toHaveLength(2_500);
+    expect(Math.max(...chunks.map((c) => c.split('"compliance"').length - 1))).toBe(1_000);
+    expect(chunks).toHaveLength(4); // three chunks of evaluations (the head in the first), then the tail
+  });
+
+  it("Given no evaluation passes the status filter, Then the evaluations are an empty array, as JSON.stringify writes it", () => {
+    const text = renderJson(RESULT, new Set());
+    expect(text).toContain('"evaluations": [],');
+    expect(text).toBe(`${JSON.stringify(JSON.parse(text), null, 2)}\n`);
+  });
+
+  it("Given an exempt evaluation, Then it carries its exemption (reason, until)", () => {
+    const exempt: AccountsResult = {
+      ...RESULT,
+      evaluations: [evaluation({ ruleId: "flow", resourceId: "vpc-0fff", compliance: "NOT_APPLICABLE", annotation: "Exempt until 2026-12-31: lab", exemption: { reason: "lab", until: "2026-12-31" } })],
+    };
+    expect(JSON.parse(renderJson(exempt)).evaluations[0].exemption).toEqual({ reason: "lab", until: "2026-12-31" });
   });
 
   it("Then the JSON keeps the evaluation order of the result (it is data, not a report), and --status filters it", () => {

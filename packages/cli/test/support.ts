@@ -72,6 +72,7 @@ export interface JsonEvaluation {
   compliance: "COMPLIANT" | "NON_COMPLIANT" | "NOT_APPLICABLE";
   annotation: string;
   monthlySavingsUsd?: number;
+  exemption?: { reason: string; until?: string };
 }
 
 export interface JsonResult {

@@ -4,10 +4,13 @@
  * with a bounded number of attempts, and request timeouts so a hung connection is cut and retried.
  */
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { Route53Client } from "@aws-sdk/client-route-53";
 import { STSClient } from "@aws-sdk/client-sts";
 import { OrganizationsClient } from "@aws-sdk/client-organizations";
+import { S3Client } from "@aws-sdk/client-s3";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 
 /** The clients one region's collection needs. */
@@ -17,6 +20,10 @@ export interface AwsClients {
   sts: STSClient;
   /** Route 53 is global; built with the region's settings, it reaches the partition's endpoint. */
   route53: Route53Client;
+  /** S3 (`ListBuckets`: the account's buckets, from any region). */
+  s3: S3Client;
+  /** AWS Organizations (global: the SDK sends every region's calls to the partition's endpoint). */
+  organizations: OrganizationsClient;
 }
 
 export interface ClientOptions {
@@ -59,7 +66,7 @@ export function clientConfig(options: ClientOptions) {
 }
 
 /**
- * Creates the EC2, CloudWatch, STS and Route 53 clients for one region.
+ * Creates the clients of one region: EC2, CloudWatch, STS, S3, Organizations and Route 53.
  *
  * @example
  * ```ts
@@ -73,6 +80,8 @@ export function createClients(options: ClientOptions): AwsClients {
     cloudwatch: new CloudWatchClient(config),
     sts: new STSClient(config),
     route53: new Route53Client(config),
+    s3: new S3Client(config),
+    organizations: new OrganizationsClient(config),
   };
 }
 
@@ -107,4 +116,17 @@ export async function resolveRegion(profile?: string): Promise<string | undefine
   } finally {
     ec2.destroy();
   }
+}
+
+/**
+ * A DynamoDB document client for the findings history (the CLI's digest preview reads a deployed table
+ * with the caller's credentials).
+ *
+ * @example
+ * ```ts
+ * const history = createHistoryClient({ region: "eu-west-1", profile: "audit" });
+ * ```
+ */
+export function createHistoryClient(options: ClientOptions): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(new DynamoDBClient(clientConfig({ maxAttempts: 5, ...options })));
 }

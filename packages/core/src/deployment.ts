@@ -26,6 +26,19 @@ export const EnvironmentVariables = {
   slackTimeoutMs: "SLACK_TIMEOUT_MS",
   /** `true`: the evaluator sends `TestMode: true` to AWS Config and cleans nothing up. */
   evaluationsTestMode: "EVALUATIONS_TEST_MODE",
+  /**
+   * The AWS Config rules the stack created, as JSON `{"<rule id>": "<Config rule name>"}` (evaluator: the
+   * only rules whose events it accepts; digest: the rules that must report). See `parseDeployedRules`.
+   */
+  deployedRules: "DEPLOYED_CONFIG_RULES",
+  /** The rules' `MaximumExecutionFrequency` ({@link ExecutionFrequencyHours}): a heartbeat older than twice it is late. */
+  evaluationFrequency: "EVALUATION_FREQUENCY",
+  /** `true`: an exemption tag without `until=YYYY-MM-DD` is ignored (see `ExemptionPolicy`). */
+  exemptionRequireExpiry: "EXEMPTION_REQUIRE_EXPIRY",
+  /** Days an exemption may reach into the future ({@link ExemptionLimits.maxDays}); unset: no limit. */
+  exemptionMaxDays: "EXEMPTION_MAX_DAYS",
+  /** `all` (default) | `failures`: which of the evaluator's custom metrics it publishes ({@link MetricsScope}). */
+  metricsScope: "METRICS_SCOPE",
   /** Powertools: service name of logs, metrics and traces. */
   powertoolsServiceName: "POWERTOOLS_SERVICE_NAME",
   /** Powertools: CloudWatch namespace of the EMF metrics. */
@@ -49,6 +62,29 @@ export const EnvironmentVariables = {
 } as const;
 export type EnvironmentVariable = (typeof EnvironmentVariables)[keyof typeof EnvironmentVariables];
 
+/**
+ * The periods AWS Config accepts for a periodic rule (`MaximumExecutionFrequency`), in hours. A rule whose
+ * last successful run is older than twice its period is "not reporting".
+ */
+export const ExecutionFrequencyHours = {
+  One_Hour: 1,
+  Three_Hours: 3,
+  Six_Hours: 6,
+  Twelve_Hours: 12,
+  TwentyFour_Hours: 24,
+} as const;
+export type ExecutionFrequency = keyof typeof ExecutionFrequencyHours;
+
+/** Config's default period for a periodic rule, and the stacks' default. */
+export const DEFAULT_EXECUTION_FREQUENCY: ExecutionFrequency = "TwentyFour_Hours";
+
+/**
+ * Which custom metrics the evaluator publishes: `all` of them, or only `failures` (published only when
+ * something fails, so a healthy deployment pays for none — the alarms still see every failure).
+ */
+export const MetricsScope = { all: "all", failures: "failures" } as const;
+export type MetricsScope = (typeof MetricsScope)[keyof typeof MetricsScope];
+
 /** Service names of the functions (Powertools `serviceName`). */
 export const ServiceNames = {
   evaluator: "endpoint-auditor",
@@ -68,6 +104,7 @@ export const ConfigRuleMetrics = {
   putEvaluationsCalls: "PutEvaluationsCalls",
   apiCalls: "ApiCalls",
   duration: "Duration",
+  /** Every failed or refused invocation (the evaluator's failure alarm watches it). */
   failures: "Failures",
 } as const;
 
@@ -78,6 +115,11 @@ export const DigestMetrics = {
   duplicate: "DigestDuplicateSuppressed",
   openFindings: "DigestOpenFindings",
   monthlyWaste: "DigestMonthlyWasteUsd",
+  /** Slack did not answer in time: the message may have been posted, so it is not sent again this week. */
+  possiblySent: "DigestPossiblySent",
+  /** Deployed rules without a successful run within twice their period. */
+  rulesNotReporting: "DigestRulesNotReporting",
+  /** Every failed invocation (the digest's failure alarm watches it). */
   failures: "DigestFailures",
 } as const;
 
@@ -85,6 +127,8 @@ export const DigestMetrics = {
 export const OrgDigestMetrics = {
   sent: "OrgDigestSent",
   skipped: "OrgDigestSkipped",
+  /** Slack did not confirm the message; it may have been posted, so it is not sent again this week. */
+  possiblySent: "OrgDigestPossiblySent",
   duplicate: "OrgDigestDuplicateSuppressed",
   openFindings: "OrgDigestOpenFindings",
   monthlyWaste: "OrgDigestMonthlyWasteUsd",
@@ -114,6 +158,14 @@ export const DigestLimits = {
   /** Per-request timeout of the Slack webhook, ms. */
   slackTimeoutMs: { min: 100, max: 60_000, default: 10_000 },
 } as const satisfies Record<string, IntegerBounds>;
+
+/** Bounds of the exemption policy (`until=` at most this many days ahead when a maximum is set). */
+export const ExemptionLimits = {
+  maxDays: { min: 1, max: 3_650, default: 365 },
+} as const satisfies Record<string, IntegerBounds>;
+
+/** Days before an exemption's `until` date in which the digest lists it as "expiring soon". */
+export const EXPIRING_SOON_DAYS = 14;
 
 /** Bounds and defaults of the organization digest's own numeric settings (the rest: {@link DigestLimits}). */
 export const OrgDigestLimits = {

@@ -14,8 +14,18 @@ export const ResourceTypes = {
 } as const;
 export type ResourceType = (typeof ResourceTypes)[keyof typeof ResourceTypes];
 
-/** The tag that exempts a resource from every rule; its value is quoted in the annotation. */
+/**
+ * The tag that exempts a resource from every rule: `<reason> until=YYYY-MM-DD` (the date optional unless the
+ * deployment requires one). See `engine/exemptions.ts`.
+ */
 export const EXEMPT_TAG = "endpoint-auditor:exempt";
+
+/** An exemption in force: why, and through which UTC day (inclusive) when the tag says. */
+export interface Exemption {
+  reason: string;
+  /** `YYYY-MM-DD`. */
+  until?: string;
+}
 
 /** AWS Config's annotation limit. */
 export const MAX_ANNOTATION_LENGTH = 256;
@@ -35,6 +45,8 @@ export interface Evaluation extends Finding {
   resourceType: ResourceType;
   region: string;
   accountId: string;
+  /** Set when an exemption in force made the resource `NOT_APPLICABLE` (the history keeps it apart from resolved findings). */
+  exemption?: Exemption;
 }
 
 /** A rule (or a whole region) that could not be evaluated. */

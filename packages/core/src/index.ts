@@ -7,6 +7,7 @@ export * from "./savings";
 export * from "./rules/rule";
 export * from "./engine/engine";
 export * from "./engine/scan";
+export * from "./engine/exemptions";
 export * from "./engine/accounts";
 export * from "./engine/snapshots";
 export * from "./aws";

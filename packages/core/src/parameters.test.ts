@@ -153,3 +153,40 @@ describe("describeAllowed and defaultAsString", () => {
     expect(defaultAsString({ type: "enumList", description: "", values: ["s3", "dynamodb"], default: ["s3", "dynamodb"] })).toBe("s3,dynamodb");
   });
 });
+
+describe("stringList and boolean parameters", () => {
+  const schema = {
+    trustedAccounts: { type: "stringList", description: "accounts", item: "a 12-digit account id", pattern: /^\d{12}$/, default: [], emptyMeans: "the audited account" },
+    allowAnySource: { type: "boolean", description: "any source", default: true },
+  } as const satisfies ParameterSchema;
+
+  it("Given AWS Config text, Then a comma-separated list of account ids is trimmed, de-duplicated and kept in order, and true/false parse in any case", () => {
+    expect(parseParameters("r", schema, { trustedAccounts: " 111122223333, 444455556666 ,111122223333", allowAnySource: "FALSE" })).toEqual({
+      trustedAccounts: ["111122223333", "444455556666"],
+      allowAnySource: false,
+    });
+    expect(parseParameters("r", schema, { trustedAccounts: ["999988887777"], allowAnySource: true })).toEqual({ trustedAccounts: ["999988887777"], allowAnySource: true });
+  });
+
+  it("Given nothing, Then the defaults: an empty list (a copy) and the boolean default; the empty list has no Config text", () => {
+    const a = parseParameters("r", schema, {});
+    const b = parseParameters("r", schema, { trustedAccounts: "", allowAnySource: " " });
+    expect(a).toEqual({ trustedAccounts: [], allowAnySource: true });
+    expect(b).toEqual(a);
+    a.trustedAccounts.push("111122223333");
+    expect(schema.trustedAccounts.default).toEqual([]);
+    expect(defaultAsString(schema.trustedAccounts)).toBeUndefined();
+    expect(defaultAsString(schema.allowAnySource)).toBe("true");
+  });
+
+  it.each([
+    ["trustedAccounts", "11112222333"],
+    ["trustedAccounts", "111122223333,o-abcdefghij"],
+    ["trustedAccounts", 111122223333],
+    ["allowAnySource", "yes"],
+    ["allowAnySource", 1],
+  ])("Given %s = %j, Then ParameterValidationError names the parameter and what it accepts", (name, value) => {
+    expect(() => parseParameters("r", schema, { [name]: value })).toThrow(ParameterValidationError);
+    expect(() => parseParameters("r", schema, { [name]: value })).toThrow(name === "allowAnySource" ? /true or false/ : /each a 12-digit account id/);
+  });
+});

@@ -27,11 +27,38 @@ export interface EnumListParameter<V extends string = string> {
   default: readonly V[];
 }
 
-export type ParameterSpec = IntegerParameter | EnumParameter | EnumListParameter;
+/**
+ * A comma-separated list of identifiers of one shape (12-digit account ids, `o-…` organization ids). Its
+ * default is usually empty, meaning what `emptyMeans` says.
+ */
+export interface StringListParameter {
+  type: "stringList";
+  description: string;
+  /** What one item is, for messages: "a 12-digit account id". */
+  item: string;
+  /** The pattern (anchored) every item matches. */
+  pattern: RegExp;
+  default: readonly string[];
+  /** What an empty list means (e.g. "the audited account"); shown where the default is. */
+  emptyMeans?: string;
+}
+
+/** `true` or `false` (AWS Config sends the text; case is ignored). */
+export interface BooleanParameter {
+  type: "boolean";
+  description: string;
+  default: boolean;
+}
+
+export type ParameterSpec = IntegerParameter | EnumParameter | EnumListParameter | StringListParameter | BooleanParameter;
 export type ParameterSchema = Readonly<Record<string, ParameterSpec>>;
 
 type ValueOf<S extends ParameterSpec> = S extends IntegerParameter
   ? number
+  : S extends StringListParameter
+    ? string[]
+    : S extends BooleanParameter
+      ? boolean
   : S extends EnumListParameter<infer V>
     ? V[]
     : S extends EnumParameter<infer V>
@@ -54,6 +81,10 @@ export function describeAllowed(spec: ParameterSpec): string {
       return `one of ${spec.values.join(", ")}`;
     case "enumList":
       return `a comma-separated list of ${spec.values.join(", ")}`;
+    case "stringList":
+      return `a comma-separated list, each ${spec.item}`;
+    case "boolean":
+      return "true or false";
   }
 }
 
@@ -66,7 +97,23 @@ export function defaultAsString(spec: ParameterSpec): string | undefined {
       return spec.default;
     case "enumList":
       return spec.default.join(",");
+    case "stringList":
+      return spec.default.length > 0 ? spec.default.join(",") : undefined;
+    case "boolean":
+      return String(spec.default);
   }
+}
+
+/**
+ * The default value of a parameter as code receives it (a fresh copy for lists).
+ *
+ * @example
+ * ```ts
+ * defaultValue({ type: "boolean", description: "", default: true }); // true
+ * ```
+ */
+export function defaultValue(spec: ParameterSpec): unknown {
+  return spec.type === "enumList" || spec.type === "stringList" ? [...spec.default] : spec.default;
 }
 
 function parseOne(ruleId: string, name: string, spec: ParameterSpec, value: unknown): unknown {
@@ -102,6 +149,23 @@ function parseOne(ruleId: string, name: string, spec: ParameterSpec, value: unkn
         if (!out.includes(match)) out.push(match);
       }
       return out;
+    }
+    case "stringList": {
+      let items: unknown[];
+      if (typeof value === "string") items = value.split(",").map((x) => x.trim()).filter((x) => x !== "");
+      else if (Array.isArray(value)) items = value;
+      else return fail();
+      const out: string[] = [];
+      for (const item of items) {
+        if (typeof item !== "string" || !spec.pattern.test(item.trim())) return fail();
+        if (!out.includes(item.trim())) out.push(item.trim());
+      }
+      return out;
+    }
+    case "boolean": {
+      if (typeof value === "boolean") return value;
+      if (typeof value === "string" && /^\s*(true|false)\s*$/i.test(value)) return value.trim().toLowerCase() === "true";
+      return fail();
     }
   }
 }
@@ -139,7 +203,7 @@ export function parseParameters<S extends ParameterSchema>(
   for (const [name, spec] of Object.entries(schema)) {
     const value = raw[name];
     if (value === undefined || value === null || (typeof value === "string" && value.trim() === "")) {
-      out[name] = spec.type === "enumList" ? [...spec.default] : spec.default;
+      out[name] = defaultValue(spec);
     } else {
       out[name] = parseOne(ruleId, name, spec, value);
     }

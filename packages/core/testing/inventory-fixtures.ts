@@ -30,6 +30,8 @@ import type {
   RouteTable as Ec2RouteTable,
   RouteTableAssociation as Ec2RouteTableAssociation,
   ServiceDetail,
+  IpPermission,
+  SecurityGroup as Ec2SecurityGroup,
   Subnet as Ec2Subnet,
   Tag,
   TransitGatewayVpcAttachment as Ec2TransitGatewayVpcAttachment,
@@ -40,6 +42,7 @@ import type {
 } from "@aws-sdk/client-ec2";
 import type { MetricDataResult } from "@aws-sdk/client-cloudwatch";
 import type { HostedZoneSummary } from "@aws-sdk/client-route-53";
+import type { Bucket } from "@aws-sdk/client-s3";
 import type { Finding } from "../src/evaluation";
 import type { Inventory } from "../src/inventory/model";
 import { parseRegion } from "../src/inventory/parse";
@@ -144,6 +147,38 @@ export const routeTo = {
   blackhole: (route: Ec2Route): Ec2Route => ({ ...route, State: "blackhole" }),
 } as const;
 
+/** Inbound permissions (`IpPermissions` items) as `DescribeSecurityGroups` returns them. */
+export const inbound = {
+  /** TCP on `from`–`to` (one port when `to` is left out) from IPv4 and/or IPv6 blocks. */
+  tcp: (from: number, sources: { cidrs?: readonly string[]; ipv6?: readonly string[]; groups?: readonly string[]; prefixLists?: readonly string[] }, to = from): IpPermission => ({
+    IpProtocol: "tcp",
+    FromPort: from,
+    ToPort: to,
+    IpRanges: (sources.cidrs ?? []).map((CidrIp) => ({ CidrIp })),
+    Ipv6Ranges: (sources.ipv6 ?? []).map((CidrIpv6) => ({ CidrIpv6 })),
+    UserIdGroupPairs: (sources.groups ?? []).map((GroupId) => ({ GroupId, UserId: FIXTURE_ACCOUNT_ID })),
+    PrefixListIds: (sources.prefixLists ?? []).map((PrefixListId) => ({ PrefixListId })),
+  }),
+  /** Every protocol and port (`IpProtocol` `-1`, no ports). */
+  all: (sources: { cidrs?: readonly string[]; ipv6?: readonly string[]; groups?: readonly string[] }): IpPermission => ({
+    IpProtocol: "-1",
+    IpRanges: (sources.cidrs ?? []).map((CidrIp) => ({ CidrIp })),
+    Ipv6Ranges: (sources.ipv6 ?? []).map((CidrIpv6) => ({ CidrIpv6 })),
+    UserIdGroupPairs: (sources.groups ?? []).map((GroupId) => ({ GroupId, UserId: FIXTURE_ACCOUNT_ID })),
+    PrefixListIds: [],
+  }),
+  /** UDP on `from`–`to`. */
+  udp: (from: number, cidrs: readonly string[], to = from): IpPermission => ({
+    IpProtocol: "udp",
+    FromPort: from,
+    ToPort: to,
+    IpRanges: cidrs.map((CidrIp) => ({ CidrIp })),
+    Ipv6Ranges: [],
+    UserIdGroupPairs: [],
+    PrefixListIds: [],
+  }),
+} as const;
+
 /** Endpoint states as the API spells them (the SDK's `State` type lists `Available`, … instead). */
 export type ApiEndpointState =
   | "pendingAcceptance"
@@ -229,6 +264,12 @@ export class InventoryBuilder {
   public get vpcEndpointServices(): ServiceDetail[] {
     return this.items("vpcEndpointServices");
   }
+  public get securityGroups(): Ec2SecurityGroup[] {
+    return this.items("securityGroups");
+  }
+  public get s3Buckets(): Bucket[] {
+    return this.items("s3Buckets");
+  }
 
   private counter = 0;
   private cidrCounter = 0;
@@ -269,7 +310,19 @@ export class InventoryBuilder {
    * VPC wizard creates them.
    */
   public vpc(
-    options: { id?: string; cidr?: string; ownerId?: string; isDefault?: boolean; dnsSupport?: boolean; dnsHostnames?: boolean; tags?: Record<string, string> } = {},
+    options: {
+      id?: string;
+      cidr?: string;
+      /** Secondary IPv4 blocks (associated). */
+      secondaryCidrs?: readonly string[];
+      /** IPv6 blocks (Amazon-provided, associated). */
+      ipv6Cidrs?: readonly string[];
+      ownerId?: string;
+      isDefault?: boolean;
+      dnsSupport?: boolean;
+      dnsHostnames?: boolean;
+      tags?: Record<string, string>;
+    } = {},
   ): string {
     const id = options.id ?? this.id("vpc");
     this.vpcDns.set(id, { enableDnsSupport: options.dnsSupport ?? true, enableDnsHostnames: options.dnsHostnames ?? true });
@@ -284,7 +337,19 @@ export class InventoryBuilder {
       InstanceTenancy: "default",
       CidrBlockAssociationSet: [
         { AssociationId: `vpc-cidr-assoc-0${id.slice(-16)}`, CidrBlock: cidr, CidrBlockState: { State: "associated" } },
+        ...(options.secondaryCidrs ?? []).map((c) => ({ AssociationId: this.id("vpc-cidr-assoc"), CidrBlock: c, CidrBlockState: { State: "associated" as const } })),
       ],
+      ...(options.ipv6Cidrs && options.ipv6Cidrs.length > 0
+        ? {
+            Ipv6CidrBlockAssociationSet: options.ipv6Cidrs.map((c) => ({
+              AssociationId: this.id("vpc-cidr-assoc"),
+              Ipv6CidrBlock: c,
+              Ipv6CidrBlockState: { State: "associated" as const },
+              NetworkBorderGroup: this.region,
+              Ipv6Pool: "Amazon",
+            })),
+          }
+        : {}),
       IsDefault: options.isDefault ?? false,
       BlockPublicAccessStates: { InternetGatewayBlockMode: "off" },
       Tags: tagList({ Name: `vpc-${this.vpcs.length + 1}`, ...options.tags }),
@@ -436,6 +501,12 @@ export class InventoryBuilder {
     privateDnsEnabled?: boolean;
     privateDnsOnlyForInboundResolverEndpoint?: boolean;
     ownerId?: string;
+    /** The endpoint policy (a JSON string as the API returns it); `null` leaves `PolicyDocument` out. Default: AWS's full-access policy. */
+    policyDocument?: string | null;
+    /** Its security groups (default one shared `vpc-endpoints` group the builder does not list). */
+    securityGroupIds?: readonly string[];
+    /** `VpcEndpointType` other than `Interface` that has network interfaces (`GatewayLoadBalancer`). */
+    type?: "Interface" | "GatewayLoadBalancer";
     tags?: Record<string, string>;
   }): string {
     const id = options.id ?? this.id("vpce");
@@ -446,15 +517,24 @@ export class InventoryBuilder {
     const state = options.state ?? "available";
     this.vpcEndpoints.push({
       VpcEndpointId: id,
-      VpcEndpointType: "Interface",
+      VpcEndpointType: options.type ?? "Interface",
       VpcId: options.vpcId,
       ServiceName: serviceName,
       // The API answers in camelCase ("available", "pendingAcceptance"); the SDK's enum type says otherwise.
       State: state as Ec2VpcEndpoint["State"],
-      PolicyDocument: '{\n  "Statement": [\n    {\n      "Action": "*",\n      "Effect": "Allow",\n      "Principal": "*",\n      "Resource": "*"\n    }\n  ]\n}',
+      ...(options.policyDocument === null
+        ? {}
+        : {
+            PolicyDocument:
+              options.policyDocument ??
+              '{\n  "Statement": [\n    {\n      "Action": "*",\n      "Effect": "Allow",\n      "Principal": "*",\n      "Resource": "*"\n    }\n  ]\n}',
+          }),
       RouteTableIds: [],
       SubnetIds: subnetIds,
-      Groups: [{ GroupId: "sg-0b1c2d3e4f5a67890", GroupName: "vpc-endpoints" }],
+      Groups: (options.securityGroupIds ?? ["sg-0b1c2d3e4f5a67890"]).map((GroupId) => ({
+        GroupId,
+        GroupName: this.securityGroups.find((g) => g.GroupId === GroupId)?.GroupName ?? "vpc-endpoints",
+      })),
       IpAddressType: "ipv4",
       DnsOptions: {
         DnsRecordIpType: "ipv4",
@@ -581,6 +661,8 @@ export class InventoryBuilder {
     state?: ApiEndpointState;
     createdAt?: Date;
     addRoutes?: boolean;
+    /** The endpoint policy (a JSON string); `null` leaves `PolicyDocument` out. Default: AWS's full-access policy. */
+    policyDocument?: string | null;
     tags?: Record<string, string>;
   }): string {
     const id = options.id ?? this.id("vpce");
@@ -592,8 +674,9 @@ export class InventoryBuilder {
       VpcId: options.vpcId,
       ServiceName: `com.amazonaws.${this.region}.${options.service}`,
       State: state as Ec2VpcEndpoint["State"],
-      PolicyDocument:
-        '{"Version":"2008-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}',
+      ...(options.policyDocument === null
+        ? {}
+        : { PolicyDocument: options.policyDocument ?? '{"Version":"2008-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}' }),
       RouteTableIds: routeTableIds,
       SubnetIds: [],
       Groups: [],
@@ -745,6 +828,53 @@ export class InventoryBuilder {
     return id;
   }
 
+  /**
+   * A security group with its inbound permissions as `DescribeSecurityGroups` returns them (`IpPermissions`),
+   * built with {@link inbound}; egress is the default allow-all.
+   */
+  public securityGroup(options: { vpcId: string; id?: string; name?: string; ingress?: readonly IpPermission[]; ownerId?: string; tags?: Record<string, string> }): string {
+    const id = options.id ?? this.id("sg");
+    this.securityGroups.push({
+      GroupId: id,
+      GroupName: options.name ?? `sg-${this.securityGroups.length + 1}`,
+      Description: "managed by fixtures",
+      VpcId: options.vpcId,
+      OwnerId: options.ownerId ?? this.accountId,
+      IpPermissions: structuredClone([...(options.ingress ?? [])]),
+      IpPermissionsEgress: [{ IpProtocol: "-1", IpRanges: [{ CidrIp: "0.0.0.0/0" }], Ipv6Ranges: [], PrefixListIds: [], UserIdGroupPairs: [] }],
+      Tags: tagList(options.tags),
+    });
+    return id;
+  }
+
+  /** An S3 bucket the account owns, as `ListBuckets` lists it. */
+  public bucket(options: { name: string; region?: string; createdAt?: Date }): string {
+    this.s3Buckets.push({ Name: options.name, CreationDate: options.createdAt ?? daysBefore(this.now, 400), BucketRegion: options.region ?? this.region });
+    return options.name;
+  }
+
+  /**
+   * The account's organization as `DescribeOrganization` answered (an id), or the error it failed with
+   * (e.g. `AWSOrganizationsNotInUseException`, `AccessDeniedException`).
+   */
+  public organization(options: { id: string; managementAccountId?: string } | { errorCode: string; message?: string }): this {
+    if ("id" in options) {
+      const management = options.managementAccountId ?? this.accountId;
+      return this.rawPart("organization", {
+        Organization: {
+          Id: options.id,
+          Arn: `arn:aws:organizations::${management}:organization/${options.id}`,
+          FeatureSet: "ALL",
+          MasterAccountArn: `arn:aws:organizations::${management}:account/${options.id}/${management}`,
+          MasterAccountId: management,
+          MasterAccountEmail: `aws+${management}@example.com`,
+          AvailablePolicyTypes: [{ Type: "SERVICE_CONTROL_POLICY", Status: "ENABLED" }],
+        },
+      });
+    }
+    return this.rawPart("organization", { error: { code: options.errorCode, message: options.message ?? `${options.errorCode}: refused` } });
+  }
+
   /** Daily `BytesProcessed` sums for an endpoint (days without an entry publish no datapoint, like an idle endpoint). */
   public traffic(endpointId: string, days: readonly DailyBytes[]): this {
     return this.metric(endpointId, "BytesProcessed", days);
@@ -883,6 +1013,8 @@ export class InventoryBuilder {
       else if (part.key === "endpointMetrics") raw[part.key] = this.endpointMetrics();
       else if (part.key === "vpcDnsAttributes") raw[part.key] = this.vpcDnsAttributeAnswers();
       else if (part.key === "vpcHostedZones") raw[part.key] = this.hostedZoneAnswers();
+      // An account in no organization, unless `organization()` said otherwise (what DescribeOrganization answers then).
+      else if (part.key === "organization") raw[part.key] = { error: { code: "AWSOrganizationsNotInUseException", message: "Your account is not a member of an organization." } };
     }
     if (this.errors.length > 0) raw.errors = [...this.errors];
     return raw as RawRegion;

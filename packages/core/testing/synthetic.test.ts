@@ -68,6 +68,8 @@ describe("syntheticRegion", () => {
       vpcEndpointServices: raw.vpcEndpointServices?.length,
       dnsCheckedVpcs: raw.vpcHostedZones?.length,
       hubZoneVpcs: new Set(raw.vpcDnsAttributes?.map((a) => a.VpcId)).size,
+      securityGroups: raw.securityGroups?.length,
+      s3Buckets: raw.s3Buckets?.length,
       datapoints: raw.endpointMetrics?.results.reduce((n, r) => n + (r.Values?.length ?? 0), 0),
     });
     expect(raw.vpcDnsAttributes).toHaveLength(2 * counts.hubZoneVpcs);

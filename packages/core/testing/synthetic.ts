@@ -21,6 +21,7 @@ import type {
   NatGateway,
   RouteTable,
   ServiceDetail,
+  SecurityGroup,
   Subnet,
   TransitGatewayVpcAttachment,
   Vpc,
@@ -79,6 +80,12 @@ export interface SyntheticOptions {
   privateDnsOffRatio?: number;
   /** Share of available endpoints that dropped packets on a few days (default 0.04). */
   droppingEndpointRatio?: number;
+  /** Share of endpoint security groups that admit no HTTPS from their VPC (default 0.1). */
+  closedEndpointGroupRatio?: number;
+  /** Share of S3/DynamoDB/SQS/SNS endpoints whose policy keeps writes in the account (default 0.5). */
+  perimeterPolicyRatio?: number;
+  /** S3 buckets the account owns (default: one per five VPCs, at least 3). */
+  buckets?: number;
 }
 
 /** Counts of what was generated, for assertions and benchmark reports. */
@@ -99,6 +106,8 @@ export interface SyntheticCounts {
   dnsCheckedVpcs: number;
   /** Of those, VPCs whose DNS attributes were read (a zone named like such an endpoint's service). */
   hubZoneVpcs: number;
+  securityGroups: number;
+  s3Buckets: number;
   datapoints: number;
 }
 
@@ -588,6 +597,57 @@ function generate(options: SyntheticOptions): { raw: RawRegion; counts: Syntheti
   for (const vpcId of hubs) {
     vpcDnsAttributes.push({ VpcId: vpcId, EnableDnsSupport: { Value: true } }, { VpcId: vpcId, EnableDnsHostnames: { Value: rng() >= 0.1 } });
   }
+  // Security: its own PRNG, so adding it left every earlier draw (and so every earlier resource) as it was.
+  const sec = createRng(seed ^ 0x5ec0de);
+  const securityGroups: SecurityGroup[] = [];
+  const vpcCidr = new Map(ownVpcs.map((v) => [v.vpcId, v.cidr]));
+  const closedRatio = options.closedEndpointGroupRatio ?? 0.1;
+  const perimeterRatio = options.perimeterPolicyRatio ?? 0.5;
+  for (const v of ownVpcs) {
+    const groupId = id("sg");
+    securityGroups.push({
+      GroupId: groupId,
+      GroupName: "default",
+      Description: "default VPC security group",
+      VpcId: v.vpcId,
+      OwnerId: accountId,
+      IpPermissions: [{ IpProtocol: "-1", UserIdGroupPairs: [{ GroupId: groupId, UserId: accountId }], IpRanges: [], Ipv6Ranges: [], PrefixListIds: [] }],
+      IpPermissionsEgress: [{ IpProtocol: "-1", IpRanges: [{ CidrIp: "0.0.0.0/0" }], Ipv6Ranges: [], PrefixListIds: [], UserIdGroupPairs: [] }],
+      Tags: [],
+    });
+  }
+  for (const e of vpcEndpoints) {
+    const service = (e.ServiceName ?? "").split(".").pop() ?? "";
+    if (["s3", "dynamodb", "sqs", "sns"].includes(service) && sec() < perimeterRatio) {
+      e.PolicyDocument = JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          { Sid: "AllowAll", Effect: "Allow", Principal: "*", Action: "*", Resource: "*" },
+          { Sid: "DenyOtherAccounts", Effect: "Deny", Principal: "*", Action: "*", Resource: "*", Condition: { StringNotEquals: { "aws:ResourceAccount": accountId } } },
+        ],
+      });
+    }
+    if (e.VpcEndpointType !== "Interface") continue;
+    for (const g of e.Groups ?? []) {
+      const closed = sec() < closedRatio;
+      securityGroups.push({
+        GroupId: g.GroupId,
+        GroupName: g.GroupName,
+        Description: "VPC endpoints",
+        VpcId: e.VpcId,
+        OwnerId: accountId,
+        IpPermissions: [
+          closed
+            ? { IpProtocol: "tcp", FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: "192.0.2.0/24" }], Ipv6Ranges: [], PrefixListIds: [], UserIdGroupPairs: [] }
+            : { IpProtocol: "tcp", FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: vpcCidr.get(e.VpcId ?? "") ?? "10.0.0.0/8", Description: "HTTPS from the VPC" }], Ipv6Ranges: [], PrefixListIds: [], UserIdGroupPairs: [] },
+        ],
+        IpPermissionsEgress: [],
+        Tags: tags("vpc-endpoints"),
+      });
+    }
+  }
+  const bucketCount = nonNegativeInt(options.buckets ?? Math.max(3, Math.floor(vpcCount / 5)), "buckets");
+  const s3Buckets = Array.from({ length: bucketCount }, (_, i) => ({ Name: `data-${stem}-${i}`, CreationDate: daysAgo(30, 900), BucketRegion: region }));
 
   const raw: RawRegion = {
     region,
@@ -603,6 +663,9 @@ function generate(options: SyntheticOptions): { raw: RawRegion; counts: Syntheti
     vpcEndpointServices,
     vpcDnsAttributes,
     vpcHostedZones,
+    securityGroups,
+    s3Buckets,
+    organization: { Organization: { Id: `o-${stem}ab`, Arn: `arn:aws:organizations::${accountId}:organization/o-${stem}ab`, MasterAccountId: accountId, FeatureSet: "ALL" } },
   };
 
   // Daily BytesProcessed and PacketsDropped of the endpoints the collector would query, ids e0, e0m1, e1…
@@ -664,6 +727,8 @@ function generate(options: SyntheticOptions): { raw: RawRegion; counts: Syntheti
       vpcEndpointServices: vpcEndpointServices.length,
       dnsCheckedVpcs: checked.length,
       hubZoneVpcs: hubs.length,
+      securityGroups: securityGroups.length,
+      s3Buckets: s3Buckets.length,
       datapoints,
     },
   };

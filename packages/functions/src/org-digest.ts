@@ -24,13 +24,17 @@ function record(result: OrgDigestRunResult): void {
     logger.info("Organization digest already handled for this aggregator and week; nothing sent", { status: result.status });
     return;
   }
-  metrics.addMetric(result.status === "sent" ? M.sent : M.skipped, MetricUnit.Count, 1);
+  metrics.addMetric(result.status === "sent" ? M.sent : result.status === "possibly-sent" ? M.possiblySent : M.skipped, MetricUnit.Count, 1);
   metrics.addMetric(M.openFindings, MetricUnit.Count, result.openFindings);
   metrics.addMetric(M.monthlyWaste, MetricUnit.NoUnit, result.monthlyWasteUsd);
   metrics.addMetric(M.notReporting, MetricUnit.Count, result.notReporting);
   metrics.addMetric(M.unread, MetricUnit.Count, result.unread);
   metrics.addMetric(M.aggregatorCalls, MetricUnit.Count, result.aggregatorCalls);
-  logger.info(result.status === "sent" ? "Organization digest sent" : "All clear; organization digest skipped as configured", { ...result });
+  if (result.status === "possibly-sent") {
+    logger.warn("Slack did not confirm the organization digest; it may have been posted, so it is not sent again this week", { ...result });
+  } else {
+    logger.info(result.status === "sent" ? "Organization digest sent" : "All clear; organization digest skipped as configured", { ...result });
+  }
 }
 
 /**

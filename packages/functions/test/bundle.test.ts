@@ -81,17 +81,24 @@ describe("npm run bundle: the evaluate handler", () => {
     expect(inputs.some((i) => i.includes("node_modules/sst/"))).toBe(false);
   });
 
-  it("Given Node.js loads the bundle, Then `handler` is an exported function and a malformed event fails with ConfigEventError", async () => {
+  it("Given Node.js loads the bundle, Then `handler` is an exported function and a malformed event is refused with ConfigEventError (not thrown: no retry)", async () => {
     const report = await probe(
       evaluate.outfile,
       [
-        "let error;",
+        "process.env.DEPLOYED_CONFIG_RULES = JSON.stringify({ 'vpc-flow-logs-enabled': 'endpoint-auditor-prod-vpc-flow-logs-enabled' });",
+        "let error; let result;",
         "const context = { functionName: 'endpoint-auditor-evaluate', awsRequestId: 'r-1', invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:endpoint-auditor-evaluate', getRemainingTimeInMillis: () => 1000 };",
-        "try { await m.handler({ invokingEvent: '{' }, context); } catch (e) { error = e; }",
-        "console.log(JSON.stringify({ handler: typeof m.handler, exports: Object.keys(m), error: error?.name, field: error?.field }));",
+        "try { result = await m.handler({ invokingEvent: '{' }, context); } catch (e) { error = e; }",
+        "console.log(JSON.stringify({ handler: typeof m.handler, exports: Object.keys(m), thrown: error?.name, refused: result?.refused, error: result?.error, message: result?.message }));",
       ].join("\n"),
     );
-    expect(report).toEqual({ handler: "function", exports: expect.arrayContaining(["handler"]), error: "ConfigEventError", field: "configRuleName" });
+    expect(report).toEqual({
+      handler: "function",
+      exports: expect.arrayContaining(["handler"]),
+      refused: true,
+      error: "ConfigEventError",
+      message: expect.stringContaining("configRuleName: expected a non-empty string, got missing"),
+    });
   });
 });
 

@@ -6,7 +6,7 @@
  * webhook URL is really read through Powertools Parameters with decryption, and really cached.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { recordEvaluations, type SlackMessage } from "@endpoint-auditor/core";
+import { recordEvaluations, recordHeartbeat, type SlackMessage } from "@endpoint-auditor/core";
 import { createHistoryTable, createIdempotencyTable, startDynalite, type LocalDynamo } from "@endpoint-auditor/core/testing";
 import { startLocalServer, startSsmIamStub, type LocalServer, type SsmIamStub } from "../../../test/support/ssm-iam-stub";
 import { lambdaContext } from "./helpers";
@@ -33,6 +33,7 @@ const ENV_KEYS = [
   "SLACK_WEBHOOK_PARAMETER_NAME",
   "CONFIG_RULE_NAME_PREFIX",
   "SLACK_TIMEOUT_MS",
+  "DEPLOYED_CONFIG_RULES",
 ] as const;
 const savedEnv: Record<string, string | undefined> = {};
 
@@ -57,6 +58,7 @@ beforeAll(async () => {
     SLACK_WEBHOOK_PARAMETER_NAME: PARAMETER,
     CONFIG_RULE_NAME_PREFIX: "endpoint-auditor-prod-",
     SLACK_TIMEOUT_MS: "2000",
+    DEPLOYED_CONFIG_RULES: JSON.stringify({ "vpc-flow-logs-enabled": "endpoint-auditor-prod-vpc-flow-logs-enabled" }),
   });
   await createHistoryTable(dynamo.client, "wiring-history");
   await createIdempotencyTable(dynamo.client, "wiring-idempotency");
@@ -75,6 +77,13 @@ beforeAll(async () => {
       },
     ],
     new Date("2024-01-05T09:00:00Z"),
+  );
+  // The rule's last successful run: Monday 2024-01-08 06:00 — fresh for that week's digest, 9 days old for the next.
+  await recordHeartbeat(
+    dynamo.doc,
+    "wiring-history",
+    { accountId: ACCOUNT, region: REGION, ruleId: "vpc-flow-logs-enabled", configRuleName: "endpoint-auditor-prod-vpc-flow-logs-enabled" },
+    { at: new Date("2024-01-08T06:00:00Z"), evaluated: 1 },
   );
 });
 
@@ -118,7 +127,8 @@ describe("digest handler production wiring", () => {
 
       expect(first).toMatchObject({ status: "sent", isoWeek: "2024-W02", openFindings: 1, newThisWeek: 1 });
       expect(retry.duplicate).toBe(true);
-      expect(nextWeek).toMatchObject({ status: "sent", isoWeek: "2024-W03", openFindings: 1, newThisWeek: 0 });
+      expect(first.notReporting).toEqual([]);
+      expect(nextWeek).toMatchObject({ status: "sent", isoWeek: "2024-W03", openFindings: 1, newThisWeek: 0, notReporting: ["vpc-flow-logs-enabled"] });
       expect(slackBodies).toHaveLength(2);
       const message = JSON.parse(slackBodies[0] as string) as SlackMessage;
       expect(message.blocks[0]).toMatchObject({ text: { text: "Endpoint audit: payments-prod (123456789012) · eu-west-1" } });

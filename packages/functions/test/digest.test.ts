@@ -16,6 +16,7 @@ import {
   type DigestSettings,
   type Evaluation,
   recordEvaluations,
+  recordHeartbeat,
   type SlackMessage,
   SlackDeliveryError,
 } from "@endpoint-auditor/core";
@@ -47,13 +48,19 @@ function scheduledEvent(time: string, id = "53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa
 }
 
 // ---- local Slack webhook -------------------------------------------------------------------------
-type Answer = { status: number; body: string; headers?: Record<string, string> };
+type Answer = { status: number; body: string; headers?: Record<string, string> } | "hang";
+const hung: ServerResponse[] = [];
 let slack: Server;
 let slackUrl: string;
 let slackScript: Answer[] = [];
 let slackRequests: { body: string; answered: number }[] = [];
 const delivered = (): SlackMessage[] =>
   slackRequests.filter((r) => r.answered === 200).map((r) => JSON.parse(r.body) as SlackMessage);
+/** The rules the stack deployed in these tests. */
+const DEPLOYED = [
+  { ruleId: "interface-endpoint-in-use", configRuleName: "endpoint-auditor-prod-interface-endpoint-in-use" },
+  { ruleId: "vpc-flow-logs-enabled", configRuleName: "endpoint-auditor-prod-vpc-flow-logs-enabled" },
+];
 
 // ---- raw output capture (every byte Powertools or anything else writes) ---------------------------
 let output = "";
@@ -119,7 +126,12 @@ interface Setup {
   handler: (event: unknown, context: Context) => Promise<DigestRunResult>;
 }
 
-async function setup(overrides: Partial<DigestSettings> = {}, seed = true, alias: () => Promise<string | undefined> = async () => "payments-prod"): Promise<Setup> {
+async function setup(
+  overrides: Partial<DigestSettings> = {},
+  seed = true,
+  alias: () => Promise<string | undefined> = async () => "payments-prod",
+  heartbeats = true,
+): Promise<Setup> {
   const n = ++tables;
   const settings: DigestSettings = {
     historyTableName: `history-${n}`,
@@ -130,11 +142,19 @@ async function setup(overrides: Partial<DigestSettings> = {}, seed = true, alias
     configRuleNamePrefix: "endpoint-auditor-prod-",
     webhookCacheSeconds: 300,
     slackTimeoutMs: 2_000,
+    deployedRules: DEPLOYED,
+    frequency: "TwentyFour_Hours",
     ...overrides,
   };
   await createHistoryTable(dynamo.client, settings.historyTableName);
   await createIdempotencyTable(dynamo.client, settings.idempotencyTableName);
   if (seed) await seedHistory(settings.historyTableName);
+  // Each deployed rule ran on Monday morning, before the digest.
+  if (heartbeats) {
+    for (const rule of DEPLOYED) {
+      await recordHeartbeat(dynamo.doc, settings.historyTableName, { accountId: ACCOUNT, region: REGION, ...rule }, { at: new Date("2024-01-08T06:00:00Z"), evaluated: 4 });
+    }
+  }
   const s: Setup = {
     settings,
     urlReads: 0,
@@ -165,6 +185,11 @@ beforeAll(async () => {
     req.on("data", (c: Buffer) => (body += c.toString("utf8")));
     req.on("end", () => {
       const answer = slackScript.shift() ?? { status: 200, body: "ok" };
+      if (answer === "hang") {
+        slackRequests.push({ body, answered: 0 });
+        hung.push(res);
+        return;
+      }
       slackRequests.push({ body, answered: answer.status });
       res.writeHead(answer.status, { "content-type": "text/plain", ...answer.headers });
       res.end(answer.body);
@@ -189,6 +214,7 @@ beforeEach(() => {
 });
 afterEach(() => {
   restore();
+  for (const res of hung.splice(0)) res.destroy();
   // Whatever happened in the test, the webhook URL was never written anywhere.
   expect(output).not.toContain(TOKEN);
   expect(output).not.toContain(WEBHOOK_PATH);
@@ -267,7 +293,15 @@ describe("digest handler", () => {
     const trace = `${String(error)}\n${(error as Error).stack}\n${JSON.stringify(error)}`;
     expect(trace).not.toContain(TOKEN);
     expect(output).toContain("invalid_blocks"); // the failure is logged…
-    expect(output).toContain("DigestFailures"); // …and counted
+    expect(output).toContain("DigestFailures"); // …and counted, as the stack's failure alarm watches it:
+    const failure = output
+      .split("\n")
+      .filter((l) => l.startsWith("{"))
+      .map((l) => JSON.parse(l) as { _aws?: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][] }[] }; DigestFailures?: number; service?: string })
+      .find((l) => l.DigestFailures !== undefined);
+    // One dimension, service (the stack sets POWERTOOLS_SERVICE_NAME; test/infra checks the alarm uses that value).
+    expect(failure).toMatchObject({ DigestFailures: 1, service: expect.any(String) });
+    expect(failure?._aws?.CloudWatchMetrics[0]).toMatchObject({ Namespace: "EndpointAuditor", Dimensions: [["service"]] });
 
     const retried = await s.handler(scheduledEvent(MONDAY), context);
     expect(retried.status).toBe("sent");
@@ -322,5 +356,28 @@ describe("digest handler", () => {
     expect((error as Error).message).toContain("/endpoint-auditor/prod/slack-webhook-url");
     const records = await dynamo.doc.send(new ScanCommand({ TableName: s.settings.idempotencyTableName }));
     expect(records.Items).toHaveLength(0);
+  });
+
+  it("Given Slack takes longer than the timeout, Then the week is recorded as possibly sent: no error, and the retried event sends nothing more", async () => {
+    const s = await setup({ slackTimeoutMs: 200 });
+    slackScript = ["hang"];
+    const result = await s.handler(scheduledEvent(MONDAY), context);
+    expect(result).toMatchObject({ status: "possibly-sent", attempts: 1, openFindings: 3 });
+    expect(output).toContain("DigestPossiblySent");
+    expect(output).toContain("it may have been posted, so it is not sent again this week");
+
+    const retried = await s.handler(scheduledEvent(MONDAY), context);
+    expect(retried).toMatchObject({ status: "possibly-sent", duplicate: true });
+    expect(slackRequests).toHaveLength(1);
+  });
+
+  it("Given an empty history and no heartbeat (the evaluator never ran), Then the message names both rules as not reporting — not all clear, even with DIGEST_ON_ALL_CLEAR=skip", async () => {
+    const s = await setup({ onAllClear: "skip" }, false, async () => "payments-prod", false);
+    const result = await s.handler(scheduledEvent(MONDAY), context);
+    expect(result).toMatchObject({ status: "sent", openFindings: 0, notReporting: ["interface-endpoint-in-use", "vpc-flow-logs-enabled"] });
+    const message = delivered()[0] as SlackMessage;
+    expect(message.text).toBe("Endpoint audit payments-prod (123456789012) eu-west-1: 2 rules NOT REPORTING; 0 open findings (0 new, 0 resolved this week).");
+    expect(JSON.stringify(message)).toContain("not reporting: no successful run on record");
+    expect(output).toContain("DigestRulesNotReporting");
   });
 });

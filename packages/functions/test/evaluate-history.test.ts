@@ -10,8 +10,8 @@ import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import type { Context } from "aws-lambda";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { serveInventory, scheduledEventFor, createHistoryTable, startDynalite, type LocalDynamo, InventoryBuilder } from "@endpoint-auditor/core/testing";
-import { historyPartitionKey, historySortKey } from "@endpoint-auditor/core";
+import { awsError, serveInventory, scheduledEventFor, createHistoryTable, startDynalite, type LocalDynamo, InventoryBuilder } from "@endpoint-auditor/core/testing";
+import { historyPartitionKey, historySortKey, loadHeartbeats } from "@endpoint-auditor/core";
 import { captureOutput, lambdaContext, type Captured } from "./helpers";
 
 const REGION = "us-east-1";
@@ -53,6 +53,8 @@ beforeAll(async () => {
   vi.stubEnv("AWS_SECRET_ACCESS_KEY", "local");
   vi.stubEnv("AWS_ENDPOINT_URL_DYNAMODB", dynamo.endpoint);
   vi.stubEnv("HISTORY_TABLE_NAME", "history");
+  vi.stubEnv("DEPLOYED_CONFIG_RULES", JSON.stringify({ "vpc-flow-logs-enabled": "endpoint-auditor-prod-vpc-flow-logs-enabled" }));
+  vi.stubEnv("EVALUATION_FREQUENCY", "Twelve_Hours");
   vi.stubEnv("EVALUATIONS_TEST_MODE", "");
   ({ handler } = (await import("../src/evaluate")) as unknown as { handler: typeof handler });
 });
@@ -98,5 +100,34 @@ describe("evaluator → findings history", () => {
     const resolved = await item(vpc);
     expect(resolved).toMatchObject({ compliance: "COMPLIANT", resolvedAt: "2026-11-03T05:59:58.120Z" });
     expect(resolved?.ttl).toBe(Math.floor(Date.parse("2026-11-03T05:59:58.120Z") / 1000) + 90 * 86_400);
+  });
+
+  it("Given a complete run, Then the rule's heartbeat records when and how many; Given the next run fails, Then its reason is added and the success kept", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      const b = new InventoryBuilder({ region: REGION, accountId: ACCOUNT, now: new Date("2026-11-04T06:00:00Z") });
+      b.subnet({ vpcId: b.vpc() });
+      b.subnet({ vpcId: b.vpc() });
+      serveInventory(ec2, cloudwatch, b);
+      vi.setSystemTime(new Date("2026-11-04T06:00:03Z"));
+      await handler(scheduled("2026-11-04T06:00:00.000Z"), context);
+
+      ec2.reset();
+      serveInventory(ec2, cloudwatch, b, { flowLogs: awsError("UnauthorizedOperation", "You are not authorized to perform this operation.") });
+      vi.setSystemTime(new Date("2026-11-04T18:00:03Z"));
+      await expect(handler(scheduled("2026-11-04T18:00:00.000Z"), context)).rejects.toMatchObject({ name: "RuleEvaluationError" });
+    } finally {
+      vi.useRealTimers();
+    }
+    const [heartbeat] = await loadHeartbeats(dynamo.doc, "history", { accountId: ACCOUNT, region: REGION });
+    expect(heartbeat).toMatchObject({
+      ruleId: "vpc-flow-logs-enabled",
+      configRuleName: "endpoint-auditor-prod-vpc-flow-logs-enabled",
+      lastSuccessAt: "2026-11-04T06:00:03.000Z",
+      lastSuccessEvaluated: 2,
+      frequency: "Twelve_Hours",
+      lastFailureAt: "2026-11-04T18:00:03.000Z",
+    });
+    expect(heartbeat?.lastFailureReason).toContain("ec2:DescribeFlowLogs failed: You are not authorized to perform this operation.");
   });
 });

@@ -15,8 +15,8 @@ import { DescribeRouteTablesCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { mockClient } from "aws-sdk-client-mock";
 import type { Context } from "aws-lambda";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { awsError, putEvaluationsRequests, serveInventory, writtenEvaluations, changeEventFor, eventWith, scheduledEventFor, type RawConfigEvent, InventoryBuilder, routeTo } from "@endpoint-auditor/core/testing";
-import { NO_LONGER_EXISTS_ANNOTATION, OUT_OF_SCOPE_ANNOTATION } from "@endpoint-auditor/core";
+import { awsError, putEvaluationsRequests, serveInventory, writtenEvaluations, changeEventFor, scheduledEventFor, type RawConfigEvent, InventoryBuilder, routeTo } from "@endpoint-auditor/core/testing";
+import { NO_LONGER_EXISTS_ANNOTATION, OUT_OF_SCOPE_ANNOTATION, type RefusedInvocation } from "@endpoint-auditor/core";
 import type { ConfigRunResult } from "../src/lib/config-rule";
 import { captureOutput, lambdaContext, type Captured, type EmfBlob } from "./helpers";
 
@@ -31,7 +31,7 @@ const ec2 = mockClient(EC2Client);
 const cloudwatch = mockClient(CloudWatchClient);
 const config = mockClient(ConfigServiceClient);
 
-let handler: (event: unknown, context: Context) => Promise<ConfigRunResult>;
+let handler: (event: unknown, context: Context) => Promise<ConfigRunResult | RefusedInvocation>;
 let output: Captured;
 
 /** The documented periodic example, as the stack configures the rule `ruleId`. */
@@ -92,8 +92,14 @@ function metricValues(): EmfBlob[] {
   return output.emf().filter((b) => b._aws.CloudWatchMetrics.some((m) => m.Namespace === "EndpointAuditor"));
 }
 
+/** What the stack passes: the four rules, named as {@link scheduled} names them. */
+const DEPLOYED_CONFIG_RULES = JSON.stringify(
+  Object.fromEntries(["interface-endpoint-in-use", "s3-dynamodb-endpoint-is-gateway", "nat-subnet-has-gateway-endpoints", "vpc-flow-logs-enabled"].map((id) => [id, `endpoint-auditor-${id}`])),
+);
+
 beforeAll(async () => {
   vi.stubEnv("AWS_REGION", REGION);
+  vi.stubEnv("DEPLOYED_CONFIG_RULES", DEPLOYED_CONFIG_RULES);
   vi.stubEnv("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
   vi.stubEnv("EVALUATIONS_TEST_MODE", "");
   vi.useFakeTimers({ toFake: ["Date"] });
@@ -113,6 +119,8 @@ beforeEach(() => {
   config.on(PutEvaluationsCommand).resolves({ FailedEvaluations: [] });
   config.on(GetComplianceDetailsByConfigRuleCommand).resolves({ EvaluationResults: [] });
   vi.stubEnv("EVALUATIONS_TEST_MODE", "");
+  vi.stubEnv("DEPLOYED_CONFIG_RULES", DEPLOYED_CONFIG_RULES);
+  vi.stubEnv("METRICS_SCOPE", "");
   output = captureOutput();
 });
 
@@ -305,6 +313,7 @@ describe("evaluate handler: change notifications", () => {
         awsRegion: REGION,
         availabilityZone: "Multiple Availability Zones",
       },
+      { configRuleName: "endpoint-auditor-vpc-flow-logs-enabled" },
     );
 
     await handler(event, context);
@@ -327,7 +336,7 @@ describe("evaluate handler: test mode and failures", () => {
     expect(result).toMatchObject({ testMode: true, staleSkipped: "test mode" });
   });
 
-  it("Given DescribeRouteTables throttled beyond the SDK's retries, Then the invocation fails naming the call and nothing is written", async () => {
+  it("Given DescribeRouteTables throttled beyond the SDK's retries, Then the invocation fails (so Lambda retries it) naming the call and nothing is written", async () => {
     const b = builder();
     const vpc = b.vpc();
     b.subnet({ vpcId: vpc });
@@ -344,30 +353,63 @@ describe("evaluate handler: test mode and failures", () => {
       rule: "nat-subnet-has-gateway-endpoints",
       account: ACCOUNT,
       region: REGION,
+      retried: true,
       error: { name: "RuleEvaluationError" },
     });
     expect(metricValues().find((m) => "Failures" in m)).toMatchObject({ Failures: 1 });
   });
 
+  // A retry would fail the same way: refused (answered, so Lambda does not retry), logged and counted.
   const bad: [string, () => unknown, string][] = [
-    ["a malformed invokingEvent", () => eventWith("scheduled", { ruleId: "vpc-flow-logs-enabled" }, { invokingEvent: "{not json" }), "ConfigEventError"],
-    ["a ConfigurationSnapshotDeliveryCompleted event", () => eventWith("scheduled", { ruleId: "vpc-flow-logs-enabled" }, {
+    ["a malformed invokingEvent", () => ({ ...scheduled("vpc-flow-logs-enabled"), invokingEvent: "{not json" }), "ConfigEventError"],
+    ["a ConfigurationSnapshotDeliveryCompleted event", () => ({
+      ...scheduled("vpc-flow-logs-enabled"),
       invokingEvent: JSON.stringify({ messageType: "ConfigurationSnapshotDeliveryCompleted", notificationCreationTime: NOTIFIED }),
     }), "ConfigEventError"],
     ['lookbackDays "abc"', () => scheduled("interface-endpoint-in-use", { lookbackDays: "abc" }), "ParameterValidationError"],
-    ["an unknown ruleId", () => scheduled("idle-endpoints"), "UnknownRuleError"],
+    ["an unknown ruleId on a deployed rule", () => ({ ...scheduled("vpc-flow-logs-enabled"), ruleParameters: JSON.stringify({ ruleId: "idle-endpoints" }) }), "UnknownRuleError"],
+    ["a Config rule the stack did not create", () => ({ ...scheduled("vpc-flow-logs-enabled"), configRuleName: "someone-elses-rule" }), "UndeployedRuleError"],
     ["an event of another account", () => ({ ...scheduled("vpc-flow-logs-enabled"), accountId: "210987654321" }), "ConfigEventError"],
   ];
   for (const [name, event, errorName] of bad) {
-    it(`Given ${name}, Then ${errorName} and no PutEvaluations call at all`, async () => {
+    it(`Given ${name}, Then it is refused with ${errorName}: not retried, no AWS call, logged as an error and counted as a failure`, async () => {
       const b = builder();
       b.vpc();
       serveInventory(ec2, cloudwatch, b);
-      const error = await rejection(handler(event(), context));
-      expect(error).toMatchObject({ name: errorName });
+      const result = await handler(event(), context);
+      expect(result).toMatchObject({ refused: true, error: errorName });
       expect(config.commandCalls(PutEvaluationsCommand)).toHaveLength(0);
       expect(ec2.calls()).toHaveLength(0);
-      expect(metricValues().find((m) => "Failures" in m)).toMatchObject({ Failures: 1, ApiCalls: 0 });
+      const failure = metricValues().find((m) => "Failures" in m);
+      expect(failure).toMatchObject({ Failures: 1, ApiCalls: 0, service: "endpoint-auditor" });
+      // Exactly what the stack's failure alarm watches: EndpointAuditor / Failures / service=endpoint-auditor.
+      expect(failure?._aws.CloudWatchMetrics[0]?.Dimensions).toEqual([["service"]]);
+      expect(output.logs().find((l) => l.level === "ERROR")).toMatchObject({
+        message: "Config rule event refused and not retried (a retry would fail the same way); nothing was written",
+        retried: false,
+        error: { name: errorName },
+      });
     });
   }
+
+  it("Given the stack's DEPLOYED_CONFIG_RULES is missing, Then every event is refused naming the variable (no rule is served by default)", async () => {
+    vi.stubEnv("DEPLOYED_CONFIG_RULES", "");
+    const result = await handler(scheduled("vpc-flow-logs-enabled"), context);
+    expect(result).toMatchObject({ refused: true, error: "DeploymentConfigurationError" });
+    expect((result as RefusedInvocation).message).toContain("DEPLOYED_CONFIG_RULES is not set");
+    expect(ec2.calls()).toHaveLength(0);
+  });
+
+  it("Given METRICS_SCOPE=failures, Then a successful run publishes no custom metric and a failed one still publishes Failures", async () => {
+    vi.stubEnv("METRICS_SCOPE", "failures");
+    const b = builder();
+    b.subnet({ vpcId: b.vpc() });
+    serveInventory(ec2, cloudwatch, b);
+    await handler(scheduled("vpc-flow-logs-enabled"), context);
+    expect(metricValues()).toEqual([]);
+
+    serveInventory(ec2, cloudwatch, b, { flowLogs: awsError("UnauthorizedOperation", "You are not authorized to perform this operation.") });
+    await rejection(handler(scheduled("vpc-flow-logs-enabled"), context));
+    expect(metricValues().map((m) => m._aws.CloudWatchMetrics[0]?.Metrics.map((x) => x.Name))).toEqual([["Failures"]]);
+  });
 });

@@ -1,7 +1,7 @@
 /**
  * Several accounts behind one fake: STS AssumeRole (credentials per assumed role, each serving its own
  * account's data), EC2 DescribeRegions (the regions enabled per account; a disabled region refuses EC2 and
- * CloudWatch with AuthFailure, as AWS does), and AWS Organizations (ListAccounts, ListAccountsForParent,
+ * CloudWatch with AuthFailure, as AWS does), and AWS Organizations (DescribeOrganization for any member, ListAccounts, ListAccountsForParent,
  * ListChildren; JSON 1.1, `X-Amz-Target: AWSOrganizationsV20161128.*`). Response shapes follow the API
  * references (STS AssumeRole, EC2 DescribeRegions / Region, Organizations Account / Child).
  */
@@ -46,6 +46,8 @@ export interface FakeOrganization {
   /** The account allowed to list the organization (management or delegated administrator). */
   managementAccountId: string;
   units?: readonly FakeOrganizationalUnit[];
+  /** Further member accounts that may call DescribeOrganization (besides the management account and `accounts`). */
+  memberAccountIds?: readonly string[];
 }
 
 export interface FakeAccountsData {
@@ -192,7 +194,24 @@ export class FakeAccounts {
   /** AWS Organizations, JSON 1.1. */
   organizations(action: string, input: Record<string, unknown>, callerAccountId: string): Record<string, unknown> {
     const org = this.organization;
-    if (!org) throw new FakeApiError("AWSOrganizationsNotInUseException", "Your account is not a member of an organization.", 400);
+    const member = org !== undefined && (callerAccountId === org.managementAccountId || this.accounts.has(callerAccountId) || (org.memberAccountIds ?? []).includes(callerAccountId));
+    if (!org || (action === "DescribeOrganization" && !member)) {
+      throw new FakeApiError("AWSOrganizationsNotInUseException", "Your account is not a member of an organization.", 400);
+    }
+    if (action === "DescribeOrganization") {
+      // Any member account may describe its organization (the management account's details included).
+      return {
+        Organization: {
+          Id: org.id,
+          Arn: `arn:aws:organizations::${org.managementAccountId}:organization/${org.id}`,
+          FeatureSet: "ALL",
+          MasterAccountArn: `arn:aws:organizations::${org.managementAccountId}:account/${org.id}/${org.managementAccountId}`,
+          MasterAccountId: org.managementAccountId,
+          MasterAccountEmail: `aws+${org.managementAccountId}@example.com`,
+          AvailablePolicyTypes: [{ Type: "SERVICE_CONTROL_POLICY", Status: "ENABLED" }],
+        },
+      };
+    }
     if (callerAccountId !== org.managementAccountId) {
       throw new FakeApiError("AccessDeniedException", "You don't have permissions to access this resource.", 400);
     }

@@ -7,6 +7,8 @@ import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { ConfigServiceClient } from "@aws-sdk/client-config-service";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { Route53Client } from "@aws-sdk/client-route-53";
+import { OrganizationsClient } from "@aws-sdk/client-organizations";
+import { S3Client } from "@aws-sdk/client-s3";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { clientConfig, type AwsClients, type ClientOptions } from "@endpoint-auditor/core";
@@ -56,6 +58,8 @@ export function clientsFor(fake: { url: string }, region: string, options: FakeC
     sts: new coreSts.STSClient(config),
     config: new ConfigServiceClient(config),
     route53: new Route53Client(config),
+    s3: new S3Client({ ...config, forcePathStyle: true }),
+    organizations: new OrganizationsClient(config),
   };
 }
 

@@ -8,6 +8,7 @@ import {
   DescribeVpcEndpointServices$,
   DescribeNatGateways$,
   DescribeRouteTables$,
+  DescribeSecurityGroups$,
   DescribeSubnets$,
   DescribeTransitGatewayVpcAttachments$,
   DescribeVpcEndpoints$,
@@ -19,6 +20,7 @@ import {
   type NatGateway,
   type RouteTable,
   type ServiceDetail,
+  type SecurityGroup,
   type Subnet,
   type Tag,
   type TransitGatewayVpcAttachment,
@@ -279,6 +281,32 @@ export const EC2_LISTS = {
     },
     // The API answers the names of the page's services beside their details.
     alsoOutput: (page) => ({ ServiceNames: page.map((s) => s.ServiceName) }),
+  }),
+  DescribeSecurityGroups: spec<SecurityGroup>({
+    action: "DescribeSecurityGroups",
+    op: DescribeSecurityGroups$,
+    list: "securityGroups",
+    output: "SecurityGroups",
+    idsInput: "GroupIds",
+    id: (g) => g.GroupId,
+    notFound: "InvalidGroup.NotFound",
+    // "This value can be between 5 and 1000."
+    limits: { min: 5, max: 1000, overMax: "error" },
+    filters: {
+      "group-id": (g) => [g.GroupId],
+      "group-name": (g) => [g.GroupName],
+      description: (g) => [g.Description],
+      "owner-id": (g) => [g.OwnerId],
+      "vpc-id": (g) => [g.VpcId],
+      "ip-permission.protocol": (g) => (g.IpPermissions ?? []).map((p) => p.IpProtocol),
+      "ip-permission.from-port": (g) => (g.IpPermissions ?? []).map((p) => p.FromPort),
+      "ip-permission.to-port": (g) => (g.IpPermissions ?? []).map((p) => p.ToPort),
+      "ip-permission.cidr": (g) => (g.IpPermissions ?? []).flatMap((p) => (p.IpRanges ?? []).map((r) => r.CidrIp)),
+      "ip-permission.ipv6-cidr": (g) => (g.IpPermissions ?? []).flatMap((p) => (p.Ipv6Ranges ?? []).map((r) => r.CidrIpv6)),
+      "ip-permission.group-id": (g) => (g.IpPermissions ?? []).flatMap((p) => (p.UserIdGroupPairs ?? []).map((u) => u.GroupId)),
+      "ip-permission.prefix-list-id": (g) => (g.IpPermissions ?? []).flatMap((p) => (p.PrefixListIds ?? []).map((l) => l.PrefixListId)),
+      ...tagFilters<SecurityGroup>(),
+    },
   }),
 } as const;
 

@@ -16,6 +16,7 @@ export const FakeServices = {
   config: "Config",
   organizations: "Organizations",
   route53: "Route53",
+  s3: "S3",
 } as const;
 
 export type FakeService = (typeof FakeServices)[keyof typeof FakeServices];

@@ -17,6 +17,7 @@ import { FaultInjector, FakeServices, type FakeService, type FaultDecision, type
 import { FakeApiError, STS_XMLNS, ec2ErrorBody, queryErrorBody, type FakeAnswer } from "./protocol";
 import { escapeXml } from "./schema";
 import { ROUTE53_PATH_PREFIX, handleListHostedZonesByVpc, route53Action, route53ErrorBody, route53Input } from "./route53";
+import { handleListBuckets, s3ErrorBody } from "./s3";
 import { parseAuthorization, verifySigV4 } from "./sigv4";
 
 /** The static credentials the fake accepts (and {@link clientsFor} uses). */
@@ -148,10 +149,10 @@ interface Route {
   protocol: Protocol;
   form?: URLSearchParams;
   json?: Record<string, unknown>;
+  /** REST requests (S3, Route 53): the query string. */
+  query?: URLSearchParams;
   /** EC2 input in SDK shape, read from `form`. */
   input?: Record<string, unknown>;
-  /** REST (Route 53): the query string. */
-  query?: URLSearchParams;
 }
 
 const SERVICE_BY_SCOPE: Record<string, FakeService> = {
@@ -161,6 +162,7 @@ const SERVICE_BY_SCOPE: Record<string, FakeService> = {
   config: FakeServices.config,
   organizations: FakeServices.organizations,
   route53: FakeServices.route53,
+  s3: FakeServices.s3,
 };
 
 const PROTOCOL_OF: Record<FakeService, Protocol> = {
@@ -170,6 +172,7 @@ const PROTOCOL_OF: Record<FakeService, Protocol> = {
   Config: "json1.1",
   Organizations: "json1.1",
   Route53: "rest-xml",
+  S3: "rest-xml",
 };
 
 function header(req: IncomingMessage, name: string): string | undefined {
@@ -183,6 +186,11 @@ function route(req: IncomingMessage, body: Buffer): Route | FakeApiError {
     const action = route53Action(req.method ?? "GET", url.pathname);
     if (!action) return new FakeApiError("InvalidAction", `fake-aws does not serve Route 53 ${req.method ?? ""} ${url.pathname}`);
     return { service: FakeServices.route53, action, protocol: "rest-xml", query: url.searchParams };
+  }
+  if (parseAuthorization(header(req, "authorization"))?.scope.service === "s3") {
+    // S3 is REST: the operation is the method and path (GET / is ListBuckets).
+    if (req.method === "GET" && url.pathname === "/") return { service: FakeServices.s3, action: "ListBuckets", protocol: "rest-xml", query: url.searchParams };
+    return new FakeApiError("NotImplemented", `fake-aws serves only S3 ListBuckets, not ${req.method ?? "?"} ${url.pathname}`, 501);
   }
   const target = header(req, "x-amz-target");
   const contentType = header(req, "content-type") ?? "";
@@ -234,6 +242,7 @@ function faultError(service: FakeService, decision: FaultDecision): FakeApiError
       if (service === "EC2") return new FakeApiError("RequestLimitExceeded", "Request limit exceeded.", 503);
       if (service === "Config") return new FakeApiError("ThrottlingException", "Rate exceeded", 400);
       if (service === "Route53") return new FakeApiError("Throttling", "Rate exceeded", 400);
+      if (service === "S3") return new FakeApiError("SlowDown", "Please reduce your request rate.", 503);
       return new FakeApiError("Throttling", "Rate exceeded", 400, "com.amazon.coral.availability#ThrottlingException");
     case "internal":
       if (service === "EC2") return new FakeApiError("InternalError", "An internal error has occurred.", 500);
@@ -249,6 +258,7 @@ function faultError(service: FakeService, decision: FaultDecision): FakeApiError
       if (service === "EC2") return new FakeApiError("UnauthorizedOperation", "You are not authorized to perform this operation.", 403);
       if (service === "Config") return new FakeApiError("AccessDeniedException", "User is not authorized to perform this action.", 400);
       if (service === "Route53") return new FakeApiError("AccessDenied", "User is not authorized to perform: route53:ListHostedZonesByVPC", 403);
+      if (service === "S3") return new FakeApiError("AccessDenied", "Access Denied", 403);
       return new FakeApiError("AccessDenied", "User is not authorized to perform this action.", 403, "com.amazon.coral.service#AccessDeniedException");
     }
     default:
@@ -256,7 +266,7 @@ function faultError(service: FakeService, decision: FaultDecision): FakeApiError
   }
 }
 
-function errorAnswer(protocol: Protocol, error: FakeApiError, requestId: string): FakeAnswer {
+function errorAnswer(protocol: Protocol, error: FakeApiError, requestId: string, service?: string): FakeAnswer {
   const headers: Record<string, string> = { "x-amzn-RequestId": requestId };
   switch (protocol) {
     case "ec2":
@@ -278,6 +288,8 @@ function errorAnswer(protocol: Protocol, error: FakeApiError, requestId: string)
         headers,
       };
     case "rest-xml":
+      // Both REST-XML services here: S3's `<Error>` document, or Route 53's `<ErrorResponse>`.
+      if (service === FakeServices.s3) return { status: error.status, contentType: "application/xml", body: s3ErrorBody(error, requestId), headers: { ...headers, "x-amz-request-id": requestId } };
       return { status: error.status, contentType: "text/xml", body: route53ErrorBody(error, requestId), headers };
   }
 }
@@ -369,7 +381,7 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
     const routed = route(req, body);
     if (routed instanceof FakeApiError) {
       const service = SERVICE_BY_SCOPE[auth?.scope.service ?? ""] ?? FakeServices.ec2;
-      answer(res, errorAnswer(PROTOCOL_OF[service], routed, requestId), undefined);
+      answer(res, errorAnswer(PROTOCOL_OF[service], routed, requestId, service), undefined);
       return;
     }
     const attemptHeader = /attempt=(\d+)/.exec(header(req, "amz-sdk-request") ?? "");
@@ -379,7 +391,7 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
       service: routed.service,
       action: routed.action,
       region,
-      params: routed.json ?? (routed.form ? Object.fromEntries(routed.form) : routed.query ? route53Input(routed.query) : {}),
+      params: routed.json ?? (routed.form ? Object.fromEntries(routed.form) : routed.query ? (routed.service === FakeServices.route53 ? route53Input(routed.query) : Object.fromEntries(routed.query)) : {}),
       ...(attemptHeader ? { attempt: Number(attemptHeader[1]) } : {}),
       startedAt: Date.now(),
       outcome: "pending",
@@ -411,7 +423,7 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
             : new FakeApiError("SignatureDoesNotMatch", `The request signature we calculated does not match the signature you provided (${reason})`, 403);
         call.outcome = "auth-error";
         call.errorCode = error.code;
-        answer(res, errorAnswer(routed.protocol, error, requestId), call);
+        answer(res, errorAnswer(routed.protocol, error, requestId, routed.service), call);
         return;
       }
     }
@@ -428,7 +440,7 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
       const error = faultError(routed.service, fault);
       call.outcome = outcomeOf(fault);
       call.errorCode = error.code;
-      answer(res, errorAnswer(routed.protocol, error, requestId), call);
+      answer(res, errorAnswer(routed.protocol, error, requestId, routed.service), call);
       return;
     }
 
@@ -441,7 +453,7 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
       if (!(e instanceof FakeApiError)) throw e;
       call.outcome = "error";
       call.errorCode = e.code;
-      answer(res, errorAnswer(routed.protocol, e, requestId), call);
+      answer(res, errorAnswer(routed.protocol, e, requestId, routed.service), call);
     }
   };
 
@@ -485,8 +497,16 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
       case "Route53":
         // Global: the VPC's region is a parameter, the request's signing region says nothing about the data.
         return { status: 200, contentType: "text/xml", body: handleListHostedZonesByVpc(r.query ?? new URLSearchParams(), regionData), headers };
-      case "Organizations":
-        return { status: 200, contentType: "application/x-amz-json-1.1", body: JSON.stringify(accounts.organizations(r.action, r.json ?? {}, requestAccount)), headers };
+      case "S3":
+        return { status: 200, contentType: "application/xml", body: handleListBuckets(r.query ?? new URLSearchParams(), regionData(region), requestAccount), headers: { ...headers, "x-amz-request-id": requestId } };
+      case "Organizations": {
+        // A region whose data holds the organization part answers with it (what was collected there), the
+        // error included; otherwise the organization of the accounts data.
+        const recorded = r.action === "DescribeOrganization" ? regionData(region)?.organization : undefined;
+        if (recorded?.error) throw new FakeApiError(recorded.error.code ?? "AccessDeniedException", recorded.error.message, 400);
+        const out = recorded?.Organization ? { Organization: recorded.Organization } : accounts.organizations(r.action, r.json ?? {}, requestAccount);
+        return { status: 200, contentType: "application/x-amz-json-1.1", body: JSON.stringify(out), headers };
+      }
       case "CloudWatch": {
         if (r.action !== "GetMetricData") {
           throw new FakeApiError("InvalidAction", `fake-aws serves only GetMetricData, not ${r.action}`, 400);

@@ -4,8 +4,9 @@
  * input to the same scan / evaluate paths as the other commands. The digest covers one account.
  */
 import { evaluateSnapshotSet, type AccountsResult, type ScanResult } from "@endpoint-auditor/core";
-import { UsageError, parseFlags, stringList, stringValue } from "../args";
-import { DIGEST_HELP, DIGEST_OPTIONS, digestOptionsFromFlags, runDigestCommand } from "../digest-command";
+import { UsageError, parseFlags, parseNow, parseRegions, stringList, stringValue } from "../args";
+import { DIGEST_HELP, DIGEST_OPTIONS, deliverDigests, digestOptionsFromFlags, runDigestCommand } from "../digest-command";
+import { historyDigests } from "./digest-history";
 import { ExitCode } from "../exit-codes";
 import type { CliIo } from "../io";
 import { snapshotSource } from "./evaluate";
@@ -21,6 +22,7 @@ const OPTIONS = {
   profile: LIVE_OPTIONS.profile,
   timeout: LIVE_OPTIONS.timeout,
   snapshot: { type: "string" },
+  "history-table": { type: "string" },
   now: { type: "string" },
   verbose: { type: "boolean", short: "v" },
   quiet: { type: "boolean", short: "q" },
@@ -31,6 +33,11 @@ const SOURCE_HELP = `
 Source (one of):
   --region R... [--profile P]   scan live, as 'endpoint-auditor scan' (default region: the SDK's)
   --snapshot FILE [--now ISO]   replay a snapshot of one account, as 'endpoint-auditor evaluate'
+  --history-table NAME --region R... [--profile P] [--now ISO]
+                                the deployed findings history (the HistoryTableName output): what the
+                                deployed digest would send, with new/resolved/exempt findings and rules
+                                not reporting; the deployed rules are the selected ones, named
+                                --config-rule-prefix + rule id
   --rules ID[,ID...]            only these rules (default: all)
   --param RULE.KEY=VALUE        a rule parameter (repeatable)
   --stage NAME                  the rules and parameters of a stage in stacks/settings.ts
@@ -67,6 +74,24 @@ export async function digestCommand(args: readonly string[], io: CliIo): Promise
   const { selections } = ruleSettings(values);
   const regionFlags = stringList(values.region);
   const profile = stringValue(values.profile);
+
+  const historyTable = stringValue(values["history-table"])?.trim();
+  if (historyTable !== undefined) {
+    if (stringValue(values.snapshot) !== undefined) {
+      throw new UsageError("digest: --history-table and --snapshot exclude each other", "pass either the deployed history table or a snapshot");
+    }
+    const regions = parseRegions(regionFlags);
+    if (historyTable === "" || regions.length === 0) {
+      throw new UsageError("digest --history-table needs the table's name and at least one --region", "e.g. --history-table <HistoryTableName output> --region eu-west-1");
+    }
+    const nowText = stringValue(values.now);
+    const digests = await historyDigests(
+      io,
+      { tableName: historyTable, regions, ...(profile !== undefined ? { profile } : {}), selections, now: nowText !== undefined ? parseNow(nowText) : new Date() },
+      options,
+    );
+    return typeof digests === "number" ? digests : deliverDigests(digests, ExitCode.OK, options, io);
+  }
 
   let report: AccountsResult;
   if (stringValue(values.snapshot) !== undefined) {

@@ -165,7 +165,7 @@ export async function liveScan(io: CliIo, request: LiveScanRequest): Promise<Sca
     let set = cache.get(key);
     if (!set) {
       const raw = io.createClients(clientOptions(region, credentials));
-      // Every client of the set, whatever services the inventory parts call.
+      // Every client of the set, whatever services the part records use.
       set = Object.fromEntries(Object.entries(raw).map(([name, client]) => [name, instrument(client, region, instrumentation)])) as unknown as AwsClients;
       cache.set(key, set);
       built.push(set);

@@ -1,5 +1,5 @@
 /** Pieces shared by the commands: rule selection, output settings, writing the result. */
-import { mkdir, stat, writeFile } from "node:fs/promises";
+import { mkdir, open, stat, writeFile } from "node:fs/promises";
 import { constants } from "node:fs";
 import { access } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
@@ -33,6 +33,7 @@ import {
   type Report,
   type StatusFilter,
 } from "../render/index";
+import { writeJson } from "../render/json";
 import { escapeControl } from "../text";
 import { stageSelections } from "./stage";
 
@@ -216,6 +217,25 @@ export function errorLines(report: Report): string[] {
   });
 }
 
+async function writeText(path: string, text: string): Promise<number> {
+  await writeFile(path, text, "utf8");
+  return Buffer.byteLength(text);
+}
+
+/** Writes the JSON report to a file chunk by chunk; returns the bytes written. */
+async function writeJsonFile(path: string, report: Report, statuses: StatusFilter): Promise<number> {
+  const chunks: string[] = [];
+  writeJson(report, { write: (chunk) => chunks.push(chunk) }, statuses);
+  const file = await open(path, "w");
+  let bytes = 0;
+  try {
+    for (const chunk of chunks) bytes += (await file.write(chunk, null, "utf8")).bytesWritten;
+  } finally {
+    await file.close();
+  }
+  return bytes;
+}
+
 /** What {@link printReport} needs besides the report. */
 export interface PrintContext {
   settings: OutputSettings;
@@ -246,14 +266,18 @@ export async function printReport(io: CliIo, report: Report, context: PrintConte
   let failed = false;
   const toFiles = settings.targets.some((t) => t.path !== undefined);
   for (const target of settings.targets) {
-    const text = render(target.format, target.path !== undefined);
+    // JSON is written in chunks (a million evaluations would not fit one string); the rest as one text.
+    const json = target.format === "json";
     if (target.path === undefined) {
-      io.stdout.write(text);
+      if (json) writeJson(report, io.stdout, statusesFor("json", settings.statuses));
+      else io.stdout.write(render(target.format, false));
       continue;
     }
     try {
-      await writeFile(target.path, text, "utf8");
-      if (context.progress) io.stderr.write(`Wrote ${target.path} (${target.format}, ${Math.max(1, Math.round(Buffer.byteLength(text) / 1024))} kB)\n`);
+      const bytes = json
+        ? await writeJsonFile(target.path, report, statusesFor("json", settings.statuses))
+        : await writeText(target.path, render(target.format, true));
+      if (context.progress) io.stderr.write(`Wrote ${target.path} (${target.format}, ${Math.max(1, Math.round(bytes / 1024))} kB)\n`);
     } catch (error) {
       failed = true;
       io.stderr.write(`endpoint-auditor: could not write '${target.path}': ${errorMessage(error)}\n`);

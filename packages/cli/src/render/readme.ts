@@ -15,7 +15,8 @@ export interface ReadmeBlock {
 
 function parameterText(name: string, spec: ParameterSpec): string {
   const def = defaultAsString(spec);
-  return `\`${name}\`: ${describeAllowed(spec)} (${def === undefined ? "default: any" : `default ${def}`})`;
+  const none = spec.type === "stringList" && spec.emptyMeans ? `default: ${spec.emptyMeans}` : "default: any";
+  return `\`${name}\`: ${describeAllowed(spec)} (${def === undefined ? none : `default ${def}`})`;
 }
 
 /** `| rule | resource | severity | finds | why it matters |`, one row per registered rule. */

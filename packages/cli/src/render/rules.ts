@@ -13,7 +13,7 @@ export interface RuleDescription {
 }
 
 function defaultText(spec: ParameterSpec): string {
-  return defaultAsString(spec) ?? "none (optional; absent means any)";
+  return defaultAsString(spec) ?? (spec.type === "stringList" && spec.emptyMeans ? `none (${spec.emptyMeans})` : "none (optional; absent means any)");
 }
 
 function parameterJson(name: string, spec: ParameterSpec): Record<string, unknown> {
@@ -21,7 +21,11 @@ function parameterJson(name: string, spec: ParameterSpec): Record<string, unknow
   if (spec.type === "integer") {
     base.minimum = spec.minimum;
     if (spec.maximum !== undefined) base.maximum = spec.maximum;
-  } else {
+  } else if (spec.type === "stringList") {
+    base.item = spec.item;
+    base.pattern = spec.pattern.source;
+    if (spec.emptyMeans !== undefined) base.emptyMeans = spec.emptyMeans;
+  } else if (spec.type === "enum" || spec.type === "enumList") {
     base.values = [...spec.values];
   }
   const def = defaultAsString(spec);

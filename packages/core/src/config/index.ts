@@ -4,3 +4,6 @@ export * from "./events";
 export * from "./writer";
 export * from "./stale";
 export * from "./run";
+export * from "./deployed";
+export * from "./settings";
+export * from "./failures";

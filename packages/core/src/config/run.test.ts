@@ -7,11 +7,14 @@ import {
 } from "@aws-sdk/client-config-service";
 import { DescribeFlowLogsCommand, DescribeSubnetsCommand, DescribeVpcsCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { mockClient } from "aws-sdk-client-mock";
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ParameterValidationError, RuleEvaluationError, UnknownRuleError } from "../errors";
-import { InventoryBuilder, awsError, putEvaluationsRequests, serveInventory, writtenEvaluations, changeEventFor, eventWith, exampleEvent, scheduledEventFor } from "@endpoint-auditor/core/testing";
+import { InventoryBuilder, createHistoryTable, startDynalite, type LocalDynamo, awsError, putEvaluationsRequests, serveInventory, writtenEvaluations, changeEventFor, eventWith, exampleEvent, scheduledEventFor } from "@endpoint-auditor/core/testing";
 import { ConfigEventError, PutEvaluationsError } from "./errors";
 import { runConfigRule } from "./run";
+import { UndeployedRuleError } from "./deployed";
+import { loadHeartbeats } from "../history/heartbeats";
+import { HistoryWriteError } from "../history/errors";
 import { NO_LONGER_EXISTS_ANNOTATION, OUT_OF_SCOPE_ANNOTATION } from "./stale";
 
 const ACCOUNT = "123456789012"; // the account of the documented example events
@@ -377,5 +380,150 @@ describe("runConfigRule: accounts", () => {
     expect(error).toMatchObject({ name: "ConfigEventError", field: "accountId" });
     expect(config.calls()).toHaveLength(0);
     expect(ec2.calls()).toHaveLength(0);
+  });
+});
+
+describe("runConfigRule: only the deployed rules, with heartbeats", () => {
+  const RULE_NAME = "endpoint-auditor-prod-vpc-flow-logs-enabled";
+  const deployedRules = [
+    { ruleId: "vpc-flow-logs-enabled", configRuleName: RULE_NAME },
+    { ruleId: "interface-endpoint-in-use", configRuleName: "endpoint-auditor-prod-interface-endpoint-in-use" },
+  ];
+  let dynamo: LocalDynamo;
+  let tables = 0;
+  const heartbeatsIn = async () => {
+    const tableName = `run-heartbeats-${++tables}`;
+    await createHistoryTable(dynamo.client, tableName);
+    return { client: dynamo.doc, tableName, frequency: "TwentyFour_Hours" as const };
+  };
+
+  beforeAll(async () => {
+    dynamo = await startDynalite();
+  });
+  afterAll(async () => {
+    await dynamo.close();
+  });
+
+  it("Given an event of a Config rule name the stack did not create, Then UndeployedRuleError naming the deployed rules, no AWS call and no heartbeat", async () => {
+    const heartbeats = await heartbeatsIn();
+    const event = scheduledEventFor(FLOW_LOGS, NOTIFICATION_TIME, { configRuleName: "someone-elses-rule" });
+    const error = await rejection(runConfigRule({ event, clients, region: REGION, now: NOW, deployedRules, heartbeats }));
+    expect(error).toBeInstanceOf(UndeployedRuleError);
+    expect((error as UndeployedRuleError).configRuleName).toBe("someone-elses-rule");
+    expect((error as Error).message).toContain(`not one of the rules this stack deployed (${RULE_NAME}, endpoint-auditor-prod-interface-endpoint-in-use)`);
+    expect(ec2CallCount() + config.calls().length).toBe(0);
+    expect(await loadHeartbeats(dynamo.doc, heartbeats.tableName, { accountId: ACCOUNT, region: REGION })).toEqual([]);
+  });
+
+  it("Given a deployed rule name whose ruleId parameter names another rule, Then UndeployedRuleError, no AWS call, and the deployed rule's heartbeat records the failure", async () => {
+    const heartbeats = await heartbeatsIn();
+    const event = scheduledEventFor({ ruleId: "interface-endpoint-in-use" }, NOTIFICATION_TIME, { configRuleName: RULE_NAME });
+    const error = await rejection(runConfigRule({ event, clients, region: REGION, now: NOW, deployedRules, heartbeats }));
+    expect(error).toBeInstanceOf(UndeployedRuleError);
+    expect((error as Error).message).toContain("its ruleId parameter is interface-endpoint-in-use, but this stack deployed it for vpc-flow-logs-enabled");
+    expect(ec2CallCount() + config.calls().length).toBe(0);
+    const [beat] = await loadHeartbeats(dynamo.doc, heartbeats.tableName, { accountId: ACCOUNT, region: REGION });
+    expect(beat).toMatchObject({ ruleId: "vpc-flow-logs-enabled", configRuleName: RULE_NAME, lastFailureAt: NOW.toISOString() });
+    expect(beat?.lastFailureReason).toMatch(/^UndeployedRuleError: /);
+    expect(beat?.lastSuccessAt).toBeUndefined();
+  });
+
+  it("Given a complete scheduled run of a deployed rule, Then its heartbeat holds the run's time, resource count and period", async () => {
+    const heartbeats = await heartbeatsIn();
+    const { b } = threeVpcs();
+    serveInventory(ec2, cloudwatch, b);
+    const event = scheduledEventFor(FLOW_LOGS, NOTIFICATION_TIME, { configRuleName: RULE_NAME });
+    const result = await runConfigRule({ event, clients, region: REGION, now: NOW, deployedRules, heartbeats });
+    expect(result.evaluated).toBe(3);
+    expect(await loadHeartbeats(dynamo.doc, heartbeats.tableName, { accountId: ACCOUNT, region: REGION })).toEqual([
+      { accountId: ACCOUNT, region: REGION, ruleId: "vpc-flow-logs-enabled", configRuleName: RULE_NAME, lastSuccessAt: NOW.toISOString(), lastSuccessEvaluated: 3, frequency: "TwentyFour_Hours" },
+    ]);
+  });
+
+  it("Given test mode or a change-triggered run, Then no heartbeat is recorded (neither is a complete run that Config keeps)", async () => {
+    const heartbeats = await heartbeatsIn();
+    const { b, bare } = threeVpcs();
+    serveInventory(ec2, cloudwatch, b);
+    await runConfigRule({
+      event: scheduledEventFor(FLOW_LOGS, NOTIFICATION_TIME, { configRuleName: RULE_NAME }),
+      clients,
+      region: REGION,
+      now: NOW,
+      deployedRules,
+      heartbeats,
+      env: { testMode: true },
+    });
+    await runConfigRule({
+      event: changeEventFor("change", FLOW_LOGS, { resourceType: "AWS::EC2::VPC", resourceId: bare, awsRegion: REGION }, { configRuleName: RULE_NAME }),
+      clients,
+      region: REGION,
+      now: NOW,
+      deployedRules,
+      heartbeats,
+    });
+    expect(await loadHeartbeats(dynamo.doc, heartbeats.tableName, { accountId: ACCOUNT, region: REGION })).toEqual([]);
+  });
+
+  it("Given a run that fails (DescribeFlowLogs denied) after an earlier success, Then the heartbeat keeps the success and adds the failure with its reason", async () => {
+    const heartbeats = await heartbeatsIn();
+    const event = scheduledEventFor(FLOW_LOGS, NOTIFICATION_TIME, { configRuleName: RULE_NAME });
+    const { b } = threeVpcs();
+    serveInventory(ec2, cloudwatch, b);
+    const yesterday = new Date(NOW.getTime() - 86_400_000);
+    await runConfigRule({ event, clients, region: REGION, now: yesterday, deployedRules, heartbeats });
+    ec2.reset();
+    serveInventory(ec2, cloudwatch, b, { flowLogs: awsError("UnauthorizedOperation", "You are not authorized to perform this operation.") });
+
+    const error = await rejection(runConfigRule({ event, clients, region: REGION, now: NOW, deployedRules, heartbeats }));
+
+    expect(error).toBeInstanceOf(RuleEvaluationError);
+    const [beat] = await loadHeartbeats(dynamo.doc, heartbeats.tableName, { accountId: ACCOUNT, region: REGION });
+    expect(beat).toMatchObject({ lastSuccessAt: yesterday.toISOString(), lastSuccessEvaluated: 3, lastFailureAt: NOW.toISOString() });
+    expect(beat?.lastFailureReason).toContain("ec2:DescribeFlowLogs");
+    expect(beat?.lastFailureReason).toContain("You are not authorized to perform this operation");
+  });
+
+  it("Given a deployed rule whose parameters are invalid, Then ParameterValidationError, no AWS call, and the heartbeat names the parameter", async () => {
+    const heartbeats = await heartbeatsIn();
+    const event = scheduledEventFor({ ruleId: "vpc-flow-logs-enabled", trafficType: "SOME" }, NOTIFICATION_TIME, { configRuleName: RULE_NAME });
+    const error = await rejection(runConfigRule({ event, clients, region: REGION, now: NOW, deployedRules, heartbeats }));
+    expect(error).toBeInstanceOf(ParameterValidationError);
+    expect(ec2CallCount() + config.calls().length).toBe(0);
+    const [beat] = await loadHeartbeats(dynamo.doc, heartbeats.tableName, { accountId: ACCOUNT, region: REGION });
+    expect(beat?.lastFailureReason).toMatch(/^ParameterValidationError: Invalid parameter "trafficType" for rule vpc-flow-logs-enabled/);
+  });
+
+  it("Given the history cannot be written after AWS Config accepted the verdicts, Then the invocation fails (so Lambda retries it), the verdicts stay written, and no heartbeat says it succeeded", async () => {
+    const heartbeats = await heartbeatsIn();
+    const { b } = threeVpcs();
+    serveInventory(ec2, cloudwatch, b);
+    const cause = new HistoryWriteError({ tableName: "history", written: 0, unwritten: 3 }, "BatchWriteItem: throttled");
+    const event = scheduledEventFor(FLOW_LOGS, NOTIFICATION_TIME, { configRuleName: RULE_NAME });
+    const error = await rejection(
+      runConfigRule({ event, clients, region: REGION, now: NOW, deployedRules, heartbeats, onWritten: () => Promise.reject(cause) }),
+    );
+    expect(error).toBe(cause);
+    expect(writtenEvaluations(config)).toHaveLength(3);
+    const [beat] = await loadHeartbeats(dynamo.doc, heartbeats.tableName, { accountId: ACCOUNT, region: REGION });
+    expect(beat?.lastSuccessAt).toBeUndefined();
+    expect(beat?.lastFailureReason).toContain("HistoryWriteError");
+  });
+
+  it("Given the failure cannot be recorded (no such table), Then the run's own error is thrown and the recording problem is logged", async () => {
+    const warnings: string[] = [];
+    const event = scheduledEventFor({ ruleId: "vpc-flow-logs-enabled", trafficType: "SOME" }, NOTIFICATION_TIME, { configRuleName: RULE_NAME });
+    const error = await rejection(
+      runConfigRule({
+        event,
+        clients,
+        region: REGION,
+        now: NOW,
+        deployedRules,
+        heartbeats: { client: dynamo.doc, tableName: "no-such-table" },
+        log: { warn: (message, details) => void warnings.push(`${message}: ${String(details.error)}`) },
+      }),
+    );
+    expect(error).toBeInstanceOf(ParameterValidationError);
+    expect(warnings).toEqual([expect.stringContaining("Could not record the failed run in the rule's heartbeat: Writing history table no-such-table")]);
   });
 });

@@ -17,13 +17,22 @@
  * - Given a change notification for a resource of **another** type, then nothing is written and the result
  *   says why (`skipped`). The stack scopes each rule to its resource type, so such an event means a rule
  *   whose scope was changed by hand; judging a resource the rule does not know would invent a verdict.
+ * - Given the Config rules this deployment created (`deployedRules`), then an event of any other rule name,
+ *   or of a deployed name whose `ruleId` parameter names another rule, is an {@link UndeployedRuleError}
+ *   before any AWS call: only the deployed rules write verdicts, history and heartbeats.
  * - Given a malformed event or bad rule parameters, then a typed error is thrown before any AWS call.
+ * - Given `heartbeats`, then a complete scheduled run (not in test mode) records the rule's heartbeat
+ *   (when, how many resources), and a failed run of a deployed rule records the failure and its reason
+ *   (best effort: a failure to record it is logged, the run's own error is what is thrown).
  * - Given a list or metric call that failed, or a rule that could not decide, then a
  *   {@link RuleEvaluationError} is thrown and nothing is written for the rule (never COMPLIANT by default).
  */
+import type { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import type { ConfigServiceClient } from "@aws-sdk/client-config-service";
+import type { EC2Client } from "@aws-sdk/client-ec2";
 import type { AwsClients } from "../aws";
 import { evaluateInventory, metricNeeds, partsFor } from "../engine/engine";
+import type { ExemptionPolicy } from "../engine/exemptions";
 import { CollectionError, RuleEvaluationError, errorMessage } from "../errors";
 import { Compliance, type ComplianceType, type Evaluation, type ResourceType } from "../evaluation";
 import { collectRegion, type ProgressEvent } from "../inventory/collect";
@@ -33,16 +42,23 @@ import { isListPart, type ListItem } from "../inventory/part";
 import { partOfResourceType, type InventoryPart } from "../inventory/parts/index";
 import type { AnyRule } from "../rules/rule";
 import { RULES } from "../rules/index";
+import type { ExecutionFrequency } from "../deployment";
+import { recordHeartbeat, recordRunFailure } from "../history/heartbeats";
+import type { HistoryClient } from "../history/schema";
+import { UndeployedRuleError, deployedRuleNamed, type DeployedConfigRule } from "./deployed";
 import { ConfigEventError } from "./errors";
 import { ConfigMessageTypes, DELETED_ITEM_STATUSES, parseConfigEvent, type ChangeConfigEvent, type ConfigMessageType, type ConfigRuleEvent } from "./events";
 import { NO_LONGER_EXISTS_ANNOTATION, OUT_OF_SCOPE_ANNOTATION, findStaleEvaluations } from "./stale";
 import { putEvaluations, type PutEvaluationsOptions, type WritableEvaluation } from "./writer";
 
 /**
- * The clients one rule invocation uses (all for the Lambda's region): AWS Config's, and those of the
- * services the rule's inventory parts call (a part whose client is missing fails, never guesses).
+ * The clients one rule invocation uses (all for the Lambda's region): Config, plus the clients of the
+ * services whose parts the rules collect (EC2 and CloudWatch always; S3 and Organizations when a rule
+ * needs a part of theirs).
  */
 export interface ConfigRunClients extends Partial<Omit<AwsClients, "sts">> {
+  ec2: EC2Client;
+  cloudwatch: CloudWatchClient;
   config: ConfigServiceClient;
 }
 
@@ -68,6 +84,22 @@ export interface ConfigRunOptions {
   /** Retry settings of the writer (tests pass a sleep that does not wait). */
   writer?: Pick<PutEvaluationsOptions, "maxRetries" | "backoffMs" | "sleep">;
   onProgress?: (event: ProgressEvent) => void;
+  /**
+   * The AWS Config rules this deployment created (`DEPLOYED_CONFIG_RULES`). When set, events of any other
+   * rule are refused with an {@link UndeployedRuleError} before any AWS call. Unset: any registered rule.
+   */
+  deployedRules?: readonly DeployedConfigRule[];
+  /** What this deployment demands of exemption tags (`EXEMPTION_REQUIRE_EXPIRY`, `EXEMPTION_MAX_DAYS`). */
+  exemptions?: ExemptionPolicy;
+  /** Where heartbeats are recorded (the findings history table); unset: none are. */
+  heartbeats?: {
+    client: HistoryClient;
+    tableName: string;
+    /** The rules' period, stored with the heartbeat. */
+    frequency?: ExecutionFrequency;
+  };
+  /** Where the run says what did not stop it (a heartbeat it could not record). */
+  log?: { warn(message: string, details: Record<string, unknown>): void };
   /**
    * Called after each `PutEvaluations` that AWS Config accepted (never in test mode), with those
    * evaluations completed with rule, account and region. The evaluator records them in the findings
@@ -131,6 +163,12 @@ interface Judged {
   evaluations: Evaluation[];
 }
 
+/** The clients the collector may use: every one but Config's. */
+function collectionClients(clients: ConfigRunClients): Partial<AwsClients> {
+  const { config: _config, ...collect } = clients;
+  return collect;
+}
+
 /** Collects the rule's parts and evaluates them; any error → RuleEvaluationError, nothing to write. */
 async function judge(parsed: ConfigRuleEvent, options: ConfigRunOptions, accountId: string, now: Date): Promise<Judged> {
   const { rule } = parsed;
@@ -141,7 +179,7 @@ async function judge(parsed: ConfigRuleEvent, options: ConfigRunOptions, account
     const raw = await collectRegion({
       region: options.region,
       accountId,
-      clients: options.clients,
+      clients: collectionClients(options.clients),
       parts: partsFor([rule]),
       now,
       metricWindowDays: metricNeeds([rule]).days,
@@ -152,7 +190,7 @@ async function judge(parsed: ConfigRuleEvent, options: ConfigRunOptions, account
   } catch (error) {
     throw new RuleEvaluationError(where, `not evaluated, nothing written: ${errorMessage(error)}`, { cause: error });
   }
-  const { evaluations, errors } = evaluateInventory(inventory, [rule], now);
+  const { evaluations, errors } = evaluateInventory(inventory, [rule], now, options.exemptions ? { exemptions: options.exemptions } : {});
   if (errors.length > 0) {
     throw new RuleEvaluationError(where, `nothing written: ${errors.map((e) => e.message).join("; ")}`);
   }
@@ -316,8 +354,8 @@ async function runChange(
 /**
  * Runs one AWS Config rule invocation.
  *
- * @throws ConfigEventError | UnknownRuleError | ParameterValidationError for a bad event or an event of
- *   another account (before any AWS call); RuleEvaluationError when the rule could not be evaluated (nothing written); PutEvaluationsError
+ * @throws UndeployedRuleError for an event of a rule this deployment did not create; ConfigEventError |
+ *   UnknownRuleError | ParameterValidationError for a bad event or an event of another account (before any AWS call); RuleEvaluationError when the rule could not be evaluated (nothing written); PutEvaluationsError
  *   listing what was not written; CollectionError when the stale clean-up cannot list previous results.
  * @example
  * ```ts
@@ -331,19 +369,54 @@ async function runChange(
  * ```
  */
 export async function runConfigRule(options: ConfigRunOptions): Promise<ConfigRunResult> {
-  const parsed = parseConfigEvent(options.event, options.registry ?? RULES);
-  const accountId = parsed.accountId;
-  if (options.functionAccountId !== undefined && options.functionAccountId !== accountId) {
-    throw new ConfigEventError(
-      "accountId",
-      `the rule belongs to account ${accountId}, but this function runs in account ${options.functionAccountId} and can only evaluate its own account`,
-      { configRuleName: parsed.configRuleName },
-    );
-  }
+  const raw = options.event as { configRuleName?: unknown; accountId?: unknown } | null | undefined;
+  const name = raw?.configRuleName;
+  // Before anything else: an event of a rule this deployment did not create is not ours to judge.
+  const deployed = options.deployedRules && typeof name === "string" ? deployedRuleNamed(options.deployedRules, name) : undefined;
   const now = options.now ?? new Date();
-  const testMode = options.env?.testMode === true;
-  if (parsed.messageType === ConfigMessageTypes.ScheduledNotification) {
-    return runScheduled(options, parsed, accountId, now, testMode);
+  // The account a failure is recorded for: the function's, else the event's (even when the rest is malformed).
+  let accountId = options.functionAccountId ?? (typeof raw?.accountId === "string" && /^\d{12}$/.test(raw.accountId) ? raw.accountId : undefined);
+  try {
+    const parsed = parseConfigEvent(options.event, options.registry ?? RULES);
+    accountId ??= parsed.accountId;
+    const ruleId = parsed.rule.rule.metadata.id;
+    if (deployed && ruleId !== deployed.ruleId) {
+      throw new UndeployedRuleError(
+        parsed.configRuleName,
+        `its ruleId parameter is ${ruleId}, but this stack deployed it for ${deployed.ruleId}`,
+        { ruleId },
+      );
+    }
+    if (options.functionAccountId !== undefined && options.functionAccountId !== parsed.accountId) {
+      throw new ConfigEventError(
+        "accountId",
+        `the rule belongs to account ${parsed.accountId}, but this function runs in account ${options.functionAccountId} and can only evaluate its own account`,
+        { configRuleName: parsed.configRuleName },
+      );
+    }
+    const testMode = options.env?.testMode === true;
+    if (parsed.messageType !== ConfigMessageTypes.ScheduledNotification) {
+      return await runChange(options, parsed, parsed.accountId, now, testMode);
+    }
+    const result = await runScheduled(options, parsed, parsed.accountId, now, testMode);
+    if (options.heartbeats && !testMode) {
+      const { client, tableName, frequency } = options.heartbeats;
+      await recordHeartbeat(
+        client,
+        tableName,
+        { accountId: parsed.accountId, region: options.region, ruleId, configRuleName: parsed.configRuleName },
+        { at: now, evaluated: result.evaluated, ...(frequency !== undefined ? { frequency } : {}) },
+      );
+    }
+    return result;
+  } catch (error) {
+    if (deployed && options.heartbeats && accountId !== undefined) {
+      const { client, tableName } = options.heartbeats;
+      const key = { accountId, region: options.region, ruleId: deployed.ruleId, configRuleName: deployed.configRuleName };
+      await recordRunFailure(client, tableName, key, { at: now, error }).catch((recordError: unknown) =>
+        options.log?.warn("Could not record the failed run in the rule's heartbeat", { rule: deployed.ruleId, error: errorMessage(recordError) }),
+      );
+    }
+    throw error;
   }
-  return runChange(options, parsed, accountId, now, testMode);
 }

@@ -3,7 +3,8 @@
  * fallback always, at most 50 blocks, section text ≤ 3000 characters, header ≤ 150. Long lists end
  * with "…and N more" instead of failing. Pure functions.
  */
-import type { Digest, Offender, RuleDigest } from "./model";
+import type { Digest, ExemptionLine, Offender, RuleDigest } from "./model";
+import { exemptionSummary, notReportingSummary } from "./reporting";
 
 /** Slack's documented limits that the renderer keeps. */
 export const SLACK_LIMITS = {
@@ -161,14 +162,20 @@ function offenderLine(o: Offender): string {
 
 function summaryText(digest: Digest): string {
   const t = digest.totals;
-  if (t.nonCompliant === 0 && t.resolvedThisWeek > 0) {
+  const silent = digest.notReporting.length > 0 ? `\n:rotating_light: *${plural(digest.notReporting.length, "rule")} not reporting*: the findings may be out of date.` : "";
+  if (t.nonCompliant === 0 && t.resolvedThisWeek > 0 && silent === "") {
     return `:tada: *No open findings.* ${plural(t.resolvedThisWeek, "finding")} resolved this week.`;
   }
   const first = [`*${plural(t.nonCompliant, "open finding")}*`];
   if (digest.hasHistory) first.push(`${t.newThisWeek} new this week`, `${t.resolvedThisWeek} resolved this week`);
+  if (digest.exemptionsInForce > 0) first.push(`${digest.exemptionsInForce} exempt`);
   const lines = [first.join(" · ")];
   if (t.monthlyWasteUsd > 0) lines.push(`*${formatDollars(t.monthlyWasteUsd)}/month* estimated waste`);
-  return lines.join("\n");
+  return `${lines.join("\n")}${silent}`;
+}
+
+function exemptionLine(line: ExemptionLine): string {
+  return clampText(`• ${escapeMrkdwn(exemptionSummary(line))}`, 500);
 }
 
 /**
@@ -186,18 +193,21 @@ export function fallbackText(digest: Digest): string {
   if (digest.allClear) {
     text = `${where}: all clear, no open findings.`;
   } else {
+    const silent = digest.notReporting.length > 0 ? `${plural(digest.notReporting.length, "rule")} NOT REPORTING; ` : "";
     const changes = digest.hasHistory ? ` (${t.newThisWeek} new, ${t.resolvedThisWeek} resolved this week)` : "";
     const waste = t.monthlyWasteUsd > 0 ? `, ${formatDollars(t.monthlyWasteUsd)}/month estimated waste` : "";
     const errors = digest.errors.length > 0 ? `, ${plural(digest.errors.length, "rule")} not evaluated` : "";
-    text = `${where}: ${plural(t.nonCompliant, "open finding")}${changes}${waste}${errors}.`;
+    const exempted = digest.exemptedThisWeek.length > 0 ? `, ${digest.exemptedThisWeek.length} exempted this week` : "";
+    text = `${where}: ${silent}${plural(t.nonCompliant, "open finding")}${changes}${waste}${errors}${exempted}.`;
   }
   return clampText(escapeMrkdwn(text), SLACK_LIMITS.fallbackText);
 }
 
 /**
  * Renders a digest as a Slack incoming-webhook payload: header (account and region), the window,
- * a summary (open, new, resolved, waste), one section per rule with a link to the AWS Config console,
- * the top offenders by saving with their annotation, rules that could not be evaluated, and a footer.
+ * a summary (open, new, resolved, exempt, waste), the rules not reporting (right under the summary), one
+ * section per rule with a link to the AWS Config console, the top offenders by saving with their
+ * annotation, rules that could not be evaluated, exemptions granted this week and expiring soon, and a footer.
  * An all-clear digest renders as a short all-clear message. Every limit in {@link SLACK_LIMITS} holds
  * whatever the digest's size.
  *
@@ -221,18 +231,26 @@ export function renderSlackMessage(digest: Digest, options: RenderOptions = {}):
   const windowBlock: ContextBlock = { type: "context", elements: [{ type: "mrkdwn", text: windowNote }] };
   const text = fallbackText(digest);
 
+  const retiredNote = digest.retired
+    ? clampText(
+        `Closed ${plural(digest.retired.count, "open finding")} of rules no longer deployed (${escapeMrkdwn(digest.retired.ruleIds.join(", "))}).`,
+        500,
+      )
+    : undefined;
   if (digest.allClear) {
-    return {
-      text,
-      blocks: [
-        header,
-        windowBlock,
-        {
-          type: "section",
-          text: { type: "mrkdwn", text: ":white_check_mark: *All clear.* No open findings and nothing resolved this week." },
+    const blocks: SlackBlock[] = [
+      header,
+      windowBlock,
+      {
+        type: "section",
+        text: {
+          type: "mrkdwn",
+          text: `:white_check_mark: *All clear.* ${digest.reportingChecked ? "Every rule reported; no" : "No"} open findings and nothing resolved this week.`,
         },
-      ],
-    };
+      },
+    ];
+    if (retiredNote) blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: retiredNote }] });
+    return { text, blocks };
   }
 
   const head: SlackBlock[] = [
@@ -240,6 +258,22 @@ export function renderSlackMessage(digest: Digest, options: RenderOptions = {}):
     windowBlock,
     { type: "section", text: { type: "mrkdwn", text: clampText(summaryText(digest), SLACK_LIMITS.sectionText) } },
   ];
+  if (digest.notReporting.length > 0) {
+    const lines = digest.notReporting.map((r) =>
+      clampText(`• \`${escapeMrkdwn(r.configRuleName)}\` (${escapeMrkdwn(r.ruleId)}): ${escapeMrkdwn(notReportingSummary(r))}`, 800),
+    );
+    head.push({
+      type: "section",
+      text: {
+        type: "mrkdwn",
+        text: fitLines(
+          ":rotating_light: *Not reporting* — no successful run within twice the rule's period; AWS Config still shows its last verdicts",
+          lines,
+          SLACK_LIMITS.sectionText,
+        ),
+      },
+    });
+  }
   const tail: SlackBlock[] = [];
   const offenders = options.maxOffenders !== undefined ? digest.topOffenders.slice(0, options.maxOffenders) : digest.topOffenders;
   const hiddenOffenders = digest.topOffenders.length - offenders.length + digest.moreOffenders;
@@ -271,10 +305,16 @@ export function renderSlackMessage(digest: Digest, options: RenderOptions = {}):
       },
     });
   }
-  tail.push({
-    type: "context",
-    elements: [{ type: "mrkdwn", text: "Savings are estimates from AWS list prices. Sent by endpoint-auditor." }],
-  });
+  for (const [title, lines] of [
+    ["*Exempted this week* (tag `endpoint-auditor:exempt`; not counted as resolved)", digest.exemptedThisWeek],
+    [":hourglass: *Exemptions expiring soon* (judged again after their last day)", digest.expiringSoon],
+  ] as const) {
+    if (lines.length === 0) continue;
+    tail.push({ type: "section", text: { type: "mrkdwn", text: fitLines(title, lines.map(exemptionLine), SLACK_LIMITS.sectionText) } });
+  }
+  const footer = ["Savings are estimates from AWS list prices. Sent by endpoint-auditor."];
+  if (retiredNote) footer.unshift(retiredNote);
+  tail.push({ type: "context", elements: footer.map((text) => ({ type: "mrkdwn" as const, text })) });
 
   // Rules fill what is left of the block budget; one block is kept for "…and N more rules".
   const ruleBlocks: SlackBlock[] = [];

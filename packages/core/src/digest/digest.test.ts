@@ -132,6 +132,68 @@ describe("buildDigest", () => {
   });
 });
 
+describe("buildDigest: rules not reporting and exemptions", () => {
+  const silent = { ruleId: "vpc-flow-logs-enabled", configRuleName: "ea-prod-vpc-flow-logs-enabled", reporting: false, allowedSilenceHours: 48 };
+  const fine = { ruleId: "interface-endpoint-in-use", configRuleName: "ea-prod-interface-endpoint-in-use", reporting: true, lastSuccessAt: "2024-01-08T06:00:00.000Z", allowedSilenceHours: 48 };
+
+  it("Given nothing open but a deployed rule not reporting, Then the digest is not all clear and names that rule only", () => {
+    const digest = buildDigest(input([], [], { reporting: [fine, silent] }));
+    expect(digest.allClear).toBe(false);
+    expect(digest.notReporting.map((r) => r.ruleId)).toEqual(["vpc-flow-logs-enabled"]);
+    expect(digest.reportingChecked).toBe(true);
+  });
+
+  it("Given every deployed rule reporting and nothing open, Then all clear", () => {
+    expect(buildDigest(input([], [], { reporting: [fine] })).allClear).toBe(true);
+  });
+
+  it("Given exemptions granted in and before the window, some expiring within 14 days, Then the sections hold the right ones, by until", () => {
+    const digest = buildDigest(
+      input([], [], {
+        exempt: [
+          { ruleId: "r", resourceId: "a", reason: "old, no expiry", exemptedAt: "2023-12-01T09:00:00.000Z" },
+          { ruleId: "r", resourceId: "b", reason: "new, long", until: "2024-06-30", exemptedAt: "2024-01-03T09:00:00.000Z" },
+          { ruleId: "r", resourceId: "c", reason: "old, ends in 14 days", until: "2024-01-22", exemptedAt: "2023-12-01T09:00:00.000Z" },
+          { ruleId: "r", resourceId: "d", reason: "old, ends in 15 days", until: "2024-01-23", exemptedAt: "2023-12-01T09:00:00.000Z" },
+          { ruleId: "r", resourceId: "e", reason: "new, ends soon", until: "2024-01-10", exemptedAt: "2024-01-08T08:59:59.000Z" },
+        ],
+      }),
+    );
+    expect(digest.exemptedThisWeek.map((e) => e.resourceId)).toEqual(["e", "b"]);
+    expect(digest.expiringSoon.map((e) => e.resourceId)).toEqual(["e", "c"]);
+    expect(digest.exemptionsInForce).toBe(5);
+    expect(digest.allClear).toBe(false);
+    expect(digest.totals.resolvedThisWeek).toBe(0);
+  });
+
+  it("Given a scan (no history) with exempt evaluations, Then only expiring soon is reported, never exempted this week", () => {
+    const scan = {
+      accountId: "123456789012",
+      scannedAt: until.toISOString(),
+      regions: ["eu-west-1"],
+      errors: [],
+      evaluations: [
+        { ruleId: "r", resourceType: "AWS::EC2::VPC", resourceId: "vpc-1", region: "eu-west-1", accountId: "123456789012", compliance: "NOT_APPLICABLE", annotation: "Exempt until 2024-01-09: lab", exemption: { reason: "lab", until: "2024-01-09" } },
+      ],
+    } as unknown as ScanResult;
+    const digest = buildDigest(digestInputFromScan(scan, "eu-west-1"));
+    expect(digest.expiringSoon).toEqual([{ ruleId: "r", resourceId: "vpc-1", reason: "lab", until: "2024-01-09" }]);
+    expect(digest.exemptedThisWeek).toEqual([]);
+    expect(digest.reportingChecked).toBe(false);
+  });
+
+  it("Given 60 rules not reporting, 200 exemptions and 2,000 findings, Then every Slack limit holds and the silent rules come right after the summary", () => {
+    const reporting = Array.from({ length: 60 }, (_, i) => ({ ...silent, ruleId: `rule-${i}`, configRuleName: `ea-prod-rule-${i}`, lastFailureAt: "2024-01-08T06:00:00.000Z", lastFailureReason: "x".repeat(300) }));
+    const exempt = Array.from({ length: 200 }, (_, i) => ({ ruleId: "r", resourceId: `vpce-${i}`, reason: "y".repeat(200), until: "2024-01-12", exemptedAt: "2024-01-05T00:00:00.000Z" }));
+    const message = renderSlackMessage(buildDigest(input(manyFindings(2_000), [], { reporting, exempt })));
+    expect(slackMessageProblems(message)).toEqual([]);
+    const texts = sections(message);
+    expect(texts[1]).toMatch(/^:rotating_light: \*Not reporting\*/);
+    expect(texts[1]).toMatch(/…and \d+ more$/);
+    expect(texts.some((t) => t.startsWith("*Exempted this week*") && /…and \d+ more$/.test(t))).toBe(true);
+  });
+});
+
 describe("renderSlackMessage", () => {
   it("Given an empty week, Then a short all-clear message with a text fallback", () => {
     const message = renderSlackMessage(buildDigest(input([], [], { accountAlias: "prod" })));

@@ -2,8 +2,10 @@
  * The weekly digest model: what one Slack message (or one CLI text report) says about one account and
  * region. Built from history (`loadDigestState`) or from a scan's current state. Pure functions.
  */
+import { EXPIRING_SOON_DAYS } from "../deployment";
 import { Compliance, roundUsd, type ScanError } from "../evaluation";
 import type { ScanResult } from "../engine/scan";
+import type { RuleReporting } from "../history/heartbeats";
 
 const DAY_MS = 86_400_000;
 
@@ -18,6 +20,18 @@ export interface DigestFinding {
   firstNonCompliantAt?: string;
   /** The AWS Config rule name, when known. */
   configRuleName?: string;
+}
+
+/** An exemption in force as the digest sees it (a `HistoryRecord` with its exemption, or an exempt evaluation). */
+export interface DigestExemption {
+  ruleId: string;
+  resourceId: string;
+  resourceType?: string;
+  reason: string;
+  /** `YYYY-MM-DD`, the last exempt day. */
+  until?: string;
+  /** ISO time the exemption was first recorded (history only). */
+  exemptedAt?: string;
 }
 
 export interface DigestInput {
@@ -37,6 +51,12 @@ export interface DigestInput {
   hasHistory: boolean;
   /** Rules or regions that could not be evaluated (a scan's errors). */
   errors?: readonly ScanError[];
+  /** Exemptions in force. */
+  exempt?: readonly DigestExemption[];
+  /** Whether each deployed rule reports (from its heartbeat); the ones that do not are named. */
+  reporting?: readonly RuleReporting[];
+  /** Open findings closed because their rule is no longer deployed (reported once, never as resolved). */
+  retired?: { count: number; ruleIds: readonly string[] };
 }
 
 export interface DigestOptions {
@@ -72,6 +92,14 @@ export interface Offender {
   isNew: boolean;
 }
 
+/** One exemption line of the digest. */
+export interface ExemptionLine {
+  ruleId: string;
+  resourceId: string;
+  reason: string;
+  until?: string;
+}
+
 export interface Digest {
   accountId: string;
   accountAlias?: string;
@@ -91,7 +119,22 @@ export interface Digest {
   /** Open findings with a saving that are not in `topOffenders`. */
   moreOffenders: number;
   errors: ScanError[];
-  /** Nothing open, nothing resolved, nothing failed. */
+  /** Deployed rules without a successful run within twice their period: the findings above may be stale. */
+  notReporting: RuleReporting[];
+  /** Whether the deployed rules' heartbeats were checked (history only). */
+  reportingChecked: boolean;
+  /** Exemptions first recorded in the window (history only), by until. */
+  exemptedThisWeek: ExemptionLine[];
+  /** Exemptions whose last day is at most {@link EXPIRING_SOON_DAYS} days after the window's end (or already past). */
+  expiringSoon: ExemptionLine[];
+  /** Exemptions in force. */
+  exemptionsInForce: number;
+  /** Open findings closed because their rule is no longer deployed. */
+  retired?: { count: number; ruleIds: string[] };
+  /**
+   * Nothing open, nothing resolved, nothing failed, every deployed rule reporting, no exemption granted
+   * this week or about to expire. Never true while a rule is not reporting.
+   */
   allClear: boolean;
 }
 
@@ -226,6 +269,14 @@ export function buildDigest(input: DigestInput, options: DigestOptions = {}): Di
       a.resourceId.localeCompare(b.resourceId),
   );
   const errors = [...(input.errors ?? [])];
+  const notReporting = (input.reporting ?? []).filter((r) => !r.reporting);
+  const exempt = [...(input.exempt ?? [])].sort(
+    (a, b) => (a.until ?? "9999-12-31").localeCompare(b.until ?? "9999-12-31") || a.ruleId.localeCompare(b.ruleId) || a.resourceId.localeCompare(b.resourceId),
+  );
+  const line = (e: DigestExemption): ExemptionLine => ({ ruleId: e.ruleId, resourceId: e.resourceId, reason: e.reason, ...(e.until ? { until: e.until } : {}) });
+  const soon = new Date(input.until.getTime() + EXPIRING_SOON_DAYS * DAY_MS).toISOString().slice(0, 10);
+  const exemptedThisWeek = input.hasHistory ? exempt.filter((e) => e.exemptedAt !== undefined && e.exemptedAt >= since && e.exemptedAt < until).map(line) : [];
+  const expiringSoon = exempt.filter((e) => e.until !== undefined && e.until <= soon).map(line);
   const digest: Digest = {
     accountId: input.accountId,
     region: input.region,
@@ -243,8 +294,20 @@ export function buildDigest(input: DigestInput, options: DigestOptions = {}): Di
     topOffenders: offenders.slice(0, topN),
     moreOffenders: Math.max(0, offenders.length - topN),
     errors,
-    allClear: input.open.length === 0 && resolvedCount === 0 && errors.length === 0,
+    notReporting,
+    reportingChecked: input.reporting !== undefined,
+    exemptedThisWeek,
+    expiringSoon,
+    exemptionsInForce: exempt.length,
+    allClear:
+      input.open.length === 0 &&
+      resolvedCount === 0 &&
+      errors.length === 0 &&
+      notReporting.length === 0 &&
+      exemptedThisWeek.length === 0 &&
+      expiringSoon.length === 0,
   };
+  if (input.retired && input.retired.count > 0) digest.retired = { count: input.retired.count, ruleIds: [...input.retired.ruleIds] };
   if (input.accountAlias) digest.accountAlias = input.accountAlias;
   return digest;
 }
@@ -270,6 +333,9 @@ export function digestInputFromScan(scan: ScanResult, region: string, accountAli
     resolved: [],
     hasHistory: false,
     errors: scan.errors.filter((e) => e.region === region),
+    exempt: scan.evaluations
+      .filter((e) => e.region === region && e.exemption !== undefined)
+      .map((e) => ({ ruleId: e.ruleId, resourceId: e.resourceId, resourceType: e.resourceType, reason: e.exemption?.reason ?? "", ...(e.exemption?.until ? { until: e.exemption.until } : {}) })),
   };
 }
 

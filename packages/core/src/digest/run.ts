@@ -1,9 +1,10 @@
 /**
  * One run of the weekly digest for one account, region and ISO week, end to end: read the findings
- * history (two queries), build the digest, and — unless the week is all clear and the settings say skip —
- * render Block Kit and post it to the webhook whose URL is read (by name) only when there is something to
- * send. The digest Lambda wraps {@link runDigest} in Powertools Idempotency keyed by {@link DigestKey}, so
- * a retry or a second run in the same week sends nothing.
+ * history and the deployed rules' heartbeats ({@link loadHistoryDigest}), close the open findings of rules
+ * that are no longer deployed, build the digest, and — unless the week is all clear and the settings say
+ * skip — render Block Kit and post it to the webhook whose URL is read (by name) only when there is
+ * something to send. The digest Lambda wraps {@link runDigest} in Powertools Idempotency keyed by
+ * {@link DigestKey}, so a retry or a second run in the same week sends nothing.
  *
  * Scenarios:
  * - Given a scheduled event, then the week is the ISO week of the event's `time` (stable across retries
@@ -11,23 +12,31 @@
  *   ARN; else the event's `account`); no account at all is a {@link DigestConfigurationError}.
  * - Given open or resolved findings, then one message is posted and the result says how many requests
  *   Slack took.
+ * - Given a deployed rule without a successful run within twice its period (or none on record), then the
+ *   message names it as not reporting (since when, and the last failure's reason) and is never all clear.
+ * - Given open findings of a rule that is no longer deployed, then they are closed (not counted as
+ *   resolved) and the message says how many.
  * - Given nothing to report and `onAllClear: "skip"`, then nothing is posted and the webhook URL is not
  *   even read; with `"send"` (the default), a short all-clear message is posted.
  * - Given the account alias cannot be read, then the digest names the account id only (a warning, not a
  *   failure).
  * - Given the webhook parameter has no value, then a {@link DigestConfigurationError} naming the parameter.
- * - Given Slack refuses, times out or cannot be reached, then the error is thrown: a
- *   `SlackDeliveryError` as is, anything else as an {@link EndpointAuditorError} with the URL redacted.
+ * - Given Slack does not answer in time (or the connection breaks after the request was sent), then the
+ *   result is `possibly-sent`, not an error: the message may be in the channel, so the week counts as done
+ *   and nothing is sent again (exactly one message per week, at the price of a rare lost one).
+ * - Given Slack refuses or cannot be reached, then the error is thrown: a `SlackDeliveryError` as is,
+ *   anything else as an {@link EndpointAuditorError} with the URL redacted.
  */
 import { errorMessage } from "../errors";
-import { loadDigestState } from "../history/queries";
 import type { HistoryClient } from "../history/schema";
+import { retireFindings } from "../history/record";
 import { RULES } from "../rules/index";
 import type { AnyRule } from "../rules/rule";
 import type { PostOptions } from "../slack/webhook";
 import { renderSlackMessage } from "./blocks";
 import { deliverDigest } from "./deliver";
-import { buildDigest, isoWeek, weekWindow } from "./model";
+import { loadHistoryDigest } from "./history";
+import { buildDigest, isoWeek } from "./model";
 import { AllClearMode } from "../deployment";
 import { DigestConfigurationError, type DigestSettings } from "./settings";
 
@@ -39,9 +48,19 @@ export interface DigestKey {
   isoWeek: string;
 }
 
+/** What became of the week's message. */
+export const DigestStatus = {
+  sent: "sent",
+  /** All clear and `onAllClear: "skip"`. */
+  skipped: "skipped",
+  /** Slack did not answer in time: the message may be in the channel; not sent again this week. */
+  possiblySent: "possibly-sent",
+} as const;
+export type DigestStatus = (typeof DigestStatus)[keyof typeof DigestStatus];
+
 /** What the digest of one account, region and week did (the idempotency record stores it). */
 export interface DigestRunResult {
-  status: "sent" | "skipped";
+  status: DigestStatus;
   accountId: string;
   region: string;
   isoWeek: string;
@@ -52,6 +71,14 @@ export interface DigestRunResult {
   blocks: number;
   /** Requests made to Slack (retries included). */
   attempts: number;
+  /** Deployed rules not reporting (no successful run within twice their period). */
+  notReporting: string[];
+  /** Exemptions first recorded this week. */
+  exemptedThisWeek: number;
+  /** Open findings closed because their rule is no longer deployed. */
+  retired: number;
+  /** With `possibly-sent`: why delivery is uncertain (never the URL). */
+  deliveryError?: string;
   /** True when this invocation found the week already done and sent nothing. */
   duplicate?: boolean;
 }
@@ -108,7 +135,15 @@ export interface DigestRunOptions {
   now: Date;
   settings: Pick<
     DigestSettings,
-    "historyTableName" | "webhookParameterName" | "onAllClear" | "topOffenders" | "configRuleNamePrefix" | "webhookCacheSeconds" | "slackTimeoutMs"
+    | "historyTableName"
+    | "webhookParameterName"
+    | "onAllClear"
+    | "topOffenders"
+    | "configRuleNamePrefix"
+    | "webhookCacheSeconds"
+    | "slackTimeoutMs"
+    | "deployedRules"
+    | "frequency"
   >;
   history: HistoryClient;
   /** Returns the decrypted webhook URL of the SSM parameter `parameterName` (cached for `maxAgeSeconds`). */
@@ -141,28 +176,32 @@ export interface DigestRunOptions {
 export async function runDigest(options: DigestRunOptions): Promise<DigestRunResult> {
   const { key, settings } = options;
   const registry = options.registry ?? RULES;
-  const { since, until } = weekWindow(options.now);
-  const [state, accountAlias] = await Promise.all([
-    loadDigestState(options.history, settings.historyTableName, { accountId: key.accountId, region: key.region, since, until }),
+  const [{ input, undeployed }, accountAlias] = await Promise.all([
+    loadHistoryDigest({
+      history: options.history,
+      tableName: settings.historyTableName,
+      accountId: key.accountId,
+      region: key.region,
+      now: options.now,
+      deployedRules: settings.deployedRules,
+      frequency: settings.frequency,
+    }),
     options.getAccountAlias().catch((error: unknown) => {
       options.log?.warn("Account alias not available; the digest shows the account id only", { error: errorMessage(error) });
       return undefined;
     }),
   ]);
+  // Before sending: a retry after a failed send finds them closed and says nothing about them again.
+  const retired = await retireFindings(options.history, settings.historyTableName, undeployed, options.now);
   const digest = buildDigest(
     {
-      accountId: key.accountId,
+      ...input,
       ...(accountAlias ? { accountAlias } : {}),
-      region: key.region,
-      since,
-      until,
-      open: state.open,
-      resolved: state.resolved,
-      hasHistory: true,
+      ...(retired > 0 ? { retired: { count: retired, ruleIds: [...new Set(undeployed.map((r) => r.ruleId))].sort() } } : {}),
     },
     {
       ruleTitle: (id) => registry.find((r) => r.metadata.id === id)?.metadata.title,
-      configRuleName: (id) => `${settings.configRuleNamePrefix}${id}`,
+      configRuleName: (id) => settings.deployedRules.find((r) => r.ruleId === id)?.configRuleName ?? `${settings.configRuleNamePrefix}${id}`,
       topOffenders: settings.topOffenders,
     },
   );
@@ -174,9 +213,12 @@ export async function runDigest(options: DigestRunOptions): Promise<DigestRunRes
     newThisWeek: digest.totals.newThisWeek,
     resolvedThisWeek: digest.totals.resolvedThisWeek,
     monthlyWasteUsd: digest.totals.monthlyWasteUsd,
+    notReporting: digest.notReporting.map((r) => r.ruleId),
+    exemptedThisWeek: digest.exemptedThisWeek.length,
+    retired,
   };
   if (digest.allClear && settings.onAllClear === AllClearMode.skip) {
-    return { status: "skipped", ...summary, blocks: 0, attempts: 0 };
+    return { status: DigestStatus.skipped, ...summary, blocks: 0, attempts: 0 };
   }
   const message = renderSlackMessage(digest);
   const delivery = await deliverDigest(
@@ -184,5 +226,19 @@ export async function runDigest(options: DigestRunOptions): Promise<DigestRunRes
     { ...settings, getWebhookUrl: options.getWebhookUrl, postOptions: { timeoutMs: settings.slackTimeoutMs, ...options.postOptions } },
     "the digest",
   );
-  return { status: "sent", ...summary, blocks: message.blocks.length, attempts: delivery.attempts };
+  if (delivery.possiblySent) {
+    // Not an error: sending again could post the week's message twice. The idempotency record keeps this result.
+    options.log?.warn("Slack did not confirm the digest; it may have been posted, so it is not sent again this week", {
+      attempts: delivery.attempts,
+      reason: delivery.uncertainty,
+    });
+    return {
+      status: DigestStatus.possiblySent,
+      ...summary,
+      blocks: message.blocks.length,
+      attempts: delivery.attempts,
+      ...(delivery.uncertainty ? { deliveryError: delivery.uncertainty } : {}),
+    };
+  }
+  return { status: DigestStatus.sent, ...summary, blocks: message.blocks.length, attempts: delivery.attempts };
 }

@@ -9,6 +9,7 @@ const base = {
   HISTORY_TABLE_NAME: "history",
   IDEMPOTENCY_TABLE_NAME: "idempotency",
   SLACK_WEBHOOK_PARAMETER_NAME: "/endpoint-auditor/prod/slack-webhook-url",
+  DEPLOYED_CONFIG_RULES: '{"vpc-flow-logs-enabled":"endpoint-auditor-prod-vpc-flow-logs-enabled"}',
 };
 
 function failure(env: Record<string, string>): DigestConfigurationError {
@@ -32,6 +33,8 @@ describe("digestSettingsFromEnv", () => {
       configRuleNamePrefix: "",
       webhookCacheSeconds: 300,
       slackTimeoutMs: 10_000,
+      deployedRules: [{ ruleId: "vpc-flow-logs-enabled", configRuleName: "endpoint-auditor-prod-vpc-flow-logs-enabled" }],
+      frequency: "TwentyFour_Hours",
     });
   });
 
@@ -52,8 +55,8 @@ describe("digestSettingsFromEnv", () => {
     for (const name of Object.keys(base)) {
       const env: Record<string, string> = { ...base };
       delete env[name];
-      expect(failure(env).message).toBe(`Environment variable ${name} is not set`);
-      expect(failure({ ...base, [name]: "  " }).message).toBe(`Environment variable ${name} is not set`);
+      expect(failure(env).message).toMatch(new RegExp(`^Environment variable ${name} is not set`));
+      expect(failure({ ...base, [name]: "  " }).message).toMatch(new RegExp(`^Environment variable ${name} is not set`));
     }
   });
 
@@ -75,5 +78,14 @@ describe("digestSettingsFromEnv", () => {
     for (const [name, value, bounds] of cases) {
       expect(failure({ ...base, [name]: value }).message).toBe(`Environment variable ${name} must be an integer ${bounds}, got "${value}"`);
     }
+  });
+
+  it("Given DEPLOYED_CONFIG_RULES that is not JSON, names an unknown rule, or EVALUATION_FREQUENCY Config does not accept, Then the error names the variable", () => {
+    expect(failure({ ...base, DEPLOYED_CONFIG_RULES: "vpc-flow-logs-enabled" }).message).toMatch(/^Environment variable DEPLOYED_CONFIG_RULES is not JSON/);
+    expect(failure({ ...base, DEPLOYED_CONFIG_RULES: '{"no-such-rule":"x"}' }).message).toBe(
+      'Environment variable DEPLOYED_CONFIG_RULES names rule "no-such-rule", which is not registered',
+    );
+    expect(failure({ ...base, EVALUATION_FREQUENCY: "Daily" }).message).toMatch(/^Environment variable EVALUATION_FREQUENCY must be one of One_Hour, .*TwentyFour_Hours, got "Daily"$/);
+    expect(digestSettingsFromEnv({ ...base, EVALUATION_FREQUENCY: "Six_Hours" }).frequency).toBe("Six_Hours");
   });
 });

@@ -12,6 +12,8 @@ import {
   type IntegerBounds,
 } from "../deployment";
 import { EndpointAuditorError } from "../errors";
+import { DeploymentConfigurationError, executionFrequencyFromEnv, parseDeployedRules, type DeployedConfigRule } from "../config/deployed";
+import type { ExecutionFrequency } from "../deployment";
 
 /** A required setting of the digest is missing or invalid. */
 export class DigestConfigurationError extends EndpointAuditorError {}
@@ -29,6 +31,10 @@ export interface DigestSettings {
   /** How long the decrypted webhook URL is cached in memory. */
   webhookCacheSeconds: number;
   slackTimeoutMs: number;
+  /** The Config rules the stack deployed: each must report, and open findings of any other rule are closed. */
+  deployedRules: DeployedConfigRule[];
+  /** The rules' period: a rule without a successful run within twice it is not reporting. */
+  frequency: ExecutionFrequency;
 }
 
 /** An environment: `process.env` or a plain object. */
@@ -88,14 +94,28 @@ export function digestSettingsFromEnv(env: Environment): DigestSettings {
         .join(" or ")}, got "${onAllClear}"`,
     );
   }
+  const historyTableName = requiredVariable(env, Env.historyTableName);
+  const idempotencyTableName = requiredVariable(env, Env.idempotencyTableName);
+  const webhookParameterName = requiredVariable(env, Env.slackWebhookParameterName);
+  let deployedRules: DeployedConfigRule[];
+  let frequency: ExecutionFrequency;
+  try {
+    deployedRules = parseDeployedRules(env[Env.deployedRules]);
+    frequency = executionFrequencyFromEnv(env);
+  } catch (error) {
+    if (error instanceof DeploymentConfigurationError) throw new DigestConfigurationError(error.message, { cause: error });
+    throw error;
+  }
   return {
-    historyTableName: requiredVariable(env, Env.historyTableName),
-    idempotencyTableName: requiredVariable(env, Env.idempotencyTableName),
-    webhookParameterName: requiredVariable(env, Env.slackWebhookParameterName),
+    historyTableName,
+    idempotencyTableName,
+    webhookParameterName,
     onAllClear,
     topOffenders: integerVariable(env, Env.digestTopOffenders, DigestLimits.topOffenders),
     configRuleNamePrefix: env[Env.configRuleNamePrefix]?.trim() ?? "",
     webhookCacheSeconds: integerVariable(env, Env.webhookCacheSeconds, DigestLimits.webhookCacheSeconds),
     slackTimeoutMs: integerVariable(env, Env.slackTimeoutMs, DigestLimits.slackTimeoutMs),
+    deployedRules,
+    frequency,
   };
 }

@@ -1,6 +1,7 @@
 /** Plain-text rendering of a digest, for the CLI (`digest --preview --format text`). Pure. */
 import { andMore, formatDollars } from "./blocks";
 import type { Digest } from "./model";
+import { exemptionSummary, notReportingSummary } from "./reporting";
 
 export interface TextRenderOptions {
   /** Cap on top offender lines (default: all the digest kept). */
@@ -13,7 +14,8 @@ function plural(count: number, noun: string): string {
 
 /**
  * Renders a digest as readable plain text: the same content as the Slack message (account, region,
- * window, totals, per-rule counts with console links, top offenders, rules not evaluated).
+ * window, totals, rules not reporting, per-rule counts with console links, top offenders, rules not
+ * evaluated, exemptions granted this week and expiring soon).
  *
  * @example
  * ```ts
@@ -28,15 +30,25 @@ export function renderDigestText(digest: Digest, options: TextRenderOptions = {}
     `Window: ${digest.since.slice(0, 10)} → ${digest.until.slice(0, 10)} (UTC)${digest.hasHistory ? "" : " · current state only, no history"}`,
   );
   out.push("");
+  const retired = digest.retired
+    ? `Closed ${plural(digest.retired.count, "open finding")} of rules no longer deployed (${digest.retired.ruleIds.join(", ")}).`
+    : undefined;
   if (digest.allClear) {
-    out.push("All clear: no open findings and nothing resolved this week.");
+    out.push(`All clear: ${digest.reportingChecked ? "every rule reported; no" : "no"} open findings and nothing resolved this week.`);
+    if (retired) out.push("", retired);
     return `${out.join("\n")}\n`;
   }
   const t = digest.totals;
   const counts = [plural(t.nonCompliant, "open finding")];
   if (digest.hasHistory) counts.push(`${t.newThisWeek} new this week`, `${t.resolvedThisWeek} resolved this week`);
+  if (digest.exemptionsInForce > 0) counts.push(`${digest.exemptionsInForce} exempt`);
   out.push(counts.join(" · "));
   if (t.monthlyWasteUsd > 0) out.push(`Estimated waste: ${formatDollars(t.monthlyWasteUsd)}/month`);
+
+  if (digest.notReporting.length > 0) {
+    out.push("", "NOT REPORTING (no successful run within twice the rule's period; AWS Config still shows its last verdicts)");
+    for (const r of digest.notReporting) out.push(`  ${r.configRuleName} (${r.ruleId}): ${notReportingSummary(r)}`);
+  }
 
   if (digest.rules.length > 0) {
     out.push("", "Rules");
@@ -66,5 +78,14 @@ export function renderDigestText(digest: Digest, options: TextRenderOptions = {}
     out.push("", "Not evaluated (not counted above)");
     for (const e of digest.errors) out.push(`  ${e.region}${e.ruleId ? ` ${e.ruleId}` : ""}: ${e.message}`);
   }
+  if (digest.exemptedThisWeek.length > 0) {
+    out.push("", "Exempted this week (not counted as resolved)");
+    for (const e of digest.exemptedThisWeek) out.push(`  ${exemptionSummary(e)}`);
+  }
+  if (digest.expiringSoon.length > 0) {
+    out.push("", "Exemptions expiring soon");
+    for (const e of digest.expiringSoon) out.push(`  ${exemptionSummary(e)}`);
+  }
+  if (retired) out.push("", retired);
   return `${out.join("\n")}\n`;
 }

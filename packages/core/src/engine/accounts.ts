@@ -491,8 +491,9 @@ export function evaluateSnapshotSetWith(set: SnapshotSet, rules: readonly Prepar
       const lacking = new Map(rules.map((r) => [r, missingParts(raw, r.rule.metadata.requires)]));
       const runnable = rules.filter((r) => (lacking.get(r) ?? []).length === 0);
       const result = evaluateRawRegions(account.accountId, [raw], runnable, now);
-      evaluations.push(...result.evaluations);
-      errors.push(...result.errors.map((e) => ({ accountId: account.accountId, ...e })));
+      // Loops, not push(...list): past ~120,000 arguments a spread overflows the call stack.
+      for (const evaluation of result.evaluations) evaluations.push(evaluation);
+      for (const error of result.errors) errors.push({ accountId: account.accountId, ...error });
       for (const rule of rules) {
         const missing = lacking.get(rule) ?? [];
         if (missing.length === 0) continue;

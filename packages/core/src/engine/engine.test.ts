@@ -144,14 +144,68 @@ describe("evaluateInventory", () => {
       expect(evaluations[0]?.monthlySavingsUsd).toBeUndefined();
     });
 
-    it("Given an exempt tag with an empty value, Then the annotation says no reason was given", () => {
-      const { rule, builder } = fixedRule("t-exempt-empty", ({ vpc }) => [{ resourceId: vpc, compliance: "COMPLIANT", annotation: "Fine." }]);
-      builder.vpcs[0]?.Tags?.push({ Key: EXEMPT_TAG, Value: "" });
+    it("Given an exempt tag with an empty value, Then the exemption is ignored: judged normally, the annotation says a reason is needed", () => {
+      const { rule, builder } = fixedRule("t-exempt-empty", ({ vpc }) => [{ resourceId: vpc, compliance: "NON_COMPLIANT", annotation: "Bad.", monthlySavingsUsd: 7.3 }]);
+      builder.vpcs[0]?.Tags?.push({ Key: EXEMPT_TAG, Value: "  until=2099-01-01 " });
 
       const { evaluations } = evaluateInventory(builder.build(), prepareRules([{ ruleId: "t-exempt-empty" }], [rule]), FIXTURE_NOW);
 
-      expect(evaluations[0]?.annotation).toBe("Exempt: (no reason given)");
-      expect(evaluations[0]?.compliance).toBe("NOT_APPLICABLE");
+      expect(evaluations[0]).toMatchObject({
+        compliance: "NON_COMPLIANT",
+        annotation: 'Exemption ignored: the tag gives no reason (endpoint-auditor:exempt = "<reason> until=YYYY-MM-DD"). Bad.',
+        monthlySavingsUsd: 7.3,
+      });
+      expect(evaluations[0]?.exemption).toBeUndefined();
+    });
+
+    describe("governed: reason, expiry, policy", () => {
+      const now = new Date("2026-03-31T12:00:00.000Z");
+      const judge = (value: string, options: Parameters<typeof evaluateInventory>[3] = {}, at = now) => {
+        const { rule, builder } = fixedRule("t-gov", ({ vpc }) => [
+          { resourceId: vpc, compliance: "NON_COMPLIANT", annotation: "No flow log on this VPC.", monthlySavingsUsd: 3.5 },
+        ]);
+        builder.vpcs[0]?.Tags?.push({ Key: EXEMPT_TAG, Value: value });
+        return evaluateInventory(builder.build(), prepareRules([{ ruleId: "t-gov" }], [rule]), at, options).evaluations[0];
+      };
+
+      it("Given a reason and until= today, Then exempt through the end of that UTC day, carrying the exemption", () => {
+        expect(judge("lab VPC, OPS-12 until=2026-03-31")).toMatchObject({
+          compliance: "NOT_APPLICABLE",
+          annotation: "Exempt until 2026-03-31: lab VPC, OPS-12",
+          exemption: { reason: "lab VPC, OPS-12", until: "2026-03-31" },
+        });
+        expect(judge("lab VPC until=2026-03-31", {}, new Date("2026-03-31T23:59:59.999Z"))?.compliance).toBe("NOT_APPLICABLE");
+      });
+
+      it("Given until= yesterday, Then the exemption expired: judged normally (savings kept), the annotation says so first", () => {
+        const evaluation = judge("lab VPC until=2026-03-30");
+        expect(evaluation).toMatchObject({
+          compliance: "NON_COMPLIANT",
+          annotation: "Exemption expired 2026-03-30 (lab VPC). No flow log on this VPC.",
+          monthlySavingsUsd: 3.5,
+        });
+        expect(evaluation?.exemption).toBeUndefined();
+      });
+
+      it.each([
+        ["lab until=2026-02-30", {}, "until=2026-02-30 is not a date (YYYY-MM-DD)"],
+        ["lab until=31/03/2026", {}, "until=31/03/2026 is not a date (YYYY-MM-DD)"],
+        ["lab until=2026-04-01 until=2026-05-01", {}, "the tag has 2 until= dates; give one"],
+        ["lab VPC", { requireExpiry: true }, "this deployment requires an expiry (until=YYYY-MM-DD)"],
+        ["lab until=2026-07-01", { maxDays: 90 }, "until=2026-07-01 is more than 90 days away (this deployment's maximum)"],
+      ] as const)("Given %j under %j, Then the exemption is ignored: %s", (value, exemptions, problem) => {
+        expect(judge(value, { exemptions })).toMatchObject({ compliance: "NON_COMPLIANT", annotation: `Exemption ignored: ${problem}. No flow log on this VPC.` });
+      });
+
+      it("Given a maximum of 90 days, Then until= exactly 90 days ahead is accepted and without a maximum any date is", () => {
+        expect(judge("lab until=2026-06-29", { exemptions: { maxDays: 90, requireExpiry: true } })?.compliance).toBe("NOT_APPLICABLE");
+        expect(judge("lab until=2099-12-31")?.compliance).toBe("NOT_APPLICABLE");
+      });
+
+      it("Given a long reason on an expired exemption, Then the rule's annotation still follows within 256 characters", () => {
+        const evaluation = judge(`${"r".repeat(200)} until=2026-01-01`);
+        expect(evaluation?.annotation).toBe(`Exemption expired 2026-01-01 (${"r".repeat(59)}…). No flow log on this VPC.`);
+      });
     });
 
     it("Given a tag key that only looks like the exempt tag, Then the finding is kept", () => {
@@ -179,6 +233,7 @@ describe("evaluateInventory", () => {
           accountId: b.accountId,
           compliance: "NOT_APPLICABLE",
           annotation: "Exempt: DR standby",
+          exemption: { reason: "DR standby" },
         },
       ]);
     });

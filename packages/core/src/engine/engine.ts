@@ -18,6 +18,7 @@ import { partOfResourceType, resolveParts, type InventoryPart } from "../invento
 import { parseParameters, type ParameterSchema, type ParametersOf } from "../parameters";
 import type { AnyRule } from "../rules/rule";
 import { RULES } from "../rules/index";
+import { exemptAnnotation, exemptionNote, exemptionStatus, type ExemptionPolicy } from "./exemptions";
 
 /** A rule chosen for a run, with its raw (unvalidated) parameters. */
 export interface RuleSelection {
@@ -95,8 +96,17 @@ function tagsOf(items: ReadonlyMap<string, ListItem> | undefined, resourceId: st
   return items?.get(resourceId)?.tags;
 }
 
-function finish(inventory: Inventory, rule: AnyRule, items: ReadonlyMap<string, ListItem> | undefined, finding: Finding): Evaluation {
-  const exempt = tagsOf(items, finding.resourceId)?.[EXEMPT_TAG];
+function finish(
+  inventory: Inventory,
+  rule: AnyRule,
+  items: ReadonlyMap<string, ListItem> | undefined,
+  finding: Finding,
+  now: Date,
+  policy: ExemptionPolicy,
+): Evaluation {
+  const tag = tagsOf(items, finding.resourceId)?.[EXEMPT_TAG];
+  const status = tag !== undefined ? exemptionStatus(tag, now, policy) : undefined;
+  const exempt = status?.kind === "active" ? status.exemption : undefined;
   // One literal, no spread: this runs once per evaluation (100k+ in large accounts).
   const evaluation: Evaluation = {
     ruleId: rule.metadata.id,
@@ -105,8 +115,15 @@ function finish(inventory: Inventory, rule: AnyRule, items: ReadonlyMap<string, 
     region: inventory.region,
     accountId: inventory.accountId,
     compliance: exempt !== undefined ? Compliance.NOT_APPLICABLE : finding.compliance,
-    annotation: clampAnnotation(exempt !== undefined ? `Exempt: ${exempt.trim() || "(no reason given)"}` : finding.annotation),
+    annotation: clampAnnotation(
+      exempt !== undefined
+        ? exemptAnnotation(exempt)
+        : status !== undefined && status.kind !== "active"
+          ? `${exemptionNote(status)} ${finding.annotation}`
+          : finding.annotation,
+    ),
   };
+  if (exempt !== undefined) evaluation.exemption = exempt;
   if (
     exempt === undefined &&
     finding.compliance === Compliance.NON_COMPLIANT &&
@@ -118,6 +135,12 @@ function finish(inventory: Inventory, rule: AnyRule, items: ReadonlyMap<string, 
   return evaluation;
 }
 
+/** How rules are run. */
+export interface EvaluateOptions {
+  /** What the deployment demands of exemption tags (default: a reason, no expiry required). */
+  exemptions?: ExemptionPolicy;
+}
+
 /** The result of running rules over one inventory. */
 export interface InventoryResult {
   evaluations: Evaluation[];
@@ -126,14 +149,21 @@ export interface InventoryResult {
 
 /**
  * Evaluates prepared rules over one region's inventory. A rule whose required parts failed or are
- * missing yields an error and **no** evaluations for that region — never a guess.
+ * missing yields an error and **no** evaluations for that region — never a guess. A resource tagged
+ * `endpoint-auditor:exempt` is judged under `options.exemptions` (see `./exemptions`).
  *
  * @example
  * ```ts
  * const { evaluations, errors } = evaluateInventory(inventory, prepareRules(), new Date());
  * ```
  */
-export function evaluateInventory(inventory: Inventory, rules: readonly PreparedRule[], now: Date): InventoryResult {
+export function evaluateInventory(
+  inventory: Inventory,
+  rules: readonly PreparedRule[],
+  now: Date,
+  options: EvaluateOptions = {},
+): InventoryResult {
+  const policy = options.exemptions ?? {};
   const evaluations: Evaluation[] = [];
   const errors: ScanError[] = [];
   for (const { rule, params } of rules) {
@@ -161,7 +191,7 @@ export function evaluateInventory(inventory: Inventory, rules: readonly Prepared
       for (const f of findings) {
         if (seen.has(f.resourceId)) continue;
         seen.add(f.resourceId);
-        evaluations.push(finish(inventory, rule, items, f));
+        evaluations.push(finish(inventory, rule, items, f, now, policy));
       }
     } catch (error) {
       const message = error instanceof RuleEvaluationError ? error.message : `rule failed: ${errorMessage(error)}`;

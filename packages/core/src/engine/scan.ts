@@ -9,6 +9,7 @@ import {
   metricNeeds,
   partsFor,
   prepareRules,
+  type EvaluateOptions,
   type PreparedRule,
   type RuleSelection,
 } from "./engine";
@@ -37,6 +38,8 @@ export interface ScanOptions {
   /** How many regions are collected at once (default 4). */
   regionConcurrency?: number;
   onProgress?: (event: ProgressEvent) => void;
+  /** What exemption tags must say (default: a reason; see `./exemptions`). */
+  exemptions?: EvaluateOptions["exemptions"];
 }
 
 export interface ScanOutput extends ScanResult {
@@ -57,21 +60,24 @@ export function evaluateRawRegions(
   regions: readonly RawRegion[],
   rules: readonly PreparedRule[],
   now: Date,
+  options: EvaluateOptions = {},
 ): ScanResult {
   const evaluations: Evaluation[] = [];
   const errors: ScanError[] = [];
   for (const raw of regions) {
     let result;
     try {
-      result = evaluateInventory(parseRegion(raw, accountId, now), rules, now);
+      result = evaluateInventory(parseRegion(raw, accountId, now), rules, now, options);
     } catch (error) {
       // A snapshot's items are the API's shapes; a field of the wrong type is malformed data, not a verdict.
       const message = error instanceof EndpointAuditorError ? error.message : `malformed inventory data: ${errorMessage(error)}`;
       errors.push({ region: raw.region, message });
       continue;
     }
-    evaluations.push(...result.evaluations);
-    errors.push(...result.errors);
+    // A loop, not push(...list): a spread passes every element as an argument, and past ~120,000 that
+    // exceeds the call stack ("Maximum call stack size exceeded").
+    for (const evaluation of result.evaluations) evaluations.push(evaluation);
+    for (const error of result.errors) errors.push(error);
   }
   return { accountId, scannedAt: now.toISOString(), regions: regions.map((r) => r.region), evaluations, errors };
 }
@@ -85,9 +91,14 @@ export function evaluateRawRegions(
  * const result = evaluateSnapshot(parseSnapshot(text), [{ ruleId: "vpc-flow-logs-enabled" }]);
  * ```
  */
-export function evaluateSnapshot(snapshot: Snapshot, selections?: readonly RuleSelection[], now?: Date): ScanResult {
+export function evaluateSnapshot(
+  snapshot: Snapshot,
+  selections?: readonly RuleSelection[],
+  now?: Date,
+  options: EvaluateOptions = {},
+): ScanResult {
   const rules = prepareRules(selections);
-  return evaluateRawRegions(snapshot.accountId, snapshot.regions, rules, now ?? new Date(snapshot.capturedAt));
+  return evaluateRawRegions(snapshot.accountId, snapshot.regions, rules, now ?? new Date(snapshot.capturedAt), options);
 }
 
 /**
@@ -135,7 +146,7 @@ export async function scanAccount(options: ScanOptions): Promise<ScanOutput> {
       onProgress: options.onProgress,
     }),
   );
-  const result = evaluateRawRegions(accountId, raws, rules, now);
+  const result = evaluateRawRegions(accountId, raws, rules, now, options.exemptions ? { exemptions: options.exemptions } : {});
   return {
     ...result,
     snapshot: { format: SNAPSHOT_FORMAT, accountId, capturedAt: now.toISOString(), regions: raws },

@@ -104,6 +104,8 @@ export async function readFindings(
 /**
  * Puts `items` (full items: every write replaces the stored state, so writing again is safe).
  *
+ * @param progress When `items` are part of a larger write: how many of it were written before, out of how
+ *   many (the error's counts are then the whole write's).
  * @throws HistoryWriteError with how many items were written and how many were not.
  * @example
  * ```ts
@@ -116,9 +118,10 @@ export async function writeItems(
   items: readonly HistoryItem[],
   retry: BatchRetryOptions,
   context: HistoryContext,
+  progress: { written: number; of: number } = { written: 0, of: items.length },
 ): Promise<void> {
   let written = 0;
-  const counts = () => ({ ...context, written, unwritten: items.length - written });
+  const counts = () => ({ ...context, written: progress.written + written, unwritten: progress.of - progress.written - written });
   for (const batch of chunk(items, BatchLimits.writeItems)) {
     await untilProcessed(
       batch.map((Item) => ({ PutRequest: { Item } })),

@@ -10,6 +10,9 @@ import type { HistoryRecord } from "./transitions";
 /** A history item as the document client reads and writes it. */
 export type HistoryItem = Record<string, unknown>;
 
+/** The status sort key's date of an exemption without `until` (after every real date). */
+const NO_EXPIRY = "9999-12-31";
+
 /** The compliance types a stored item may hold. */
 export const COMPLIANCE_VALUES: ReadonlySet<string> = new Set(Object.values(Compliance));
 
@@ -30,6 +33,9 @@ export function toItem(record: HistoryRecord): HistoryItem {
   if (record.compliance === Compliance.NON_COMPLIANT && record.firstNonCompliantAt) {
     item[HISTORY_TABLE.statusPartitionKey] = statusPartitionKey(record.accountId, record.region, HistoryStatus.OPEN);
     item[HISTORY_TABLE.statusSortKey] = `${record.firstNonCompliantAt}#${sk}`;
+  } else if (record.exemptedAt) {
+    item[HISTORY_TABLE.statusPartitionKey] = statusPartitionKey(record.accountId, record.region, HistoryStatus.EXEMPT);
+    item[HISTORY_TABLE.statusSortKey] = `${record.exemptUntil ?? NO_EXPIRY}#${sk}`;
   } else if (record.resolvedAt) {
     item[HISTORY_TABLE.statusPartitionKey] = statusPartitionKey(record.accountId, record.region, HistoryStatus.RESOLVED);
     item[HISTORY_TABLE.statusSortKey] = `${record.resolvedAt}#${sk}`;
@@ -83,6 +89,11 @@ export function fromItem(item: HistoryItem, context: HistoryContext): HistoryRec
   if (isString(item.resolvedAt)) record.resolvedAt = item.resolvedAt;
   if (isString(item.configRuleName)) record.configRuleName = item.configRuleName;
   if (typeof item.ttl === "number") record.ttl = item.ttl;
+  if (isString(item.exemptedAt) && isString(item.exemptReason)) {
+    record.exemptedAt = item.exemptedAt;
+    record.exemptReason = item.exemptReason;
+    if (isString(item.exemptUntil)) record.exemptUntil = item.exemptUntil;
+  }
   return record;
 }
 

@@ -237,6 +237,31 @@ describe("findings history on dynalite: recording (batch I/O) and the digest's q
     }
   });
 
+  it("Given 1,030 evaluations and a BatchWriteItem failure in the second slice of 1,000, Then the HistoryWriteError counts the whole call", async () => {
+    const mock = mockClient(DynamoDBDocumentClient);
+    const table = "history-second-slice";
+    const cause = Object.assign(new Error("Throughput exceeds the current capacity"), { name: "ProvisionedThroughputExceededException" });
+    mock.on(BatchGetCommand).resolves({ Responses: { [table]: [] } });
+    let calls = 0;
+    mock.on(BatchWriteCommand).callsFake(() => {
+      calls += 1;
+      if (calls > 40) throw cause; // 40 calls of 25 = the first slice
+      return { UnprocessedItems: {} };
+    });
+    const doc = DynamoDBDocumentClient.from(dynamo.client);
+    const evaluations = Array.from({ length: 1_030 }, (_, i) => ev("r1", `vpce-${i}`, Compliance.NON_COMPLIANT));
+    try {
+      const error = await recordEvaluations(doc, table, evaluations, new Date("2024-01-01T09:00:00Z"), { retry: noSleep }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(HistoryWriteError);
+      expect(error).toMatchObject({ written: 1_000, unwritten: 30 });
+      expect((error as HistoryWriteError).cause).toBe(cause);
+      // Slices: each reads its own keys (10 + 1 BatchGetItem calls of at most 100 keys).
+      expect(mock.commandCalls(BatchGetCommand)).toHaveLength(11);
+    } finally {
+      mock.restore();
+    }
+  });
+
   it("Given a stored item without its compliance, Then recording fails with a HistoryReadError naming the item's keys", async () => {
     const table = await newTable();
     const pk = historyPartitionKey(ACCOUNT, REGION);
@@ -332,7 +357,32 @@ describe("findings history on dynalite: recording (batch I/O) and the digest's q
     // Served by queries on the status index only; never a scan.
     const reads = client.calls.filter((c) => c.name === "QueryCommand" || c.name === "ScanCommand");
     expect(reads.every((c) => c.name === "QueryCommand" && c.input.IndexName === "byStatus")).toBe(true);
-    expect(reads).toHaveLength(4);
+    expect(reads).toHaveLength(6); // two digests × (open, resolved, exempt)
+  });
+
+  it("Given findings exempted during the week, Then the digest state lists them as exempt (by until), never as resolved", async () => {
+    const table = await newTable();
+    const monday = new Date("2024-01-01T09:00:00Z");
+    const tuesday = new Date("2024-01-02T09:00:00Z");
+    await recordEvaluations(
+      dynamo.doc,
+      table,
+      [ev("r1", "vpce-1", Compliance.NON_COMPLIANT), ev("r1", "vpce-2", Compliance.NON_COMPLIANT), ev("r1", "vpce-3", Compliance.NON_COMPLIANT)],
+      monday,
+    );
+    const exempted = (id: string, until?: string) =>
+      ev("r1", id, Compliance.NOT_APPLICABLE, { annotation: "Exempt: DR", exemption: { reason: "DR", ...(until ? { until } : {}) } });
+    const result = await recordEvaluations(dynamo.doc, table, [exempted("vpce-1"), exempted("vpce-2", "2024-01-10"), ev("r1", "vpce-3", Compliance.COMPLIANT)], tuesday);
+    expect(result.transitions).toMatchObject({ EXEMPTED: 2, RESOLVED: 1 });
+
+    const state = await loadDigestState(dynamo.doc, table, { accountId: ACCOUNT, region: REGION, since: monday, until: new Date("2024-01-08T09:00:00Z") });
+    expect(state.open).toEqual([]);
+    expect(state.resolved.map((r) => r.resourceId)).toEqual(["vpce-3"]);
+    expect(state.exempt.map((r) => [r.resourceId, r.exemptUntil, r.exemptedAt])).toEqual([
+      ["vpce-2", "2024-01-10", tuesday.toISOString()],
+      ["vpce-1", undefined, tuesday.toISOString()],
+    ]);
+    expect((await getItem(table, "r1", "vpce-1"))?.ttl).toBeUndefined();
   });
 
   it("Given more open findings than one Query page, Then loadDigestState follows LastEvaluatedKey", async () => {

@@ -5,3 +5,4 @@ export * from "./transitions";
 export * from "./record";
 export type { BatchRetryOptions } from "./batch";
 export * from "./queries";
+export * from "./heartbeats";

@@ -1,6 +1,7 @@
 /**
- * The digest's reads of the history: every open finding of an account and region, and the findings
- * resolved in a window — two paginated queries on the sparse status index, no scan (see `./schema`).
+ * The digest's reads of the history: every open finding of an account and region, the findings resolved
+ * in a window and the exemptions in force — three paginated queries on the sparse status index, no scan
+ * (see `./schema`).
  */
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { errorMessage } from "../errors";
@@ -22,6 +23,8 @@ export interface DigestState {
   open: HistoryRecord[];
   /** Findings resolved in [since, until) and not open again. */
   resolved: HistoryRecord[];
+  /** Every exemption in force (by `until`, those without one last). */
+  exempt: HistoryRecord[];
 }
 
 export interface LoadDigestStateOptions {
@@ -58,8 +61,8 @@ async function queryAll(
 }
 
 /**
- * Loads what the digest of one account and region needs: every open finding and the findings resolved
- * in `[since, until)` — two queries on the sparse status index (paginated), no scan.
+ * Loads what the digest of one account and region needs: every open finding, the findings resolved in
+ * `[since, until)` and every exemption in force — three queries on the sparse status index (paginated), no scan.
  *
  * @throws HistoryReadError
  * @example
@@ -82,7 +85,8 @@ export async function loadDigestState(
     throw new HistoryReadError(context, `invalid window ${String(since)} → ${String(until)}`);
   }
   const names = { "#pk": HISTORY_TABLE.statusPartitionKey, "#sk": HISTORY_TABLE.statusSortKey };
-  const [open, resolved] = await Promise.all([
+  // Every item of one status partition (open findings, exemptions in force).
+  const wholePartition = (status: HistoryStatus): Promise<HistoryRecord[]> =>
     queryAll(
       client,
       {
@@ -90,10 +94,12 @@ export async function loadDigestState(
         IndexName: STATUS_INDEX,
         KeyConditionExpression: "#pk = :pk",
         ExpressionAttributeNames: { "#pk": names["#pk"] },
-        ExpressionAttributeValues: { ":pk": statusPartitionKey(accountId, region, HistoryStatus.OPEN) },
+        ExpressionAttributeValues: { ":pk": statusPartitionKey(accountId, region, status) },
       },
       context,
-    ),
+    );
+  const [open, resolved, exempt] = await Promise.all([
+    wholePartition(HistoryStatus.OPEN),
     queryAll(
       client,
       {
@@ -110,6 +116,7 @@ export async function loadDigestState(
       },
       context,
     ),
+    wholePartition(HistoryStatus.EXEMPT),
   ]);
   // The index is eventually consistent: an item may briefly appear in both partitions. Open wins.
   const openKeys = new Set(open.map(findingKey));
@@ -119,6 +126,7 @@ export async function loadDigestState(
     since,
     until,
     open,
-    resolved: resolved.filter((r) => !openKeys.has(findingKey(r)) && r.compliance !== Compliance.NON_COMPLIANT),
+    resolved: resolved.filter((r) => !openKeys.has(findingKey(r)) && r.compliance !== Compliance.NON_COMPLIANT && r.exemptedAt === undefined),
+    exempt: exempt.filter((r) => !openKeys.has(findingKey(r)) && r.exemptedAt !== undefined),
   };
 }

@@ -2,12 +2,12 @@
  * Recording evaluations in the findings history: validate, read the stored findings, compute each
  * transition, write the new state. Table layout and access patterns: see `./schema`.
  */
-import type { Evaluation } from "../evaluation";
+import { Compliance, type Evaluation } from "../evaluation";
 import { readFindings, writeItems, type BatchRetryOptions } from "./batch";
 import { COMPLIANCE_VALUES, findingKey, toItem, type HistoryItem } from "./encoding";
 import { HistoryInputError, type HistoryContext } from "./errors";
-import type { HistoryClient } from "./schema";
-import { Transition, nextRecord } from "./transitions";
+import { HISTORY_RETENTION_DAYS, type HistoryClient } from "./schema";
+import { Transition, nextRecord, type HistoryRecord } from "./transitions";
 
 export interface RecordOptions {
   /** AWS Config rule names by rule id, stored for console links (the evaluator knows its own). */
@@ -46,7 +46,7 @@ function validate(evaluations: readonly Evaluation[], now: Date): void {
   });
 }
 
-function contextOf(tableName: string, evaluations: readonly Evaluation[]): HistoryContext {
+function contextOf(tableName: string, evaluations: readonly Pick<Evaluation, "accountId" | "region">[]): HistoryContext {
   const accounts = new Set(evaluations.map((e) => e.accountId));
   const regions = new Set(evaluations.map((e) => e.region));
   return {
@@ -56,8 +56,11 @@ function contextOf(tableName: string, evaluations: readonly Evaluation[]): Histo
   };
 }
 
+/** Evaluations read, computed and written together (a multiple of both batch sizes: 100 keys, 25 items). */
+const RECORD_SLICE = 1_000;
+
 function emptyTransitions(): Record<Transition, number> {
-  return { OPENED: 0, REOPENED: 0, STILL_OPEN: 0, RESOLVED: 0, UNCHANGED: 0, STALE: 0 };
+  return { OPENED: 0, REOPENED: 0, STILL_OPEN: 0, RESOLVED: 0, EXEMPTED: 0, UNCHANGED: 0, STALE: 0 };
 }
 
 /**
@@ -97,18 +100,80 @@ export async function recordEvaluations(
   const context = contextOf(tableName, unique);
   const retry = options.retry ?? {};
 
-  const previous = await readFindings(client, tableName, unique, retry, context);
   const at = now.toISOString();
-  const items: HistoryItem[] = [];
-  for (const e of unique) {
-    const configRuleName = options.configRuleNames?.[e.ruleId];
-    const { record, transition } = nextRecord(previous.get(findingKey(e)), e, at, {
-      ...(configRuleName ? { configRuleName } : {}),
-      ...(options.retentionDays !== undefined ? { retentionDays: options.retentionDays } : {}),
-    });
-    transitions[transition] += 1;
-    if (transition !== Transition.STALE) items.push(toItem(record));
+  let written = 0;
+  // In slices, so a run of any size holds the stored and the new items of one slice at a time.
+  for (let start = 0; start < unique.length; start += RECORD_SLICE) {
+    const slice = unique.slice(start, start + RECORD_SLICE);
+    const previous = await readFindings(client, tableName, slice, retry, context);
+    const items: HistoryItem[] = [];
+    for (const e of slice) {
+      const configRuleName = options.configRuleNames?.[e.ruleId];
+      const { record, transition } = nextRecord(previous.get(findingKey(e)), e, at, {
+        ...(configRuleName ? { configRuleName } : {}),
+        ...(options.retentionDays !== undefined ? { retentionDays: options.retentionDays } : {}),
+      });
+      transitions[transition] += 1;
+      if (transition !== Transition.STALE) items.push(toItem(record));
+    }
+    // Errors count the whole call: earlier slices were written, later ones were not.
+    await writeItems(client, tableName, items, retry, context, { written, of: written + items.length + (unique.length - start - slice.length) });
+    written += items.length;
   }
-  await writeItems(client, tableName, items, retry, context);
-  return { written: items.length, transitions };
+  return { written, transitions };
+}
+
+/**
+ * The annotation of a finding closed because its rule is no longer deployed.
+ *
+ * @example
+ * ```ts
+ * retiredAnnotation("vpc-flow-logs-enabled"); // "Closed: rule vpc-flow-logs-enabled is no longer deployed."
+ * ```
+ */
+export function retiredAnnotation(ruleId: string): string {
+  return `Closed: rule ${ruleId} is no longer deployed.`;
+}
+
+/**
+ * Closes findings of rules that are no longer deployed: each becomes `NOT_APPLICABLE` with
+ * {@link retiredAnnotation}, leaves the status index (neither open, resolved nor exempt — a rule that was
+ * removed fixed nothing) and expires {@link HISTORY_RETENTION_DAYS} days later.
+ *
+ * @throws HistoryWriteError
+ * @example
+ * ```ts
+ * const state = await loadDigestState(doc, table, window);
+ * await retireFindings(doc, table, state.open.filter((r) => !deployed.has(r.ruleId)), new Date());
+ * ```
+ */
+export async function retireFindings(
+  client: HistoryClient,
+  tableName: string,
+  records: readonly HistoryRecord[],
+  now: Date,
+  options: Pick<RecordOptions, "retry" | "retentionDays"> = {},
+): Promise<number> {
+  if (records.length === 0) return 0;
+  const at = now.toISOString();
+  const ttl = Math.floor(now.getTime() / 1000) + (options.retentionDays ?? HISTORY_RETENTION_DAYS) * 86_400;
+  const items = records.map((r) => {
+    const closed: HistoryRecord = {
+      accountId: r.accountId,
+      region: r.region,
+      ruleId: r.ruleId,
+      resourceId: r.resourceId,
+      resourceType: r.resourceType,
+      compliance: Compliance.NOT_APPLICABLE,
+      annotation: retiredAnnotation(r.ruleId),
+      lastEvaluatedAt: at,
+      reopenCount: r.reopenCount,
+      ttl,
+    };
+    if (r.configRuleName) closed.configRuleName = r.configRuleName;
+    if (r.firstNonCompliantAt) closed.firstNonCompliantAt = r.firstNonCompliantAt;
+    return toItem(closed);
+  });
+  await writeItems(client, tableName, items, options.retry ?? {}, contextOf(tableName, records.map((r) => ({ accountId: r.accountId, region: r.region }))));
+  return items.length;
 }

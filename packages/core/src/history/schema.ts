@@ -19,6 +19,7 @@
  * | `resolvedAt` | ISO time the last episode ended (the finding went from NON_COMPLIANT to anything else) |
  * | `reopenCount` | how many times a resolved finding became non-compliant again |
  * | `configRuleName` | the AWS Config rule's name, for the console link |
+ * | `exemptReason`, `exemptUntil`, `exemptedAt` | while an exemption is in force: why, until when, since when |
  * | `statusPk`, `statusSk` | the sparse status index keys (below) |
  * | `ttl` | epoch seconds; DynamoDB deletes the item some time after it passes (below) |
  *
@@ -35,12 +36,16 @@
  *    starts with the ISO time (`<time>#RULE#<ruleId>#RES#<resourceId>`), and ISO-8601 UTC times from
  *    `Date.toISOString()` sort lexicographically in time order.
  *
- * Items that were never non-compliant carry no `statusPk`/`statusSk`, so they are absent from the index
- * (a sparse index): the digest reads only what it reports.
+ * 4. **Digest: exemptions in force** — `Query` on the same GSI with `statusPk = ACCOUNT#…#REGION#…#EXEMPT`
+ *    (`statusSk = <until or 9999-12-31>#RULE#…`): the exemptions granted this week and those expiring soon.
+ *
+ * Items that were never non-compliant (and are not exempt) carry no `statusPk`/`statusSk`, so they are
+ * absent from the index (a sparse index): the digest reads only what it reports. Heartbeats
+ * (`sk = HEARTBEAT#<ruleId>`, see `./heartbeats`) share the partition and never carry index keys.
  *
  * ## Expiry (TTL on attribute `ttl`)
  *
- * - Open findings never expire.
+ * - Open findings and exemptions in force never expire.
  * - A resolved finding expires {@link HISTORY_RETENTION_DAYS} days after `resolvedAt` (fixed at the
  *   moment of resolution; later COMPLIANT evaluations do not extend it). If the resource is still
  *   evaluated after that, a fresh item without history is written.
@@ -76,6 +81,7 @@ export const HISTORY_RETENTION_DAYS = 90;
 export const HistoryStatus = {
   OPEN: "OPEN",
   RESOLVED: "RESOLVED",
+  EXEMPT: "EXEMPT",
 } as const;
 export type HistoryStatus = (typeof HistoryStatus)[keyof typeof HistoryStatus];
 

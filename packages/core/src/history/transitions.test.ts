@@ -83,3 +83,48 @@ describe("nextRecord (pure transitions)", () => {
     expect(record).toBe(stored);
   });
 });
+
+describe("nextRecord: exemptions", () => {
+  const t0 = "2024-01-01T09:00:00.000Z";
+  const t1 = "2024-01-03T09:00:00.000Z";
+  const t2 = "2024-01-05T09:00:00.000Z";
+  const exempt = (until?: string): Partial<Evaluation> => ({
+    annotation: "Exempt: DR standby",
+    exemption: { reason: "DR standby", ...(until ? { until } : {}) },
+  });
+
+  it("Given an open item, When an exemption comes into force, Then EXEMPTED (not RESOLVED): no resolvedAt, no TTL, the open episode kept", () => {
+    const open = nextRecord(undefined, ev("r", "x", Compliance.NON_COMPLIANT, { monthlySavingsUsd: 9 }), t0).record;
+    const { record, transition } = nextRecord(open, ev("r", "x", Compliance.NOT_APPLICABLE, exempt("2024-03-31")), t1);
+    expect(transition).toBe(Transition.EXEMPTED);
+    expect(record).toMatchObject({ compliance: "NOT_APPLICABLE", exemptReason: "DR standby", exemptUntil: "2024-03-31", exemptedAt: t1, firstNonCompliantAt: t0 });
+    expect(record.resolvedAt).toBeUndefined();
+    expect(record.ttl).toBeUndefined();
+    expect(record.monthlySavingsUsd).toBeUndefined();
+  });
+
+  it("Given an exempt item, When still exempt (even with a new until), Then UNCHANGED keeping when the exemption began", () => {
+    const first = nextRecord(undefined, ev("r", "x", Compliance.NOT_APPLICABLE, exempt("2024-02-01")), t0).record;
+    const { record, transition } = nextRecord(first, ev("r", "x", Compliance.NOT_APPLICABLE, exempt("2024-03-01")), t1);
+    expect(transition).toBe(Transition.UNCHANGED);
+    expect(record).toMatchObject({ exemptedAt: t0, exemptUntil: "2024-03-01" });
+  });
+
+  it("Given an exempt item, When the exemption ended and the resource is NON_COMPLIANT, Then OPENED as a new episode without exemption fields", () => {
+    const open = nextRecord(undefined, ev("r", "x", Compliance.NON_COMPLIANT), t0).record;
+    const exempted = nextRecord(open, ev("r", "x", Compliance.NOT_APPLICABLE, exempt("2024-01-04")), t1).record;
+    const { record, transition } = nextRecord(exempted, ev("r", "x", Compliance.NON_COMPLIANT, { annotation: "Exemption expired 2024-01-04 (DR standby). Bad." }), t2);
+    expect(transition).toBe(Transition.OPENED);
+    expect(record.firstNonCompliantAt).toBe(t2);
+    expect(record.exemptedAt).toBeUndefined();
+    expect(record.exemptReason).toBeUndefined();
+  });
+
+  it("Given an exempt item, When the exemption ended and the resource is COMPLIANT, Then UNCHANGED with a TTL and no exemption fields", () => {
+    const exempted = nextRecord(undefined, ev("r", "x", Compliance.NOT_APPLICABLE, exempt()), t0).record;
+    const { record, transition } = nextRecord(exempted, ev("r", "x", Compliance.COMPLIANT), t1);
+    expect(transition).toBe(Transition.UNCHANGED);
+    expect(record.exemptedAt).toBeUndefined();
+    expect(record.ttl).toBe(Date.parse(t1) / 1000 + HISTORY_RETENTION_DAYS * 86_400);
+  });
+});

@@ -26,8 +26,14 @@ export interface HistoryRecord {
   reopenCount: number;
   /** The AWS Config rule name (for console links), when the recorder knew it. */
   configRuleName?: string;
-  /** Epoch seconds after which DynamoDB may delete the item; absent while open. */
+  /** Epoch seconds after which DynamoDB may delete the item; absent while open or exempt. */
   ttl?: number;
+  /** While an exemption is in force: its reason. */
+  exemptReason?: string;
+  /** While an exemption is in force: its `until` day (`YYYY-MM-DD`), when it has one. */
+  exemptUntil?: string;
+  /** While an exemption is in force: ISO time it was first recorded (the current exemption's start). */
+  exemptedAt?: string;
 }
 
 /** What recording one evaluation did to its finding. */
@@ -38,8 +44,10 @@ export const Transition = {
   REOPENED: "REOPENED",
   /** Was non-compliant, still is. */
   STILL_OPEN: "STILL_OPEN",
-  /** Was non-compliant, now COMPLIANT or NOT_APPLICABLE. */
+  /** Was non-compliant, now COMPLIANT or NOT_APPLICABLE (not exempt). */
   RESOLVED: "RESOLVED",
+  /** Newly exempt (an exemption in force): listed as an exemption, never as resolved. */
+  EXEMPTED: "EXEMPTED",
   /** Was not non-compliant, still is not. */
   UNCHANGED: "UNCHANGED",
   /** Older than what is stored (an out-of-order retry): not written. */
@@ -65,6 +73,9 @@ function ttlAfter(iso: string, days: number): number {
  * - not stored / never non-compliant → NON_COMPLIANT: **OPENED** (`firstNonCompliantAt = now`)
  * - resolved → NON_COMPLIANT: **REOPENED** (new episode: `firstNonCompliantAt = now`, `reopenCount + 1`)
  * - NON_COMPLIANT → NON_COMPLIANT: **STILL_OPEN** (keeps `firstNonCompliantAt`)
+ * - an exemption in force (`evaluation.exemption`): **EXEMPTED** when it was not exempt before
+ *   (`exemptedAt = now`; an open finding is hidden, not resolved), else **UNCHANGED** (`exemptedAt` kept);
+ *   no TTL while exempt. When the exemption ends, the resource is judged afresh (below).
  * - NON_COMPLIANT → COMPLIANT / NOT_APPLICABLE: **RESOLVED** (`resolvedAt = now`, TTL = now + retention)
  * - otherwise **UNCHANGED** (a resolved item keeps its `resolvedAt` and TTL; a never non-compliant item
  *   gets TTL = now + retention)
@@ -102,6 +113,19 @@ export function nextRecord(
   if (configRuleName) base.configRuleName = configRuleName;
   if (isOpen && evaluation.monthlySavingsUsd !== undefined && evaluation.monthlySavingsUsd > 0) {
     base.monthlySavingsUsd = evaluation.monthlySavingsUsd;
+  }
+
+  if (evaluation.exemption !== undefined) {
+    const wasExempt = previous?.exemptedAt !== undefined;
+    const record: HistoryRecord = {
+      ...base,
+      exemptReason: evaluation.exemption.reason,
+      exemptedAt: wasExempt ? (previous?.exemptedAt as string) : now,
+    };
+    if (evaluation.exemption.until !== undefined) record.exemptUntil = evaluation.exemption.until;
+    if (previous?.firstNonCompliantAt) record.firstNonCompliantAt = previous.firstNonCompliantAt;
+    if (previous?.resolvedAt) record.resolvedAt = previous.resolvedAt;
+    return { record, transition: wasExempt ? Transition.UNCHANGED : Transition.EXEMPTED };
   }
 
   if (isOpen && wasOpen) {

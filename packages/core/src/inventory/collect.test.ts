@@ -17,6 +17,7 @@ import {
   DescribeFlowLogsCommand,
   DescribeNatGatewaysCommand,
   DescribeRouteTablesCommand,
+  DescribeSecurityGroupsCommand,
   DescribeSubnetsCommand,
   DescribeTransitGatewayVpcAttachmentsCommand,
   DescribeVpcAttributeCommand,
@@ -30,6 +31,8 @@ import {
   type VpcEndpoint,
 } from "@aws-sdk/client-ec2";
 import { ListHostedZonesByVPCCommand, Route53Client, type ListHostedZonesByVPCRequest } from "@aws-sdk/client-route-53";
+import { DescribeOrganizationCommand, OrganizationsClient } from "@aws-sdk/client-organizations";
+import { ListBucketsCommand, S3Client } from "@aws-sdk/client-s3";
 import { GetCallerIdentityCommand, STSClient, STSServiceException } from "@aws-sdk/client-sts";
 import { mockClient, type AwsClientStub } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it } from "vitest";
@@ -58,6 +61,7 @@ const LISTS = [
   { part: "transitGatewayAttachments", command: DescribeTransitGatewayVpcAttachmentsCommand, key: "TransitGatewayVpcAttachments", min: 5, max: 1000 },
   { part: "vpcPeeringConnections", command: DescribeVpcPeeringConnectionsCommand, key: "VpcPeeringConnections", min: 5, max: 1000 },
   { part: "vpcEndpointServices", command: DescribeVpcEndpointServicesCommand, key: "ServiceDetails", min: 5, max: 1000 },
+  { part: "securityGroups", command: DescribeSecurityGroupsCommand, key: "SecurityGroups", min: 5, max: 1000 },
 ] as const;
 
 type ListEntry = (typeof LISTS)[number];
@@ -134,7 +138,24 @@ function fakeAws(raw: RawRegion, options: FakeOptions = {}) {
     }),
   );
   serveMetrics(cwMock, endpointDatapoints(raw), options, traced);
-  return { clients: { ec2, cloudwatch, route53 }, ec2Mock, cwMock, r53Mock };
+  // ListBuckets pages with MaxBuckets / ContinuationToken (1–10,000); DescribeOrganization answers the raw organization.
+  const s3 = new S3Client({ region: REGION, credentials });
+  const organizations = new OrganizationsClient({ region: REGION, credentials });
+  const s3Mock = mockClient(s3);
+  const orgMock = mockClient(organizations);
+  restorers.push(() => s3Mock.restore(), () => orgMock.restore());
+  s3Mock.on(ListBucketsCommand).callsFake((input: { MaxBuckets?: number; ContinuationToken?: string }) =>
+    traced("ListBucketsCommand", () => {
+      const max = input.MaxBuckets;
+      if (max === undefined || max < 1 || max > 10_000) throw new Error(`MaxBuckets ${String(max)} outside 1–10000`);
+      const page = pageAt(raw.s3Buckets ?? [], Math.min(max, options.serverPageCap ?? max), input.ContinuationToken);
+      return { Buckets: page.items, ContinuationToken: page.nextToken, Owner: { ID: "c0ffee" }, $metadata: { httpStatusCode: 200 } };
+    }),
+  );
+  orgMock.on(DescribeOrganizationCommand).callsFake(() =>
+    traced("DescribeOrganizationCommand", () => ({ Organization: raw.organization?.Organization, $metadata: { httpStatusCode: 200 } })),
+  );
+  return { clients: { ec2, cloudwatch, route53, s3, organizations }, ec2Mock, cwMock, r53Mock, s3Mock, orgMock };
 }
 
 const EXPECTED_DIMENSIONS = ["Endpoint Type", "Service Name", "VPC Endpoint Id", "VPC Id"];
@@ -252,6 +273,7 @@ describe("collectRegion: pagination", () => {
       DescribeTransitGatewayVpcAttachmentsCommand: 1000,
       DescribeVpcPeeringConnectionsCommand: 1000,
       DescribeVpcEndpointServicesCommand: 1000,
+      DescribeSecurityGroupsCommand: 1000,
     });
   });
 
@@ -359,9 +381,9 @@ describe("collectRegion: concurrency", () => {
     await collect(raw, ALL_PARTS, fake);
 
     const firstEnd = log.findIndex((e) => e.startsWith("end:"));
-    const listStarts = log.slice(0, firstEnd).filter((e) => e.startsWith("start:Describe"));
+    const listStarts = log.slice(0, firstEnd).filter((e) => e.startsWith("start:") && e !== "start:GetMetricDataCommand");
     expect(listStarts.sort()).toEqual(
-      [...LISTS.map((e) => `start:${e.command.name}`), "start:DescribeVpnGatewaysCommand"].sort(),
+      [...LISTS.map((e) => `start:${e.command.name}`), "start:DescribeVpnGatewaysCommand", "start:ListBucketsCommand", "start:DescribeOrganizationCommand"].sort(),
     );
     expect(log.indexOf("start:GetMetricDataCommand")).toBeGreaterThan(log.indexOf("end:DescribeVpcEndpointsCommand"));
   });
@@ -658,6 +680,8 @@ describe("collectRegion: SDK calls do not grow with VPCs or subnets", () => {
     }
     calls.GetMetricDataCommand = fake.cwMock.calls().length;
     calls.ListHostedZonesByVPCCommand = fake.r53Mock.calls().length;
+    calls.ListBucketsCommand = fake.s3Mock.calls().length;
+    calls.DescribeOrganizationCommand = fake.orgMock.calls().length;
     return { counts, calls };
   }
 
@@ -680,6 +704,10 @@ describe("collectRegion: SDK calls do not grow with VPCs or subnets", () => {
       // attributes per VPC with a zone named like such an endpoint's service.
       DescribeVpcAttributeCommand: 2 * counts.hubZoneVpcs,
       ListHostedZonesByVPCCommand: counts.dnsCheckedVpcs,
+      DescribeSecurityGroupsCommand: pages(counts.securityGroups, 1000),
+      ListBucketsCommand: pages(counts.s3Buckets, 10_000),
+      // The account's organization: one call per region, whatever the inventory holds.
+      DescribeOrganizationCommand: 1,
     };
   }
 

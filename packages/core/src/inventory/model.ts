@@ -11,6 +11,10 @@ export interface Vpc {
   id: string;
   ownerId: string;
   cidrBlock?: string;
+  /** Every associated IPv4 block (`CidrBlockAssociationSet`, primary and secondary). */
+  ipv4CidrBlocks: readonly string[];
+  /** Every associated IPv6 block (`Ipv6CidrBlockAssociationSet`). */
+  ipv6CidrBlocks: readonly string[];
   isDefault: boolean;
   state?: string;
   tags: Tags;
@@ -96,7 +100,51 @@ export interface VpcEndpoint {
   privateDnsEnabled: boolean;
   /** `DnsOptions.PrivateDnsOnlyForInboundResolverEndpoint`: the AWS-recommended hybrid setup. */
   privateDnsOnlyForInboundResolverEndpoint: boolean;
+  /** The endpoint policy as the API returns it (a JSON string); absent when the API sent none. */
+  policyDocument?: string;
+  /** Interface endpoints: the security groups of its network interfaces. */
+  securityGroupIds: readonly string[];
   tags: Tags;
+}
+
+/** One inbound (or outbound) permission of a security group, as `IpPermissions` holds it. */
+export interface SecurityGroupPermission {
+  /** `tcp`, `udp`, `icmp`, `icmpv6`, a protocol number, or `-1` (all). */
+  protocol: string;
+  /** Undefined for `-1` and protocols without ports. */
+  fromPort?: number;
+  toPort?: number;
+  ipv4Ranges: readonly string[];
+  ipv6Ranges: readonly string[];
+  /** Referenced security groups (`UserIdGroupPairs`). */
+  groupIds: readonly string[];
+  prefixListIds: readonly string[];
+}
+
+export interface SecurityGroup {
+  id: string;
+  name?: string;
+  vpcId?: string;
+  ownerId?: string;
+  ingress: readonly SecurityGroupPermission[];
+  tags: Tags;
+}
+
+/** An S3 general purpose bucket the audited account owns (`ListBuckets` lists only those). */
+export interface S3Bucket {
+  /** The bucket name. */
+  id: string;
+  region?: string;
+  tags: Tags;
+}
+
+/** What `organizations:DescribeOrganization` said about the audited account's organization. */
+export interface OrganizationInfo {
+  /** The organization id (`o-…`), when the account is in one and the call was allowed. */
+  id?: string;
+  managementAccountId?: string;
+  /** Why the organization is unknown (the call was refused, failed or the account is in none). */
+  unknown?: string;
 }
 
 export interface FlowLog {

@@ -100,6 +100,8 @@ const endpoints: Ec2VpcEndpoint[] = [
     DnsOptions: { DnsRecordIpType: "ipv4", PrivateDnsOnlyForInboundResolverEndpoint: true },
     CreationTimestamp: new Date("2024-05-01T10:00:00.000Z"),
     OwnerId: ACCOUNT,
+    PolicyDocument: '{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*"}]}',
+    Groups: [{ GroupId: "sg-0aaa0000000000001", GroupName: "endpoints" }, { GroupId: "sg-0aaa0000000000002", GroupName: "monitoring" }],
     Tags: [{ Key: "endpoint-auditor:exempt", Value: "hybrid DNS" }],
   },
   {
@@ -176,7 +178,17 @@ describe("parseRegion: every part", () => {
   const inventory = parseRegion(RAW, ACCOUNT, NOW);
 
   it("Given VPCs, Then ids, owners (defaulting to the scanned account), CIDR, default flag and tags are kept", () => {
-    expect(inventory.vpcs.get(VPC_A)).toEqual({ id: VPC_A, ownerId: ACCOUNT, cidrBlock: "10.0.0.0/16", isDefault: false, state: "available", tags: { Name: "prod", empty: "" } });
+    expect(inventory.vpcs.get(VPC_A)).toEqual({
+      id: VPC_A,
+      ownerId: ACCOUNT,
+      cidrBlock: "10.0.0.0/16",
+      // No association set in the response: the primary block is the only one known.
+      ipv4CidrBlocks: ["10.0.0.0/16"],
+      ipv6CidrBlocks: [],
+      isDefault: false,
+      state: "available",
+      tags: { Name: "prod", empty: "" },
+    });
     expect(inventory.vpcs.get(VPC_B)).toMatchObject({ ownerId: ACCOUNT, isDefault: true, tags: {} });
     expect(inventory.vpcs.get("vpc-0c0c0c0c0c0c0c0c0")?.ownerId).toBe("444455556666");
   });
@@ -224,9 +236,12 @@ describe("parseRegion: every part", () => {
       routeTableIds: [],
       privateDnsEnabled: true,
       privateDnsOnlyForInboundResolverEndpoint: true,
+      policyDocument: '{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*"}]}',
+      securityGroupIds: ["sg-0aaa0000000000001", "sg-0aaa0000000000002"],
       tags: { "endpoint-auditor:exempt": "hybrid DNS" },
     });
-    expect(inventory.vpcEndpoints.get("vpce-0bbb0000000000011")).toMatchObject({ state: "pendingAcceptance", subnetIds: ["subnet-0bbb000000000001"], routeTableIds: [], privateDnsEnabled: false, privateDnsOnlyForInboundResolverEndpoint: false, creationTimestamp: undefined });
+    expect(inventory.vpcEndpoints.get("vpce-0bbb0000000000011")?.policyDocument).toBeUndefined();
+    expect(inventory.vpcEndpoints.get("vpce-0bbb0000000000011")).toMatchObject({ securityGroupIds: [], state: "pendingAcceptance", subnetIds: ["subnet-0bbb000000000001"], routeTableIds: [], privateDnsEnabled: false, privateDnsOnlyForInboundResolverEndpoint: false, creationTimestamp: undefined });
     expect(endpointsOf(inventory, VPC_A).map((e) => e.id)).toEqual(["vpce-0aaa0000000000009", "vpce-0aaa0000000000010"]);
     expect(gatewayEndpointsOn(inventory, "rtb-0aaa0000000000002").map((e) => e.id)).toEqual(["vpce-0aaa0000000000009"]);
     // Only gateway endpoints are attached to route tables: the interface endpoints of VPC A are not.
@@ -456,5 +471,106 @@ describe("endpointBytesBetween", () => {
     ) as RawRegion;
     const t = parseRegion(raw, ACCOUNT, NOW);
     expect(endpointBytesBetween(t, "vpce-0aaa0000000000010", from, NOW)).toBe(10);
+  });
+});
+
+describe("parseRegion: security groups, VPC blocks, buckets and the organization", () => {
+  it("Given a VPC with secondary, disassociated and IPv6 blocks, Then only associated (or associating) blocks are kept, primary first", () => {
+    const inventory = parseRegion(
+      {
+        region: "eu-west-1",
+        vpcs: [
+          {
+            VpcId: VPC_A,
+            OwnerId: ACCOUNT,
+            CidrBlock: "10.0.0.0/16",
+            CidrBlockAssociationSet: [
+              { AssociationId: "vpc-cidr-assoc-01", CidrBlock: "10.0.0.0/16", CidrBlockState: { State: "associated" } },
+              { AssociationId: "vpc-cidr-assoc-02", CidrBlock: "100.64.0.0/16", CidrBlockState: { State: "associating" } },
+              { AssociationId: "vpc-cidr-assoc-03", CidrBlock: "10.9.0.0/16", CidrBlockState: { State: "disassociated" } },
+              { AssociationId: "vpc-cidr-assoc-04", CidrBlock: "10.8.0.0/16", CidrBlockState: { State: "failed", StatusMessage: "overlaps" } },
+            ],
+            Ipv6CidrBlockAssociationSet: [
+              { AssociationId: "vpc-cidr-assoc-61", Ipv6CidrBlock: "2600:1f18:abcd:1200::/56", Ipv6CidrBlockState: { State: "associated" }, Ipv6Pool: "Amazon" },
+              { AssociationId: "vpc-cidr-assoc-62", Ipv6CidrBlock: "2600:1f18:abcd:9900::/56", Ipv6CidrBlockState: { State: "disassociating" } },
+            ],
+          },
+        ],
+      },
+      ACCOUNT,
+      NOW,
+    );
+    expect(inventory.vpcs.get(VPC_A)).toMatchObject({ ipv4CidrBlocks: ["10.0.0.0/16", "100.64.0.0/16"], ipv6CidrBlocks: ["2600:1f18:abcd:1200::/56"] });
+  });
+
+  it("Given security groups as DescribeSecurityGroups returns them, Then each inbound permission keeps protocol, ports, IPv4/IPv6 ranges, referenced groups and prefix lists", () => {
+    const inventory = parseRegion(
+      {
+        region: "eu-west-1",
+        securityGroups: [
+          {
+            GroupId: "sg-0aaa0000000000001",
+            GroupName: "endpoints",
+            VpcId: VPC_A,
+            OwnerId: ACCOUNT,
+            Description: "endpoints",
+            IpPermissions: [
+              {
+                IpProtocol: "tcp",
+                FromPort: 443,
+                ToPort: 443,
+                IpRanges: [{ CidrIp: "10.0.0.0/16", Description: "vpc" }],
+                Ipv6Ranges: [{ CidrIpv6: "2600:1f18:abcd:1200::/56" }],
+                UserIdGroupPairs: [{ GroupId: "sg-0aaa0000000000002", UserId: ACCOUNT }],
+                PrefixListIds: [{ PrefixListId: "pl-0123456789abcdef0" }],
+              },
+              { IpProtocol: "-1", IpRanges: [], Ipv6Ranges: [], UserIdGroupPairs: [], PrefixListIds: [] },
+            ],
+            IpPermissionsEgress: [{ IpProtocol: "-1", IpRanges: [{ CidrIp: "0.0.0.0/0" }] }],
+            Tags: [{ Key: "Name", Value: "endpoints" }],
+          },
+        ],
+      },
+      ACCOUNT,
+      NOW,
+    );
+    expect(inventory.securityGroups.get("sg-0aaa0000000000001")).toEqual({
+      id: "sg-0aaa0000000000001",
+      name: "endpoints",
+      vpcId: VPC_A,
+      ownerId: ACCOUNT,
+      ingress: [
+        {
+          protocol: "tcp",
+          fromPort: 443,
+          toPort: 443,
+          ipv4Ranges: ["10.0.0.0/16"],
+          ipv6Ranges: ["2600:1f18:abcd:1200::/56"],
+          groupIds: ["sg-0aaa0000000000002"],
+          prefixListIds: ["pl-0123456789abcdef0"],
+        },
+        { protocol: "-1", ipv4Ranges: [], ipv6Ranges: [], groupIds: [], prefixListIds: [] },
+      ],
+      tags: { Name: "endpoints" },
+    });
+  });
+
+  it("Given ListBuckets' buckets, Then they are mapped by name with their region", () => {
+    const inventory = parseRegion({ region: "eu-west-1", s3Buckets: [{ Name: "amzn-s3-demo-bucket", CreationDate: new Date("2024-01-01T00:00:00Z"), BucketRegion: "eu-west-1" }] }, ACCOUNT, NOW);
+    expect(inventory.s3Buckets.get("amzn-s3-demo-bucket")).toEqual({ id: "amzn-s3-demo-bucket", region: "eu-west-1", tags: {} });
+    expect(inventory.parts.has("s3Buckets")).toBe(true);
+  });
+
+  it("Given DescribeOrganization answered, Then the organization id and management account are known; Given it failed, Then the reason is kept and the part still counts as collected", () => {
+    const known = parseRegion({ region: "eu-west-1", organization: { Organization: { Id: "o-a1b2c3d4e5", MasterAccountId: "999988887777" } } }, ACCOUNT, NOW);
+    expect(known.organization).toEqual({ id: "o-a1b2c3d4e5", managementAccountId: "999988887777" });
+    const refused = parseRegion(
+      { region: "eu-west-1", organization: { error: { code: "AccessDeniedException", message: "You don't have permissions to access this resource." } } },
+      ACCOUNT,
+      NOW,
+    );
+    expect(refused.organization).toEqual({ unknown: "AccessDeniedException: You don't have permissions to access this resource." });
+    expect(refused.parts.has("organization")).toBe(true);
+    expect(parseRegion({ region: "eu-west-1" }, ACCOUNT, NOW).organization).toEqual({ unknown: "DescribeOrganization was not called" });
   });
 });

@@ -40,7 +40,8 @@ export interface OrgDigestKey {
 
 /** What one organization digest run did (the idempotency record stores it). */
 export interface OrgDigestRunResult {
-  status: "sent" | "skipped";
+  /** `possibly-sent`: Slack did not confirm, but may have posted it (see `deliverDigest`); not sent again this week. */
+  status: "sent" | "skipped" | "possibly-sent";
   aggregatorName: string;
   isoWeek: string;
   openFindings: number;
@@ -56,6 +57,8 @@ export interface OrgDigestRunResult {
   blocks: number;
   /** Requests made to Slack (retries included). */
   attempts: number;
+  /** With `possibly-sent`: why delivery is uncertain (never the URL). */
+  deliveryError?: string;
   /** True when this invocation found the week already done and sent nothing. */
   duplicate?: boolean;
 }
@@ -171,5 +174,14 @@ export async function runOrgDigest(options: OrgDigestRunOptions): Promise<OrgDig
     { ...settings, getWebhookUrl: options.getWebhookUrl, postOptions: { timeoutMs: settings.slackTimeoutMs, ...options.postOptions } },
     "the organization digest",
   );
+  if (delivery.possiblySent) {
+    return {
+      status: "possibly-sent",
+      ...summary,
+      blocks: message.blocks.length,
+      attempts: delivery.attempts,
+      ...(delivery.uncertainty ? { deliveryError: delivery.uncertainty } : {}),
+    };
+  }
   return { status: "sent", ...summary, blocks: message.blocks.length, attempts: delivery.attempts };
 }

@@ -5,10 +5,12 @@
 import { UnknownRuleError } from "../errors";
 import { permissionsFor } from "../inventory/parts";
 import type { AnyRule } from "./rule";
+import { rule as endpointPolicyBlocksExfiltration } from "./endpoint-policy-blocks-exfiltration/rule";
 import { rule as interfaceEndpointHealthy } from "./interface-endpoint-healthy/rule";
 import { rule as interfaceEndpointInUse } from "./interface-endpoint-in-use/rule";
 import { rule as interfaceEndpointMultiAz } from "./interface-endpoint-multi-az/rule";
 import { rule as interfaceEndpointPrivateDnsEnabled } from "./interface-endpoint-private-dns-enabled/rule";
+import { rule as interfaceEndpointReachableFromVpc } from "./interface-endpoint-reachable-from-vpc/rule";
 import { rule as natSubnetHasGatewayEndpoints } from "./nat-subnet-has-gateway-endpoints/rule";
 import { rule as s3DynamodbEndpointIsGateway } from "./s3-dynamodb-endpoint-is-gateway/rule";
 import { rule as vpcFlowLogsEnabled } from "./vpc-flow-logs-enabled/rule";
@@ -22,6 +24,8 @@ export const RULES: readonly AnyRule[] = Object.freeze([
   interfaceEndpointMultiAz,
   interfaceEndpointPrivateDnsEnabled,
   interfaceEndpointHealthy,
+  interfaceEndpointReachableFromVpc,
+  endpointPolicyBlocksExfiltration,
 ]);
 
 /**

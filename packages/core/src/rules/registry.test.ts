@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { ParameterValidationError, UnknownRuleError } from "../errors";
 import { ResourceTypes } from "../evaluation";
 import { ALL_PARTS, partSpec } from "../inventory/parts/index";
-import { defaultAsString, parseParameters, type ParameterSpec } from "../parameters";
+import { defaultAsString, defaultValue, parseParameters, type ParameterSpec } from "../parameters";
 import { Severity, type AnyRule } from "./rule";
 import { InventoryBuilder, routeTo } from "@endpoint-auditor/core/testing";
 import { RULES, allRulePermissions, getRule, ruleIds, rulePermissions } from "./index";
@@ -29,7 +29,7 @@ function sourceFiles(dir: string): string[] {
 }
 
 function defaultOf(spec: ParameterSpec): unknown {
-  return spec.type === "enumList" ? [...spec.default] : spec.default;
+  return defaultValue(spec);
 }
 
 describe("rule registry", () => {
@@ -42,12 +42,16 @@ describe("rule registry", () => {
       "interface-endpoint-multi-az",
       "interface-endpoint-private-dns-enabled",
       "interface-endpoint-healthy",
+      "interface-endpoint-reachable-from-vpc",
+      "endpoint-policy-blocks-exfiltration",
     ]);
     expect(RULES.map((r) => r.metadata.resourceType)).toEqual([
       "AWS::EC2::VPCEndpoint",
       "AWS::EC2::VPCEndpoint",
       "AWS::EC2::Subnet",
       "AWS::EC2::VPC",
+      "AWS::EC2::VPCEndpoint",
+      "AWS::EC2::VPCEndpoint",
       "AWS::EC2::VPCEndpoint",
       "AWS::EC2::VPCEndpoint",
       "AWS::EC2::VPCEndpoint",
@@ -82,6 +86,7 @@ describe("rule registry", () => {
       "ec2:DescribeFlowLogs",
       "ec2:DescribeNatGateways",
       "ec2:DescribeRouteTables",
+      "ec2:DescribeSecurityGroups",
       "ec2:DescribeSubnets",
       "ec2:DescribeTransitGatewayVpcAttachments",
       "ec2:DescribeVpcAttribute",
@@ -90,7 +95,9 @@ describe("rule registry", () => {
       "ec2:DescribeVpcPeeringConnections",
       "ec2:DescribeVpcs",
       "ec2:DescribeVpnGateways",
+      "organizations:DescribeOrganization",
       "route53:ListHostedZonesByVPC",
+      "s3:ListAllMyBuckets",
     ]);
     expect(allRulePermissions()).toEqual([...new Set(RULES.flatMap(rulePermissions))].sort());
   });
@@ -168,6 +175,15 @@ describe.each(RULES.map((r) => [r.metadata.id, r] as const))("rule %s metadata",
           expect(new Set(spec.values).size, name).toBe(spec.values.length);
           expect(spec.default.length, name).toBeGreaterThan(0);
           for (const v of spec.default) expect(spec.values, name).toContain(v);
+          break;
+        case "stringList":
+          for (const v of spec.default) expect(v, name).toMatch(spec.pattern);
+          // An empty default must say what it means.
+          if (spec.default.length === 0) expect(spec.emptyMeans?.trim(), name).toBeTruthy();
+          expect(spec.item.trim(), name).not.toBe("");
+          break;
+        case "boolean":
+          expect(typeof spec.default, name).toBe("boolean");
           break;
       }
     }

@@ -8,7 +8,7 @@ const TOKEN = "xQ9vLr2mT4kW8pZ1nB6cY3dF";
 const PATH = `/services/T0A1B2C3D/B4E5F6G7H/${TOKEN}`;
 
 /** One scripted answer per request; the server records every request it gets. */
-type Answer = { status: number; body?: string; headers?: Record<string, string> } | "hang";
+type Answer = { status: number; body?: string; headers?: Record<string, string> } | "hang" | "reset";
 
 let server: Server;
 let base: string;
@@ -25,6 +25,11 @@ beforeAll(async () => {
       const answer = script.shift() ?? { status: 200, body: "ok" };
       if (answer === "hang") {
         hung.push(res);
+        return;
+      }
+      if (answer === "reset") {
+        // The request was read (Slack may have posted it), then the connection breaks without an answer.
+        req.socket.resetAndDestroy();
         return;
       }
       res.writeHead(answer.status, { "content-type": "text/plain", ...answer.headers });
@@ -120,6 +125,16 @@ describe("postToWebhook against a local webhook server", () => {
     expect(error).toMatchObject({ reason: SlackFailure.TIMEOUT, attempts: 1 });
     expect((error as Error).message).toContain("within 200 ms");
     expect(requests).toHaveLength(1);
+    expect((error as SlackDeliveryError).possiblyDelivered).toBe(true);
+    expectNoUrl(error, url);
+  });
+
+  it("Given the connection is reset after the request was read, Then a network error marked possibly delivered, not retried", async () => {
+    script = ["reset", { status: 200, body: "ok" }];
+    const url = `${base}${PATH}`;
+    const error = await postToWebhook(url, message, recorder()).catch((e: unknown) => e);
+    expect(error).toMatchObject({ reason: SlackFailure.NETWORK, attempts: 1, possiblyDelivered: true });
+    expect(requests).toHaveLength(1);
     expectNoUrl(error, url);
   });
 
@@ -151,6 +166,7 @@ describe("postToWebhook against a local webhook server", () => {
     const error = await postToWebhook(url, message, { maxRetries: 2, sleep }).catch((e: unknown) => e);
     expect(error).toMatchObject({ reason: SlackFailure.NETWORK, attempts: 3 });
     expect((error as Error).message).toContain("ECONNREFUSED");
+    expect((error as SlackDeliveryError).possiblyDelivered).toBe(false);
     expect(delays).toHaveLength(2);
     expectNoUrl(error, url);
   });

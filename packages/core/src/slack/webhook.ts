@@ -20,7 +20,7 @@ export const SlackFailure = {
   RATE_LIMITED: "rate_limited",
   /** Still 5xx after the retries. */
   SERVER_ERROR: "server_error",
-  /** No answer within the timeout. Not retried: Slack may have posted the message. */
+  /** No answer within the timeout. Not retried: Slack may have posted the message (see `possiblyDelivered`). */
   TIMEOUT: "timeout",
   /** The connection failed. */
   NETWORK: "network_error",
@@ -36,9 +36,14 @@ export class SlackDeliveryError extends EndpointAuditorError {
   public readonly slackError?: string;
   /** Requests made. */
   public readonly attempts: number;
+  /**
+   * Slack may have posted the message: the request was sent and no answer came (a timeout, or the
+   * connection broke after it was open). Sending again could post it twice.
+   */
+  public readonly possiblyDelivered: boolean;
 
   public constructor(
-    details: { reason: SlackFailure; status?: number; slackError?: string; attempts: number },
+    details: { reason: SlackFailure; status?: number; slackError?: string; attempts: number; possiblyDelivered?: boolean },
     message: string,
     options?: { cause?: unknown },
   ) {
@@ -47,6 +52,7 @@ export class SlackDeliveryError extends EndpointAuditorError {
     this.status = details.status;
     this.slackError = details.slackError;
     this.attempts = details.attempts;
+    this.possiblyDelivered = details.possiblyDelivered ?? details.reason === SlackFailure.TIMEOUT;
   }
 }
 
@@ -75,6 +81,8 @@ const REDACTED = "[redacted webhook URL]";
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]", "::1"]);
 /** Connection errors where the request never reached Slack, so retrying cannot duplicate a message. */
 const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "UND_ERR_CONNECT_TIMEOUT"]);
+/** Connection errors after the connection was open: the request may have been read and posted. */
+const MAYBE_SENT_CODES = new Set(["ECONNRESET", "EPIPE", "UND_ERR_SOCKET"]);
 
 /**
  * Removes a webhook URL (whole, without scheme, its path, its secret token) and anything that looks
@@ -217,7 +225,7 @@ export async function postToWebhook(url: string, payload: SlackMessage, options:
         continue;
       }
       throw new SlackDeliveryError(
-        { reason: SlackFailure.NETWORK, attempts: attempt },
+        { reason: SlackFailure.NETWORK, attempts: attempt, possiblyDelivered: code !== undefined && MAYBE_SENT_CODES.has(code) },
         `Could not reach Slack: ${redactWebhookUrl(errorMessage(error), url)}${code ? ` (${code})` : ""}`,
         { cause: safeCause(error, url) },
       );

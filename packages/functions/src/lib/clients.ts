@@ -7,6 +7,8 @@ import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { ConfigServiceClient } from "@aws-sdk/client-config-service";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { Route53Client } from "@aws-sdk/client-route-53";
+import { OrganizationsClient } from "@aws-sdk/client-organizations";
+import { S3Client } from "@aws-sdk/client-s3";
 import { clientConfig } from "@endpoint-auditor/core";
 import type { Tracer } from "@aws-lambda-powertools/tracer";
 
@@ -59,11 +61,13 @@ export interface ConfigRuleClients {
   ec2: EC2Client;
   cloudwatch: CloudWatchClient;
   config: ConfigServiceClient;
+  s3: S3Client;
+  organizations: OrganizationsClient;
   route53: Route53Client;
 }
 
 /**
- * Creates the EC2, CloudWatch, Config and Route 53 clients for `region`, traced and counted.
+ * Creates the EC2, CloudWatch, Config, S3, Organizations and Route 53 clients for `region`, traced and counted.
  *
  * @example
  * ```ts
@@ -78,5 +82,7 @@ export function createConfigRuleClients(region: string, tracer: Tracer, counter:
     cloudwatch: countCalls(tracer.captureAWSv3Client(new CloudWatchClient(config)), "cloudwatch", counter),
     config: countCalls(tracer.captureAWSv3Client(new ConfigServiceClient(config)), "config", counter),
     route53: countCalls(tracer.captureAWSv3Client(new Route53Client(config)), "route53", counter),
+    s3: countCalls(tracer.captureAWSv3Client(new S3Client(config)), "s3", counter),
+    organizations: countCalls(tracer.captureAWSv3Client(new OrganizationsClient(config)), "organizations", counter),
   };
 }

@@ -1,10 +1,11 @@
 /**
  * What a digest invocation reports: one structured log line and EMF metrics in the `EndpointAuditor`
- * namespace (names: core's `DigestMetrics`) — sent or skipped, open findings and monthly waste, a
- * duplicate (the week was already handled), or a failure.
+ * namespace (names: core's `DigestMetrics`) — sent, skipped or possibly sent (Slack did not confirm; not
+ * sent again), open findings, monthly waste and rules not reporting, a duplicate (the week was already
+ * handled), or a failure.
  */
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
-import { DigestMetrics, type DigestRunResult } from "@endpoint-auditor/core";
+import { DigestMetrics, DigestStatus, type DigestRunResult } from "@endpoint-auditor/core";
 import { logger, metrics } from "./powertools";
 
 /**
@@ -21,10 +22,20 @@ export function recordDigestRun(result: DigestRunResult): void {
     logger.info("Digest already handled for this account, region and week; nothing sent", { status: result.status });
     return;
   }
-  metrics.addMetric(result.status === "sent" ? DigestMetrics.sent : DigestMetrics.skipped, MetricUnit.Count, 1);
+  const outcome = {
+    [DigestStatus.sent]: { metric: DigestMetrics.sent, message: "Digest sent" },
+    [DigestStatus.skipped]: { metric: DigestMetrics.skipped, message: "All clear; digest skipped as configured" },
+    [DigestStatus.possiblySent]: {
+      metric: DigestMetrics.possiblySent,
+      message: "Slack did not confirm the digest; it may have been posted, so it is not sent again this week",
+    },
+  }[result.status];
+  metrics.addMetric(outcome.metric, MetricUnit.Count, 1);
   metrics.addMetric(DigestMetrics.openFindings, MetricUnit.Count, result.openFindings);
   metrics.addMetric(DigestMetrics.monthlyWaste, MetricUnit.NoUnit, result.monthlyWasteUsd);
-  logger.info(result.status === "sent" ? "Digest sent" : "All clear; digest skipped as configured", { ...result });
+  metrics.addMetric(DigestMetrics.rulesNotReporting, MetricUnit.Count, result.notReporting.length);
+  if (result.status === DigestStatus.possiblySent) logger.warn(outcome.message, { ...result });
+  else logger.info(outcome.message, { ...result });
 }
 
 /**

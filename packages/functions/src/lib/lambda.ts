@@ -16,11 +16,6 @@ export function functionAccountId(context: Pick<Context, "invokedFunctionArn"> |
   return parts[0] === "arn" && parts[2] === "lambda" && account !== undefined && /^\d{12}$/.test(account) ? account : undefined;
 }
 
-/** `true` for `true`/`TRUE`/`1`/`yes`, else false. */
-export function envFlag(value: string | undefined): boolean {
-  return ["true", "1", "yes"].includes((value ?? "").trim().toLowerCase());
-}
-
 /** The region the function runs in (`AWS_REGION`, set by Lambda). */
 export function lambdaRegion(env: NodeJS.ProcessEnv = process.env): string {
   const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;

@@ -4,9 +4,17 @@
  */
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
-import { EnvironmentVariables as Env, METRICS_NAMESPACE, ServiceNames } from "@endpoint-auditor/core";
+import { EnvironmentVariables as Env, METRICS_NAMESPACE, MetricsScope, ServiceNames } from "@endpoint-auditor/core";
 
 export const serviceName = process.env[Env.powertoolsServiceName] || ServiceNames.evaluator;
 
 export const logger = new Logger({ serviceName });
 export const metrics = new Metrics({ serviceName, namespace: process.env[Env.powertoolsMetricsNamespace] || METRICS_NAMESPACE });
+
+/**
+ * Whether every custom metric is published (`METRICS_SCOPE` unset or `all`), or only the failure metrics
+ * (`failures`: published only when something fails, so a healthy deployment pays for none).
+ */
+export function publishesAllMetrics(env: NodeJS.ProcessEnv = process.env): boolean {
+  return (env[Env.metricsScope]?.trim() || MetricsScope.all) === MetricsScope.all;
+}

@@ -9,7 +9,10 @@ import type { PartSpec } from "../part";
 import { endpointMetrics } from "./endpoint-metrics";
 import { flowLogs } from "./flow-logs";
 import { natGateways } from "./nat-gateways";
+import { organization } from "./organization";
 import { routeTables } from "./route-tables";
+import { s3Buckets } from "./s3-buckets";
+import { securityGroups } from "./security-groups";
 import { subnets } from "./subnets";
 import { transitGatewayAttachments } from "./transit-gateway-attachments";
 import { vpcDnsAttributes } from "./vpc-dns-attributes";
@@ -32,6 +35,9 @@ export const PARTS = [
   transitGatewayAttachments,
   vpcPeeringConnections,
   vpcEndpointServices,
+  securityGroups,
+  s3Buckets,
+  organization,
   endpointMetrics,
   vpcHostedZones,
   vpcDnsAttributes,
@@ -128,6 +134,7 @@ export function partOfResourceType(type: string): PartSpec | undefined {
 
 export { normaliseEndpointState } from "./vpc-endpoints";
 export { hubZoneVpcs, privateDnsOffVpcs } from "./vpc-dns-attributes";
+export type { RawOrganization } from "./organization";
 export { DEFAULT_ENDPOINT_METRIC, MAX_DATAPOINTS_PER_RESPONSE, METRIC_QUERIES_PER_CALL, PRIVATELINK_NAMESPACE, meteredEndpoints, type RawEndpointMetrics } from "./endpoint-metrics";
 
 /**

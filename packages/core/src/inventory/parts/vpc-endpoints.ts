@@ -53,6 +53,8 @@ export const vpcEndpoints = listPart({
     routeTableIds: e.RouteTableIds ?? [],
     privateDnsEnabled: e.PrivateDnsEnabled === true,
     privateDnsOnlyForInboundResolverEndpoint: e.DnsOptions?.PrivateDnsOnlyForInboundResolverEndpoint === true,
+    ...(typeof e.PolicyDocument === "string" ? { policyDocument: e.PolicyDocument } : {}),
+    securityGroupIds: (e.Groups ?? []).map((g) => g.GroupId).filter((id): id is string => typeof id === "string"),
     tags: tagsOf(e.Tags),
   }),
 });
