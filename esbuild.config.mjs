@@ -92,26 +92,66 @@ export const SEMVER_GTE_MODULE = [
 ].join("\n");
 
 /**
- * Modeled error classes kept per SDK client: those of the operations we call. A client registers every
- * modeled error of its service at load time (Route 53: 72 classes, 21 KB) so none can be tree-shaken; an
+ * The operations the Lambda handlers call, per SDK client (the project's own calls and those of the
+ * Powertools packages the handlers use). A client registers every modeled error of its service at load
+ * time (Organizations: 50 classes, 17.5 KB; Config: 57; SSM: 140), so none can be tree-shaken;
+ * {@link keptModeledErrorsOnly} keeps the errors these operations can raise — read from the `@throws` of
+ * each command's declaration in the installed client, so they follow the SDK — and drops the others. An
  * error whose class is not registered still arrives as the client's service exception with the error code
- * as its `name` (which is all the collector reads), and retries classify throttling by that name too.
+ * as its `name` (which is all our code reads; retries classify throttling by that name too). A client not
+ * listed keeps every class. `packages/functions/test/bundle-esbuild.test.ts` checks that every command the
+ * handlers' sources import is listed here.
  */
-export const KEPT_MODELED_ERRORS = {
-  // ListHostedZonesByVPC: InvalidInput, InvalidPaginationToken.
-  "client-route-53": ["InvalidInput", "InvalidPaginationToken"],
+export const CALLED_OPERATIONS = {
+  // The inventory part records and the accounts' organization; the organization digest's account names.
+  "client-organizations": ["DescribeOrganization", "ListAccounts", "ListAccountsForParent", "ListChildren"],
+  "client-route-53": ["ListHostedZonesByVPC"],
+  "client-s3": ["ListBuckets"],
+  "client-cloudwatch": ["GetMetricData"],
+  // PutEvaluations and the stale clean-up; the organization digest's aggregator reads.
+  "client-config-service": [
+    "PutEvaluations",
+    "GetComplianceDetailsByConfigRule",
+    "DescribeAggregateComplianceByConfigRules",
+    "GetAggregateComplianceDetailsByConfigRule",
+  ],
+  // The findings history (lib-dynamodb's Put/Get/Query/Update/Delete/Batch*) and Powertools idempotency
+  // (GetItem, PutItem, UpdateItem, DeleteItem; it tests `instanceof ConditionalCheckFailedException`).
+  "client-dynamodb": ["PutItem", "GetItem", "Query", "UpdateItem", "DeleteItem", "BatchWriteItem", "BatchGetItem"],
+  // The digest's webhook parameter.
+  "client-ssm": ["GetParameter"],
+  "client-sts": ["GetCallerIdentity", "AssumeRole"],
+  "client-iam": ["ListAccountAliases"],
 };
 
-/** Drops the registration of modeled errors not in {@link KEPT_MODELED_ERRORS}, so their classes are dropped. */
+/**
+ * The errors the operations' commands declare (`@throws {@link X}` in their `.d.ts`; the service's base
+ * exception among them).
+ *
+ * @param clientDir the installed client's folder (`…/node_modules/@aws-sdk/client-x`)
+ */
+export async function declaredErrors(clientDir, operations) {
+  const errors = new Set();
+  for (const operation of operations) {
+    const text = await readFile(path.join(clientDir, "dist-types", "commands", `${operation}Command.d.ts`), "utf8");
+    for (const m of text.matchAll(/@throws \{@link (\w+)\}/g)) errors.add(m[1]);
+  }
+  return [...errors].sort();
+}
+
+/** Drops the registration of modeled errors that {@link CALLED_OPERATIONS} cannot raise, so their classes are dropped. */
 export const keptModeledErrorsOnly = {
   name: "kept-modeled-errors-only",
   setup(build) {
+    const kept = new Map();
     build.onLoad({ filter: /[\\/]@aws-sdk[\\/]client-[^\\/]+[\\/]dist-es[\\/]schemas[\\/]schemas_\d+\.js$/ }, async (args) => {
       const client = /[\\/]@aws-sdk[\\/](client-[^\\/]+)[\\/]/.exec(args.path)?.[1];
-      const keep = client !== undefined ? KEPT_MODELED_ERRORS[client] : undefined;
-      if (keep === undefined) return undefined;
+      const operations = client !== undefined ? CALLED_OPERATIONS[client] : undefined;
+      if (operations === undefined) return undefined;
+      const clientDir = args.path.slice(0, args.path.lastIndexOf(`${path.sep}dist-es${path.sep}`));
+      if (!kept.has(clientDir)) kept.set(clientDir, declaredErrors(clientDir, operations));
       const text = inlineSchemaKeys(await readFile(args.path, "utf8"));
-      return { contents: dropModeledErrors(text, keep), loader: "js", resolveDir: path.dirname(args.path) };
+      return { contents: dropModeledErrors(text, await kept.get(clientDir)), loader: "js", resolveDir: path.dirname(args.path) };
     });
   },
 };

@@ -699,9 +699,10 @@ function generate(options: SyntheticOptions): { raw: RawRegion; counts: Syntheti
       // PacketsDropped: nothing for most (no datapoint is no drop); a few drop packets on one to three days.
       const dropped: { t: Date; v: number }[] = [];
       if (state === "available" && rng() < ratio.dropping) {
-        const days = intBetween(1, 3);
-        for (let k = 0; k < days; k++) dropped.push({ t: new Date(start.getTime() + intBetween(0, metricDays - 1) * DAY_MS), v: intBetween(1, 5000) });
-        dropped.sort((a, b) => a.t.getTime() - b.t.getTime());
+        // Distinct days: CloudWatch answers one datapoint per period.
+        const days = new Set<number>();
+        for (let k = intBetween(1, 3); k > 0; k--) days.add(intBetween(0, metricDays - 1));
+        for (const d of [...days].sort((a, b) => a - b)) dropped.push({ t: new Date(start.getTime() + d * DAY_MS), v: intBetween(1, 5000) });
       }
       datapoints += dropped.length;
       queries.push({ id: `${queryId}m1`, endpointId: e.VpcEndpointId as string, metric: METRICS[1] });

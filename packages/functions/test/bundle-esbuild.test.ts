@@ -15,7 +15,7 @@
  *   module itself has been bundled somewhere else — as SST and `npm run synth` bundle the stacks that
  *   import it.
  */
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -23,12 +23,14 @@ import { pathToFileURL } from "node:url";
 import * as esbuild from "esbuild";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import {
+  CALLED_OPERATIONS,
   CLI_ESBUILD_OPTIONS,
   LAMBDA_CREDENTIALS_NAMESPACE,
   LAMBDA_ESBUILD_OPTIONS,
   NODE_ESM_OPTIONS,
   TOOL_ESBUILD_OPTIONS,
   SEMVER_GTE_MODULE,
+  declaredErrors,
   dropModeledErrors,
   inlineSchemaKeys,
   keptModeledErrorsOnly,
@@ -273,6 +275,67 @@ describe("keptModeledErrorsOnly", () => {
     } finally {
       await fake.close();
     }
+  });
+});
+
+describe("CALLED_OPERATIONS (the operations whose errors keptModeledErrorsOnly keeps)", () => {
+  /** Every non-test `.ts` file under `dir`. */
+  async function sources(dir: string): Promise<string[]> {
+    const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+    return entries.filter((e) => e.isFile() && e.name.endsWith(".ts") && !e.name.endsWith(".test.ts")).map((e) => path.join(e.parentPath, e.name));
+  }
+
+  it("Given every command the Lambda sources import from an SDK client that is listed, Then its operation is listed (so its errors keep their classes)", async () => {
+    const files = [...(await sources(path.join(REPO_ROOT, "packages/core/src"))), ...(await sources(path.join(FUNCTIONS_DIR, "src")))];
+    const imported = new Map<string, Set<string>>();
+    for (const file of files) {
+      const text = await readFile(file, "utf8");
+      for (const m of text.matchAll(/import\s*(?:type\s*)?\{([^}]*)\}\s*from\s*"@aws-sdk\/(client-[a-z0-9-]+)"/g)) {
+        for (const name of m[1]!.matchAll(/\b(\w+)Command\b/g)) {
+          if (!imported.has(m[2]!)) imported.set(m[2]!, new Set());
+          imported.get(m[2]!)!.add(name[1]!);
+        }
+      }
+    }
+    // The sources do import commands (the check looks at something).
+    expect([...(imported.get("client-ec2") ?? [])]).toContain("DescribeVpcs");
+    for (const [client, operations] of imported) {
+      const listed = (CALLED_OPERATIONS as Record<string, readonly string[] | undefined>)[client];
+      if (listed === undefined) continue;
+      for (const operation of operations) expect(listed, `${client} ${operation}`).toContain(operation);
+    }
+  });
+
+  it("Given the installed clients, Then every listed operation has a command declaration, and the errors kept are those the SDK declares (ConditionalCheckFailedException, which Powertools idempotency tests with instanceof, among DynamoDB's)", async () => {
+    const require = createRequire(path.join(FUNCTIONS_DIR, "package.json"));
+    for (const [client, operations] of Object.entries(CALLED_OPERATIONS)) {
+      const dir = path.dirname(require.resolve(`@aws-sdk/${client}/package.json`));
+      const errors = await declaredErrors(dir, operations);
+      expect(errors.length, client).toBeGreaterThan(0);
+    }
+    const dir = (client: string) => path.dirname(require.resolve(`@aws-sdk/${client}/package.json`));
+    expect(await declaredErrors(dir("client-organizations"), ["DescribeOrganization"])).toEqual([
+      "AWSOrganizationsNotInUseException",
+      "AccessDeniedException",
+      "ConcurrentModificationException",
+      "OrganizationsServiceException",
+      "ServiceException",
+      "TooManyRequestsException",
+    ]);
+    expect(await declaredErrors(dir("client-dynamodb"), CALLED_OPERATIONS["client-dynamodb"]!)).toContain("ConditionalCheckFailedException");
+    await expect(declaredErrors(dir("client-s3"), ["NoSuchOperation"])).rejects.toThrow(/NoSuchOperationCommand\.d\.ts/);
+  });
+
+  it("Given a handler that sends DescribeOrganization, When bundled with the plugin, Then Organizations' other error classes are gone and its own stay", async () => {
+    const entry = 'import { OrganizationsClient, DescribeOrganizationCommand } from "@aws-sdk/client-organizations";\nexport const d = () => new OrganizationsClient({}).send(new DescribeOrganizationCommand({}));';
+    const without = await bundle(entry, { plugins: [literalSchemaKeys], minify: true });
+    const withPlugin = await bundle(entry, { plugins: [keptModeledErrorsOnly, literalSchemaKeys], minify: true });
+    for (const gone of ["DuplicatePolicyException", "HandshakeConstraintViolationException", "PolicyTypeNotEnabledException"]) {
+      expect(without.text, gone).toContain(gone);
+      expect(withPlugin.text, gone).not.toContain(gone);
+    }
+    for (const kept of ["AWSOrganizationsNotInUseException", "TooManyRequestsException", "AccessDeniedException"]) expect(withPlugin.text, kept).toContain(kept);
+    expect(Buffer.byteLength(without.text) - Buffer.byteLength(withPlugin.text)).toBeGreaterThan(10 * 1024);
   });
 });
 
