@@ -16,6 +16,8 @@ export declare const SEMVER_GTE_MODULE: string;
 export declare const LAMBDA_BANNER: string;
 export declare const REQUIRE_BANNER: string;
 export declare const NODE_ESM_OPTIONS: BuildOptions;
+export declare const untracedBuild: Plugin;
+export declare function lambdaEsbuildOptions(options?: { tracing?: boolean }): BuildOptions & { plugins: Plugin[]; banner: { js: string }; mainFields: string[] };
 export declare const LAMBDA_ESBUILD_OPTIONS: BuildOptions & { plugins: Plugin[]; banner: { js: string }; mainFields: string[] };
 export declare const CLI_ESBUILD_OPTIONS: BuildOptions & { plugins: Plugin[]; banner: { js: string }; mainFields: string[] };
 export declare const workspaceSourcesOnly: Plugin;
@@ -25,4 +27,4 @@ export declare const TOOL_ESBUILD_OPTIONS: BuildOptions & { plugins: Plugin[]; b
  * The `nodejs` props of an SST `Function`; `esbuild` is typed with SST's own esbuild (0.18), which is
  * the one that builds it.
  */
-export declare function sstNodejsProps(): NonNullable<FunctionProps["nodejs"]>;
+export declare function sstNodejsProps(options?: { tracing?: boolean }): NonNullable<FunctionProps["nodejs"]>;

@@ -205,6 +205,21 @@ export const lambdaCredentials = {
 };
 
 /**
+ * The build of a stage whose evaluator does not trace (`evaluator.tracing: false`, the default): the
+ * handlers' `./lib/tracer` (the Powertools Tracer, which bundles the X-Ray SDK: ~95 KB with cls-hooked and
+ * its patchers, loaded at every cold start) is replaced by `./lib/tracer-off`, the same exports doing
+ * nothing — what the Tracer itself does with `POWERTOOLS_TRACE_ENABLED=false`.
+ */
+export const untracedBuild = {
+  name: "untraced-build",
+  setup(build) {
+    build.onResolve({ filter: /^\.\/lib\/tracer$/ }, (args) =>
+      /[\\/]packages[\\/]functions[\\/]src$/.test(args.resolveDir) ? { path: path.join(args.resolveDir, "lib", "tracer-off.ts") } : undefined,
+    );
+  },
+};
+
+/**
  * ESM output still meets CommonJS dependencies that call `require`, `__filename` or `__dirname`. (SST's
  * default banner defines `require` and `__dirname` only; this one replaces it.)
  */
@@ -227,8 +242,18 @@ export const NODE_ESM_OPTIONS = {
   platform: "node",
 };
 
-/** esbuild options shared by every Lambda handler bundle (entry and output are added by the caller). */
-export const LAMBDA_ESBUILD_OPTIONS = {
+/**
+ * esbuild options of the Lambda handler bundles (entry and output are added by the caller). `tracing`:
+ * whether the stage traces its evaluator (`evaluator.tracing`); without it (the default) the handlers are
+ * built with {@link untracedBuild}.
+ */
+export function lambdaEsbuildOptions({ tracing = false } = {}) {
+  const { plugins, ...rest } = TRACED_LAMBDA_ESBUILD_OPTIONS;
+  return { ...rest, plugins: tracing ? [...plugins] : [...plugins, untracedBuild] };
+}
+
+/** esbuild options shared by every Lambda handler bundle, tracing on. */
+const TRACED_LAMBDA_ESBUILD_OPTIONS = {
   ...NODE_ESM_OPTIONS,
   minify: true,
   // Errors are named after their class (`this.name = new.target.name`): keep class names through
@@ -243,6 +268,9 @@ export const LAMBDA_ESBUILD_OPTIONS = {
   // keptModeledErrorsOnly reads the schema modules it rewrites itself (literal keys included): it goes first.
   plugins: [keptModeledErrorsOnly, literalSchemaKeys, lambdaCredentials, packageJsonFieldsRead, xraySemverGte],
 };
+
+/** The Lambda handler bundles of the default settings (no tracing): `npm run bundle`, the benchmarks. */
+export const LAMBDA_ESBUILD_OPTIONS = lambdaEsbuildOptions();
 
 /**
  * esbuild options of the CLI bundle (entry and output are added by the caller): like a Lambda's, for the
@@ -287,12 +315,13 @@ export const TOOL_ESBUILD_OPTIONS = {
 
 /**
  * The `nodejs` props of an SST `Function` that build it like `npm run bundle`: minified ESM with
- * {@link LAMBDA_ESBUILD_OPTIONS} as SST's `nodejs.esbuild` (SST spreads it over its own options). Left to
+ * {@link lambdaEsbuildOptions} as SST's `nodejs.esbuild` (SST spreads it over its own options); `tracing`
+ * for the evaluator of a stage that traces it. Left to
  * SST: the entry point, output file, metafile and log level; and the sourcemap (none when deployed,
  * `nodejs.sourcemap: false`; SST makes a linked one for `sst dev`).
  */
-export function sstNodejsProps() {
-  const { sourcemap: _sourcemap, ...esbuild } = LAMBDA_ESBUILD_OPTIONS;
+export function sstNodejsProps({ tracing = false } = {}) {
+  const { sourcemap: _sourcemap, ...esbuild } = lambdaEsbuildOptions({ tracing });
   return {
     format: "esm",
     minify: true,

@@ -129,7 +129,8 @@ export function createAuditorStack(options: AuditorStackOptions = {}) {
       tracing: settings.evaluator.tracing ? "active" : "disabled",
       // Built exactly like `npm run bundle` (minified ESM, the shared esbuild settings and plugins). No
       // sourcemap: SST would add a second asset and, outside tests, an uploader custom resource.
-      nodejs: sstNodejsProps(),
+      // Untraced, the X-Ray SDK is not even bundled (esbuild.config.mjs, untracedBuild).
+      nodejs: sstNodejsProps({ tracing: settings.evaluator.tracing }),
       // Nothing binds to the evaluator, so no SST binding SSM parameter for its name.
       _doNotAllowOthersToBind: true,
       environment: {

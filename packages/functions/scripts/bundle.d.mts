@@ -16,6 +16,6 @@ export interface HandlerBundle {
 }
 
 export declare function discoverHandlers(srcDir?: string): Promise<string[]>;
-export declare function buildOptions(name: string, options?: { srcDir?: string; outdir?: string }): BuildOptions;
-export declare function bundleHandlers(options?: { names?: string[]; srcDir?: string; outdir?: string }): Promise<HandlerBundle[]>;
+export declare function buildOptions(name: string, options?: { srcDir?: string; outdir?: string; tracing?: boolean }): BuildOptions;
+export declare function bundleHandlers(options?: { names?: string[]; srcDir?: string; outdir?: string; tracing?: boolean }): Promise<HandlerBundle[]>;
 export declare function largestPackages(metafile: Metafile, top?: number): Array<[string, number]>;

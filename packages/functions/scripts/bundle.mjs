@@ -7,19 +7,23 @@
  * `dist/lambda/<name>/index.mjs` (export `handler`), with `meta.json` (esbuild's metafile) next to it so
  * sizes can be measured.
  *
- *   npm run bundle                 # all handlers
- *   npm run bundle -- evaluate     # only the named ones
+ *   npm run bundle                       # all handlers, as the default settings deploy them
+ *   npm run bundle -- evaluate           # only the named ones
+ *   npm run bundle -- --tracing evaluate # as a stage with `evaluator.tracing: true` deploys them
+ *                                        # (with the X-Ray SDK), into dist/lambda-traced/
  */
 import { readdir, mkdir, writeFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
-import { LAMBDA_ESBUILD_OPTIONS } from "../../../esbuild.config.mjs";
+import { lambdaEsbuildOptions } from "../../../esbuild.config.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const FUNCTIONS_SRC = path.resolve(here, "../src");
 export const REPO_ROOT = path.resolve(here, "../../..");
 export const DEFAULT_OUTDIR = path.join(REPO_ROOT, "dist/lambda");
+/** Where `--tracing` bundles go. */
+export const TRACED_OUTDIR = path.join(REPO_ROOT, "dist/lambda-traced");
 
 /** The handler names: top-level `.ts` files of `src/` that are not tests or declarations. */
 export async function discoverHandlers(srcDir = FUNCTIONS_SRC) {
@@ -30,10 +34,10 @@ export async function discoverHandlers(srcDir = FUNCTIONS_SRC) {
     .sort();
 }
 
-/** The esbuild options of one handler. */
-export function buildOptions(name, { srcDir = FUNCTIONS_SRC, outdir = DEFAULT_OUTDIR } = {}) {
+/** The esbuild options of one handler (`tracing`: as a stage with `evaluator.tracing: true` builds it). */
+export function buildOptions(name, { srcDir = FUNCTIONS_SRC, outdir = DEFAULT_OUTDIR, tracing = false } = {}) {
   return {
-    ...LAMBDA_ESBUILD_OPTIONS,
+    ...lambdaEsbuildOptions({ tracing }),
     entryPoints: [path.join(srcDir, `${name}.ts`)],
     outfile: path.join(outdir, name, "index.mjs"),
     metafile: true,
@@ -47,7 +51,7 @@ export function buildOptions(name, { srcDir = FUNCTIONS_SRC, outdir = DEFAULT_OU
  *
  * @returns one entry per handler: name, output file, its size in bytes, and the metafile.
  */
-export async function bundleHandlers({ names, srcDir = FUNCTIONS_SRC, outdir = DEFAULT_OUTDIR } = {}) {
+export async function bundleHandlers({ names, srcDir = FUNCTIONS_SRC, tracing = false, outdir = tracing ? TRACED_OUTDIR : DEFAULT_OUTDIR } = {}) {
   const all = await discoverHandlers(srcDir);
   const chosen = names && names.length > 0 ? names : all;
   for (const name of chosen) {
@@ -55,7 +59,7 @@ export async function bundleHandlers({ names, srcDir = FUNCTIONS_SRC, outdir = D
   }
   const results = [];
   for (const name of chosen) {
-    const options = buildOptions(name, { srcDir, outdir });
+    const options = buildOptions(name, { srcDir, outdir, tracing });
     const result = await build(options);
     await mkdir(path.dirname(options.outfile), { recursive: true });
     const metafilePath = path.join(path.dirname(options.outfile), "meta.json");
@@ -85,7 +89,7 @@ function kib(bytes) {
 
 async function main() {
   const names = process.argv.slice(2).filter((a) => !a.startsWith("-"));
-  const results = await bundleHandlers({ names });
+  const results = await bundleHandlers({ names, tracing: process.argv.includes("--tracing") });
   for (const r of results) {
     console.log(`${path.relative(REPO_ROOT, r.outfile)}  ${kib(r.bytes)}`);
     for (const [pkg, bytes] of largestPackages(r.metafile)) console.log(`    ${pkg.padEnd(44)} ${kib(bytes)}`);

@@ -6,7 +6,6 @@
  * middlewares. A failure a retry can fix is thrown (Lambda retries it, then hands it to the on-failure
  * destination); one it cannot fix is refused: logged, counted as a failure, answered without a retry.
  */
-import { captureLambdaHandler } from "@aws-lambda-powertools/tracer/middleware";
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import { runConfigRule, type ConfigRunResult } from "./lib/config-rule";
@@ -26,7 +25,7 @@ import type { Context } from "aws-lambda";
 import { ApiCallCounter, createConfigRuleClients } from "./lib/clients";
 import { functionAccountId, lambdaRegion } from "./lib/lambda";
 import { logger, metrics, publishesAllMetrics } from "./lib/powertools";
-import { tracer } from "./lib/tracer";
+import { tracer, tracing } from "./lib/tracer";
 import { recordConfigFailure, recordConfigRun } from "./lib/telemetry";
 
 const region = lambdaRegion();
@@ -73,6 +72,6 @@ export async function lambdaHandler(event: unknown, context: Context): Promise<C
 }
 
 export const handler = middy(lambdaHandler)
-  .use(captureLambdaHandler(tracer))
+  .use(tracing())
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(logMetrics(metrics, { captureColdStartMetric: publishesAllMetrics() }));

@@ -35,11 +35,14 @@ import {
   inlineSchemaKeys,
   keptModeledErrorsOnly,
   lambdaCredentials,
+  lambdaEsbuildOptions,
   literalSchemaKeys,
   packageJsonFieldsRead,
   sstNodejsProps,
+  untracedBuild,
   xraySemverGte,
 } from "../../../esbuild.config.mjs";
+import { bundleHandlers } from "../scripts/bundle.mjs";
 import { FAKE_CREDENTIALS, startFakeAws } from "../../../test/support/fake-aws";
 
 const FUNCTIONS_DIR = path.resolve(import.meta.dirname, "..");
@@ -450,6 +453,28 @@ describe("lambdaCredentials", () => {
   });
 });
 
+describe("untracedBuild (a stage whose evaluator does not trace)", () => {
+  it("Given the evaluator built with and without tracing, Then only the traced build holds the Powertools Tracer and the X-Ray SDK; the untraced one holds tracer-off instead", async () => {
+    const outdir = path.join(workDir, "untraced");
+    const [untraced] = await bundleHandlers({ names: ["evaluate"], outdir });
+    const [traced] = await bundleHandlers({ names: ["evaluate"], outdir: path.join(workDir, "traced"), tracing: true });
+    const inputs = (b: typeof untraced) => Object.keys(b!.metafile.inputs).map((i) => i.replaceAll("\\", "/"));
+    expect(inputs(traced).some((i) => i.includes("/aws-xray-sdk-core/"))).toBe(true);
+    expect(inputs(traced).some((i) => i.includes("/@aws-lambda-powertools/tracer/"))).toBe(true);
+    expect(inputs(traced).some((i) => i.endsWith("lib/tracer-off.ts"))).toBe(false);
+    expect(inputs(untraced).some((i) => i.includes("/aws-xray-sdk-core/") || i.includes("/@aws-lambda-powertools/tracer/") || i.includes("/cls-hooked/"))).toBe(false);
+    expect(inputs(untraced).some((i) => i.endsWith("lib/tracer-off.ts"))).toBe(true);
+    expect(traced!.bytes - untraced!.bytes).toBeGreaterThan(60 * 1024);
+  });
+
+  it("Given the no-op tracer, Then it hands back the very client it is given and adds no middleware", async () => {
+    const off = await import("../src/lib/tracer-off");
+    const client = { send: () => "sent" };
+    expect(off.tracer.captureAWSv3Client(client)).toBe(client);
+    expect(off.tracing()).toEqual([]);
+  });
+});
+
 describe("sstNodejsProps", () => {
   it("Given the SST props, Then they are minified ESM without a sourcemap and pass the shared options and every plugin to SST's esbuild, leaving the sourcemap and externals to SST", () => {
     const props = sstNodejsProps();
@@ -458,16 +483,19 @@ describe("sstNodejsProps", () => {
     expect(props.esbuild).toEqual(shared);
     expect(props.esbuild).not.toHaveProperty("sourcemap");
     expect(props.esbuild).not.toHaveProperty("external");
-    expect(props.esbuild?.plugins?.map((p) => p.name)).toEqual([keptModeledErrorsOnly.name, literalSchemaKeys.name, lambdaCredentials.name, packageJsonFieldsRead.name, xraySemverGte.name]);
+    expect(props.esbuild?.plugins?.map((p) => p.name)).toEqual([keptModeledErrorsOnly.name, literalSchemaKeys.name, lambdaCredentials.name, packageJsonFieldsRead.name, xraySemverGte.name, untracedBuild.name]);
+    // A traced evaluator's: the same without untracedBuild.
+    expect(sstNodejsProps({ tracing: true }).esbuild?.plugins?.map((p) => p.name)).toEqual([keptModeledErrorsOnly.name, literalSchemaKeys.name, lambdaCredentials.name, packageJsonFieldsRead.name, xraySemverGte.name]);
+    expect(lambdaEsbuildOptions({ tracing: true })).toEqual({ ...LAMBDA_ESBUILD_OPTIONS, plugins: LAMBDA_ESBUILD_OPTIONS.plugins.slice(0, -1) });
   });
 
   it("Given the props of one function changed, Then the shared options and the next function's props are not", () => {
     const first = sstNodejsProps();
     first.esbuild!.plugins!.pop();
     first.esbuild!.mainFields!.push("browser");
-    expect(LAMBDA_ESBUILD_OPTIONS.plugins).toHaveLength(5);
+    expect(LAMBDA_ESBUILD_OPTIONS.plugins).toHaveLength(6);
     expect(LAMBDA_ESBUILD_OPTIONS.mainFields).toEqual(["module", "main"]);
-    expect(sstNodejsProps().esbuild?.plugins).toHaveLength(5);
+    expect(sstNodejsProps().esbuild?.plugins).toHaveLength(6);
   });
 });
 

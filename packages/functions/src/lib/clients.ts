@@ -10,7 +10,7 @@ import { Route53Client } from "@aws-sdk/client-route-53";
 import { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { S3Client } from "@aws-sdk/client-s3";
 import { clientConfig } from "@endpoint-auditor/core";
-import type { Tracer } from "@aws-lambda-powertools/tracer";
+import type { ClientTracer } from "./tracer";
 
 /** Counts the API calls the handler's clients make (logical calls: an SDK retry is not counted again). */
 export class ApiCallCounter {
@@ -75,7 +75,7 @@ export interface ConfigRuleClients {
  * const clients = createConfigRuleClients(process.env.AWS_REGION ?? "us-east-1", tracer, counter);
  * ```
  */
-export function createConfigRuleClients(region: string, tracer: Tracer, counter: ApiCallCounter): ConfigRuleClients {
+export function createConfigRuleClients(region: string, tracer: ClientTracer, counter: ApiCallCounter): ConfigRuleClients {
   const config = clientConfig({ region });
   return {
     ec2: countCalls(tracer.captureAWSv3Client(new EC2Client(config)), "ec2", counter),
