@@ -18,8 +18,16 @@ const here = dirname(fileURLToPath(import.meta.url));
 const COLD_IMPORT = join(here, "cold-import.mjs");
 const RESULT_PREFIX = "BENCH_RESULT ";
 
-/** Where bundle scripts put their output, relative to the repository root. */
-const BUNDLE_DIRS = ["dist/lambda", "packages/functions/dist/lambda"];
+/**
+ * Where bundle scripts put their output, relative to the repository root, and the suffix of the bundles'
+ * names in the report: `dist/lambda-traced` holds the evaluator as a stage with `evaluator.tracing: true`
+ * deploys it (`npm run bundle -- --tracing evaluate`: with the Powertools Tracer and the X-Ray SDK).
+ */
+const BUNDLE_DIRS = [
+  { dir: "dist/lambda", suffix: "" },
+  { dir: "dist/lambda-traced", suffix: " (tracing on)" },
+  { dir: "packages/functions/dist/lambda", suffix: "" },
+];
 
 /**
  * Median of a non-empty list.
@@ -120,12 +128,12 @@ export function lambdaEnv(name, taskRoot) {
  */
 export function findBundles(root) {
   const out = [];
-  for (const dir of BUNDLE_DIRS) {
+  for (const { dir, suffix } of BUNDLE_DIRS) {
     const base = join(root, dir);
     if (!existsSync(base)) continue;
     for (const name of readdirSync(base).sort()) {
       const file = join(base, name, "index.mjs");
-      if (existsSync(file)) out.push({ name, file });
+      if (existsSync(file)) out.push({ name: `${name}${suffix}`, handler: name, file });
     }
   }
   return out;
@@ -234,23 +242,30 @@ export async function runBundles(options) {
       result.error = `npm run bundle failed (exit ${b.code}${b.timedOut ? ", timed out" : ""})`;
       return result;
     }
+    log(`bundles: node ${relative(root, script)} --tracing evaluate`);
+    const traced = await run(process.execPath, [script, "--tracing", "evaluate"], { cwd: root, env: process.env, timeoutMs: 300_000 });
+    if (traced.code !== 0) {
+      result.build.exitCode = traced.code;
+      result.error = `npm run bundle -- --tracing evaluate failed (exit ${traced.code}${traced.timedOut ? ", timed out" : ""})`;
+      return result;
+    }
     result.build.startedAt = started;
   }
 
   const found = findBundles(root);
   if (found.length === 0) {
-    result.error = `no bundle found (looked for ${BUNDLE_DIRS.map((d) => `${d}/*/index.mjs`).join(", ")})`;
+    result.error = `no bundle found (looked for ${BUNDLE_DIRS.map(({ dir }) => `${dir}/*/index.mjs`).join(", ")})`;
     return result;
   }
 
   log(`bundles: baseline (node importing an empty module) ×${runs}`);
   result.baseline = await coldStats("data:text/javascript,export const handler = () => {};", lambdaEnv("baseline", root), runs);
 
-  for (const { name, file } of found) {
+  for (const { name, handler, file } of found) {
     const bytes = readFileSync(file);
     const stale = result.build?.startedAt !== undefined && statSync(file).mtimeMs < result.build.startedAt - 1000;
     log(`bundles: ${name} cold import ×${runs}`);
-    const cold = await coldStats(file, lambdaEnv(name, dirname(file)), runs);
+    const cold = await coldStats(file, lambdaEnv(handler, dirname(file)), runs);
     result.bundles.push({
       name,
       file: relative(root, file),
