@@ -74,8 +74,16 @@ export interface FailedPart {
   code?: string;
 }
 
-/** Whitespace {@link clampAnnotation} would change: a run, anything but a plain space, or at either end. */
-const UNCLEAN_WHITESPACE = /\s\s|[^\S ]|^\s|\s$/;
+/** Whitespace other than a plain space (`\s` less " "): {@link clampAnnotation} folds it. */
+const OTHER_WHITESPACE = /[^\S ]/;
+const SPACE = 32;
+
+/** True when {@link clampAnnotation} would leave `text`'s whitespace as it is: no run, nothing but plain spaces, none at either end. */
+function cleanWhitespace(text: string): boolean {
+  return (
+    text.charCodeAt(0) !== SPACE && text.charCodeAt(text.length - 1) !== SPACE && !text.includes("  ") && !OTHER_WHITESPACE.test(text)
+  );
+}
 
 /**
  * Cuts an annotation to AWS Config's 1–256 characters, ending a cut one with "…".
@@ -86,18 +94,11 @@ const UNCLEAN_WHITESPACE = /\s\s|[^\S ]|^\s|\s$/;
  * ```
  */
 export function clampAnnotation(text: string, max = MAX_ANNOTATION_LENGTH): string {
-  // Rules repeat annotations resource after resource ("No packets dropped in 7 days."): the last one is kept.
-  if (text === last.text && max === last.max) return last.clamped;
-  // Most annotations are already clean: test (no allocation) before copying.
-  const clean = UNCLEAN_WHITESPACE.test(text) ? text.replace(/\s+/g, " ").trim() : text;
-  const clamped = clean.length === 0 ? "No details." : clean.length <= max ? clean : `${clean.slice(0, max - 1).trimEnd()}…`;
-  last.text = text;
-  last.max = max;
-  last.clamped = clamped;
-  return clamped;
+  // Most annotations are already clean and fit: tested (no allocation) and returned as they are.
+  if (text.length > 0 && text.length <= max && cleanWhitespace(text)) return text;
+  const clean = text.length > 0 && cleanWhitespace(text) ? text : text.replace(/\s+/g, " ").trim();
+  return clean.length === 0 ? "No details." : clean.length <= max ? clean : `${clean.slice(0, max - 1).trimEnd()}…`;
 }
-
-const last = { text: "", max: 0, clamped: "" };
 
 /** Rounds dollars to cents. */
 export function roundUsd(value: number): number {
