@@ -303,6 +303,28 @@ export function isListPart(part: PartSpec): part is ListPart<string, unknown, Li
   return part.list !== undefined;
 }
 
+/** The empty list parsed items share (frozen: the model is read-only). */
+export const NO_ITEMS: readonly never[] = Object.freeze([]);
+
+/**
+ * The strings `pick` reads from each of `items` (undefined and non-strings left out), in one pass; the shared
+ * empty list when there are none (most lists of a security group rule or an endpoint are empty).
+ *
+ * @example
+ * ```ts
+ * stringsOf([{ GroupId: "sg-1" }, {}], (g) => g.GroupId); // ["sg-1"]
+ * ```
+ */
+export function stringsOf<T>(items: readonly T[] | undefined, pick: (item: T) => unknown): readonly string[] {
+  if (items === undefined || items.length === 0) return NO_ITEMS;
+  let out: string[] | undefined;
+  for (const item of items) {
+    const value = pick(item);
+    if (typeof value === "string") (out ??= []).push(value);
+  }
+  return out ?? NO_ITEMS;
+}
+
 /** EC2-style tags (`[{ Key, Value }]`) as a record. */
 export function tagsOf(list: readonly { Key?: string; Value?: string }[] | undefined): Tags {
   const out: Record<string, string> = {};

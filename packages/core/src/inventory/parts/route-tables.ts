@@ -1,7 +1,7 @@
 /** `DescribeRouteTables`: every route table with its routes and associations. */
 import { DescribeRouteTablesCommand, type RouteTable as Ec2RouteTable } from "@aws-sdk/client-ec2";
 import type { RouteTable } from "../model";
-import { listPart, requireId, tagsOf } from "../part";
+import { NO_ITEMS, listPart, requireId, tagsOf } from "../part";
 
 export const routeTables = listPart({
   key: "routeTables",
@@ -13,15 +13,19 @@ export const routeTables = listPart({
   itemsKey: "RouteTables",
   pageSize: 100, // MaxResults 5–100: the one EC2 list with a smaller page
   parseItem: (rt: Ec2RouteTable, { region }): RouteTable => {
-    const associations = rt.Associations ?? [];
+    // One pass over the associations (no intermediate lists: large accounts hold tens of thousands of tables).
+    let isMain = false;
+    let subnetIds: string[] | undefined;
+    for (const a of rt.Associations ?? NO_ITEMS) {
+      if (a.Main === true) isMain = true;
+      if (a.SubnetId !== undefined && (a.AssociationState?.State ?? "associated") === "associated") (subnetIds ??= []).push(a.SubnetId);
+    }
     return {
       id: requireId(rt.RouteTableId, "route table", region),
       vpcId: requireId(rt.VpcId, "route table VPC", region),
-      isMain: associations.some((a) => a.Main === true),
-      subnetIds: associations
-        .filter((a) => a.SubnetId !== undefined && (a.AssociationState?.State ?? "associated") === "associated")
-        .map((a) => a.SubnetId as string),
-      routes: (rt.Routes ?? []).map((r) => ({
+      isMain,
+      subnetIds: subnetIds ?? NO_ITEMS,
+      routes: (rt.Routes ?? NO_ITEMS).map((r) => ({
         destinationCidrBlock: r.DestinationCidrBlock,
         destinationIpv6CidrBlock: r.DestinationIpv6CidrBlock,
         destinationPrefixListId: r.DestinationPrefixListId,

@@ -1,7 +1,9 @@
 /** `DescribeVpcEndpoints`: every VPC endpoint (interface, gateway, Gateway Load Balancer, …). */
 import { DescribeVpcEndpointsCommand, type VpcEndpoint as Ec2VpcEndpoint } from "@aws-sdk/client-ec2";
 import type { EndpointState, VpcEndpoint } from "../model";
-import { listPart, requireId, tagsOf, toDate } from "../part";
+import { NO_ITEMS, listPart, requireId, stringsOf, tagsOf, toDate } from "../part";
+
+const groupId = (g: { GroupId?: string }): unknown => g.GroupId;
 
 const ENDPOINT_STATES: Readonly<Record<string, EndpointState>> = {
   pendingacceptance: "pendingAcceptance",
@@ -40,21 +42,25 @@ export const vpcEndpoints = listPart({
   resourceType: "AWS::EC2::VPCEndpoint",
   // DescribeVpcEndpoints keeps listing a deleted endpoint for a while: it is gone all the same.
   exists: (e: VpcEndpoint) => e.state !== "deleted",
-  parseItem: (e: Ec2VpcEndpoint, { region }): VpcEndpoint => ({
-    id: requireId(e.VpcEndpointId, "VPC endpoint", region),
-    vpcId: requireId(e.VpcId, "VPC endpoint VPC", region),
-    ownerId: e.OwnerId,
-    serviceName: e.ServiceName ?? "",
-    type: e.VpcEndpointType ?? "",
-    state: normaliseEndpointState(e.State),
-    rawState: e.State,
-    creationTimestamp: toDate(e.CreationTimestamp),
-    subnetIds: e.SubnetIds ?? [],
-    routeTableIds: e.RouteTableIds ?? [],
-    privateDnsEnabled: e.PrivateDnsEnabled === true,
-    privateDnsOnlyForInboundResolverEndpoint: e.DnsOptions?.PrivateDnsOnlyForInboundResolverEndpoint === true,
-    ...(typeof e.PolicyDocument === "string" ? { policyDocument: e.PolicyDocument } : {}),
-    securityGroupIds: (e.Groups ?? []).map((g) => g.GroupId).filter((id): id is string => typeof id === "string"),
-    tags: tagsOf(e.Tags),
-  }),
+  parseItem: (e: Ec2VpcEndpoint, { region }): VpcEndpoint => {
+    // One literal, the policy set after it (no spread): large accounts list tens of thousands of endpoints.
+    const endpoint: VpcEndpoint = {
+      id: requireId(e.VpcEndpointId, "VPC endpoint", region),
+      vpcId: requireId(e.VpcId, "VPC endpoint VPC", region),
+      ownerId: e.OwnerId,
+      serviceName: e.ServiceName ?? "",
+      type: e.VpcEndpointType ?? "",
+      state: normaliseEndpointState(e.State),
+      rawState: e.State,
+      creationTimestamp: toDate(e.CreationTimestamp),
+      subnetIds: e.SubnetIds ?? NO_ITEMS,
+      routeTableIds: e.RouteTableIds ?? NO_ITEMS,
+      privateDnsEnabled: e.PrivateDnsEnabled === true,
+      privateDnsOnlyForInboundResolverEndpoint: e.DnsOptions?.PrivateDnsOnlyForInboundResolverEndpoint === true,
+      securityGroupIds: stringsOf(e.Groups, groupId),
+      tags: tagsOf(e.Tags),
+    };
+    if (typeof e.PolicyDocument === "string") endpoint.policyDocument = e.PolicyDocument;
+    return endpoint;
+  },
 });
