@@ -238,7 +238,16 @@ export interface EndpointMetrics {
   /** Endpoints that were queried, per metric name. A queried endpoint without datapoints had zero. */
   queried: ReadonlyMap<string, ReadonlySet<string>>;
   /** Datapoints per metric name and endpoint id (a queried endpoint without datapoints has no entry). */
-  datapoints: ReadonlyMap<string, ReadonlyMap<string, readonly Datapoint[]>>;
+  datapoints: ReadonlyMap<string, MetricSeries>;
+}
+
+/**
+ * The datapoints of one metric by endpoint id. A sum over a time range reads the collected values as they are
+ * (a large account has hundreds of thousands of datapoints: no object per datapoint is made to add them up).
+ */
+export interface MetricSeries extends ReadonlyMap<string, readonly Datapoint[]> {
+  /** The sum of the endpoint's values stamped after `fromMs` and before `toMs` (0 when it has no datapoint). */
+  sumBetween(endpointId: string, fromMs: number, toMs: number): number;
 }
 
 /** A failed part: the call and the error message. */

@@ -212,30 +212,26 @@ export function endpointMetricsWindow(inventory: Inventory): { start: Date; end:
  * ```
  */
 export function endpointMetricSum(inventory: Inventory, metric: string, endpointId: string, start: Date, end: Date): number | undefined {
-  const points = covered(inventory, metric, endpointId, start, end);
-  if (points === undefined) return undefined;
+  if (!covers(inventory, metric, endpointId, start, end)) return undefined;
   // A daily datapoint stamped t covers [t, t + period): it counts when that overlaps [start, end).
   const from = start.getTime() - inventory.endpointMetrics.period * 1000;
-  const to = end.getTime();
-  let total = 0;
-  for (const d of points) {
-    const t = d.timestamp.getTime();
-    if (t > from && t < to) total += d.value;
-  }
-  return total;
+  return inventory.endpointMetrics.datapoints.get(metric)?.sumBetween(endpointId, from, end.getTime()) ?? 0;
+}
+
+/** Whether the endpoint's metric was queried over a window that covers `[start, end)`. */
+function covers(inventory: Inventory, metric: string, endpointId: string, start: Date, end: Date): boolean {
+  const metrics = inventory.endpointMetrics;
+  if (!metrics.window || !metrics.queried.get(metric)?.has(endpointId)) return false;
+  // The collected window must cover the requested one (a minute of tolerance for clocks): a window that
+  // starts late or ends early could miss the only traffic and make a used endpoint look idle.
+  const tolerance = 60_000;
+  return !(metrics.window.start.getTime() > start.getTime() + tolerance || metrics.window.end.getTime() < end.getTime() - tolerance);
 }
 
 /** The endpoint's datapoints of a metric when its window covers `[start, end)`; undefined otherwise. */
 function covered(inventory: Inventory, metric: string, endpointId: string, start: Date, end: Date): readonly Datapoint[] | undefined {
-  const metrics = inventory.endpointMetrics;
-  if (!metrics.window || !metrics.queried.get(metric)?.has(endpointId)) return undefined;
-  // The collected window must cover the requested one (a minute of tolerance for clocks): a window that
-  // starts late or ends early could miss the only traffic and make a used endpoint look idle.
-  const tolerance = 60_000;
-  if (metrics.window.start.getTime() > start.getTime() + tolerance || metrics.window.end.getTime() < end.getTime() - tolerance) {
-    return undefined;
-  }
-  return metrics.datapoints.get(metric)?.get(endpointId) ?? NONE;
+  if (!covers(inventory, metric, endpointId, start, end)) return undefined;
+  return inventory.endpointMetrics.datapoints.get(metric)?.get(endpointId) ?? NONE;
 }
 
 /**

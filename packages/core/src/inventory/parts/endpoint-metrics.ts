@@ -11,7 +11,7 @@ import { GetMetricDataCommand, type GetMetricDataOutput, type MetricDataQuery, t
 import type { VpcEndpoint as Ec2VpcEndpoint } from "@aws-sdk/client-ec2";
 import { SnapshotError } from "../../errors";
 import { mapLimit } from "../../concurrency";
-import type { Datapoint, EndpointMetrics } from "../model";
+import type { Datapoint, EndpointMetrics, MetricSeries } from "../model";
 import { PaginationError, toDate, type Outcome, type PartFloor, type PartSpec } from "../part";
 import { normaliseEndpointState } from "./vpc-endpoints";
 
@@ -107,6 +107,98 @@ function queryId(i: number, m: number): string {
   return m === 0 ? `e${i}` : `e${i}m${m}`;
 }
 
+/** One endpoint's results for a metric: usually one, several when its datapoints came in pages. */
+type Results = MetricDataResult | MetricDataResult[];
+
+/**
+ * {@link MetricSeries} over the raw results: an endpoint's list of datapoints is made the first time it is
+ * read; {@link MetricSeries.sumBetween} adds the raw values up without it. Invalid datapoints (a timestamp
+ * that is not a date, a value that is not a finite number) are left out of both.
+ */
+class RawMetricSeries implements MetricSeries {
+  readonly #results = new Map<string, Results>();
+  readonly #points = new Map<string, readonly Datapoint[]>();
+
+  add(endpointId: string, result: MetricDataResult): void {
+    const known = this.#results.get(endpointId);
+    if (known === undefined) this.#results.set(endpointId, result);
+    else if (Array.isArray(known)) known.push(result);
+    else this.#results.set(endpointId, [known, result]);
+  }
+
+  get size(): number {
+    return this.#results.size;
+  }
+
+  has(endpointId: string): boolean {
+    return this.#results.has(endpointId);
+  }
+
+  get(endpointId: string): readonly Datapoint[] | undefined {
+    let points = this.#points.get(endpointId);
+    if (points !== undefined) return points;
+    const results = this.#results.get(endpointId);
+    if (results === undefined) return undefined;
+    const list: Datapoint[] = [];
+    for (const result of Array.isArray(results) ? results : [results]) {
+      const ts = result.Timestamps ?? [];
+      const vs = result.Values ?? [];
+      for (let i = 0; i < ts.length && i < vs.length; i++) {
+        const timestamp = toDate(ts[i]);
+        const value = vs[i];
+        if (timestamp && typeof value === "number" && Number.isFinite(value)) list.push({ timestamp, value });
+      }
+    }
+    this.#points.set(endpointId, (points = list));
+    return points;
+  }
+
+  sumBetween(endpointId: string, fromMs: number, toMs: number): number {
+    const results = this.#results.get(endpointId);
+    if (results === undefined) return 0;
+    if (Array.isArray(results)) {
+      let total = 0;
+      for (const result of results) total = addBetween(total, result, fromMs, toMs);
+      return total;
+    }
+    return addBetween(0, results, fromMs, toMs);
+  }
+
+  forEach(callback: (points: readonly Datapoint[], endpointId: string, map: ReadonlyMap<string, readonly Datapoint[]>) => void, thisArg?: unknown): void {
+    for (const id of this.#results.keys()) callback.call(thisArg, this.get(id) as readonly Datapoint[], id, this);
+  }
+
+  *entries(): MapIterator<[string, readonly Datapoint[]]> {
+    for (const id of this.#results.keys()) yield [id, this.get(id) as readonly Datapoint[]];
+  }
+
+  keys(): MapIterator<string> {
+    return this.#results.keys();
+  }
+
+  *values(): MapIterator<readonly Datapoint[]> {
+    for (const id of this.#results.keys()) yield this.get(id) as readonly Datapoint[];
+  }
+
+  [Symbol.iterator](): MapIterator<[string, readonly Datapoint[]]> {
+    return this.entries();
+  }
+}
+
+/** `total` plus the valid values of `result` stamped in `(fromMs, toMs)`, in their order (as the list would add them). */
+function addBetween(total: number, result: MetricDataResult, fromMs: number, toMs: number): number {
+  const ts = result.Timestamps ?? [];
+  const vs = result.Values ?? [];
+  for (let i = 0; i < ts.length && i < vs.length; i++) {
+    const timestamp = ts[i];
+    // A Date (live SDK output) is read as it is; a snapshot's ISO string goes through toDate.
+    const t = timestamp instanceof Date ? timestamp.getTime() : toDate(timestamp)?.getTime();
+    const value = vs[i];
+    if (t !== undefined && !Number.isNaN(t) && typeof value === "number" && Number.isFinite(value) && t > fromMs && t < toMs) total += value;
+  }
+  return total;
+}
+
 function parse(raw: RawEndpointMetrics | undefined, region: string): EndpointMetrics {
   if (!raw) return { window: undefined, period: DAY_SECONDS, queried: new Map(), datapoints: new Map() };
   const start = toDate(raw.startTime);
@@ -122,24 +214,17 @@ function parse(raw: RawEndpointMetrics | undefined, region: string): EndpointMet
     if (!set) queried.set(metric, (set = new Set()));
     set.add(q.endpointId);
   }
-  const datapoints = new Map<string, Map<string, Datapoint[]>>();
+  // The results themselves, by metric and endpoint (no object per datapoint: see RawMetricSeries).
+  const datapoints = new Map<string, RawMetricSeries>();
   for (const result of raw.results) {
-    const ts = result.Timestamps ?? [];
-    const vs = result.Values ?? [];
     // No datapoint is a real zero, read as such without a list (most endpoints drop no packets).
-    if (ts.length === 0 || vs.length === 0) continue;
+    if ((result.Timestamps ?? []).length === 0 || (result.Values ?? []).length === 0) continue;
     const query = result.Id !== undefined ? queryById.get(result.Id) : undefined;
     if (query === undefined) continue;
     const metric = query.metric ?? DEFAULT_ENDPOINT_METRIC;
-    let byEndpoint = datapoints.get(metric);
-    if (!byEndpoint) datapoints.set(metric, (byEndpoint = new Map()));
-    let list = byEndpoint.get(query.endpointId);
-    if (!list) byEndpoint.set(query.endpointId, (list = []));
-    for (let i = 0; i < ts.length && i < vs.length; i++) {
-      const timestamp = toDate(ts[i]);
-      const value = vs[i];
-      if (timestamp && typeof value === "number" && Number.isFinite(value)) list.push({ timestamp, value });
-    }
+    let series = datapoints.get(metric);
+    if (!series) datapoints.set(metric, (series = new RawMetricSeries()));
+    series.add(query.endpointId, result);
   }
   return { window: { start, end }, period: raw.period, queried, datapoints };
 }
