@@ -304,6 +304,43 @@ describe("evaluateInventory", () => {
       expect(evaluations).toHaveLength(1);
       expect(evaluations[0]).toMatchObject({ resourceId: ids.vpc, compliance: "NON_COMPLIANT", annotation: "first" });
     });
+
+    it("Given findings out of the list's order, on unlisted resources and repeated, Then each resource's first finding counts, in the rule's order", () => {
+      let second = "";
+      const { rule, ids, builder } = fixedRule("t-order", ({ vpc }) => [
+        { resourceId: second, compliance: "COMPLIANT", annotation: "second vpc" },
+        { resourceId: vpc, compliance: "NON_COMPLIANT", annotation: "first vpc" },
+        { resourceId: "vpc-0unlisted000000", compliance: "COMPLIANT", annotation: "unlisted" },
+        { resourceId: second, compliance: "NON_COMPLIANT", annotation: "second vpc again" },
+        { resourceId: "vpc-0unlisted000000", compliance: "NON_COMPLIANT", annotation: "unlisted again" },
+      ]);
+      second = builder.vpc();
+
+      const { evaluations } = evaluateInventory(builder.build(), prepareRules([{ ruleId: "t-order" }], [rule]), FIXTURE_NOW);
+
+      expect(evaluations.map((e) => [e.resourceId, e.annotation])).toEqual([
+        [second, "second vpc"],
+        [ids.vpc, "first vpc"],
+        ["vpc-0unlisted000000", "unlisted"],
+      ]);
+    });
+
+    it("Given one finding per resource in the list's order with resources skipped, Then every finding becomes an evaluation", () => {
+      let last = "";
+      const { rule, ids, builder } = fixedRule("t-skip", ({ vpc }) => [
+        { resourceId: vpc, compliance: "COMPLIANT", annotation: "first" },
+        { resourceId: last, compliance: "NON_COMPLIANT", annotation: "third" },
+      ]);
+      builder.vpc();
+      last = builder.vpc();
+
+      const { evaluations } = evaluateInventory(builder.build(), prepareRules([{ ruleId: "t-skip" }], [rule]), FIXTURE_NOW);
+
+      expect(evaluations.map((e) => [e.resourceId, e.annotation])).toEqual([
+        [ids.vpc, "first"],
+        [last, "third"],
+      ]);
+    });
   });
 
   describe("missing or failed data", () => {

@@ -150,6 +150,31 @@ function tagged(inventory: Inventory, rule: AnyRule, finding: Finding, tag: stri
   };
 }
 
+/**
+ * The findings without those on a resource already judged (the first finding of a resource counts). A rule
+ * that reads its resources' list in order yields at most one finding per item, in the list's order: one walk
+ * along the list's ids shows it without a set of 100k ids; any other order is deduplicated with a set.
+ */
+function firstPerResource(findings: readonly Finding[], items: ReadonlyMap<string, ListItem> | undefined): readonly Finding[] {
+  if (items !== undefined) {
+    const ids = items.keys();
+    let i = 0;
+    walk: for (; i < findings.length; i++) {
+      const id = (findings[i] as Finding).resourceId;
+      for (let next = ids.next(); next.done !== true; next = ids.next()) if (next.value === id) continue walk;
+      break;
+    }
+    // Every finding matched a later id of the list than the one before: no resource twice.
+    if (i === findings.length) return findings;
+  }
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const size = seen.size;
+    seen.add(f.resourceId);
+    return seen.size > size;
+  });
+}
+
 /** How rules are run. */
 export interface EvaluateOptions {
   /** What the deployment demands of exemption tags (default: a reason, no expiry required). */
@@ -201,12 +226,9 @@ export function evaluateInventory(
     }
     try {
       const findings = rule.evaluate({ inventory, params, now });
-      const exempt = exemptTagsOf(itemsOfType(inventory, rule.metadata.resourceType));
-      const seen = new Set<string>();
-      for (const f of findings) {
-        const size = seen.size;
-        seen.add(f.resourceId);
-        if (seen.size === size) continue; // a second finding on the same resource
+      const items = itemsOfType(inventory, rule.metadata.resourceType);
+      const exempt = exemptTagsOf(items);
+      for (const f of firstPerResource(findings, items)) {
         const tag = exempt.size > 0 ? exempt.get(f.resourceId) : undefined;
         evaluations.push(tag === undefined ? untagged(inventory, rule, f) : tagged(inventory, rule, f, tag, now, policy));
       }
