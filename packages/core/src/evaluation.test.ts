@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clampAnnotation, MAX_ANNOTATION_LENGTH, roundUsd } from "./evaluation";
+import { annotationFits, clampAnnotation, MAX_ANNOTATION_LENGTH, roundUsd } from "./evaluation";
 
 describe("clampAnnotation", () => {
   it("Given a clean annotation, Then it is returned unchanged", () => {
@@ -32,6 +32,23 @@ describe("clampAnnotation", () => {
   it("Given exactly 256 characters, Then nothing is cut", () => {
     const text = "y".repeat(256);
     expect(clampAnnotation(text)).toBe(text);
+  });
+});
+
+describe("annotationFits", () => {
+  it.each([
+    ["a clean sentence", "No traffic in 30 days.", true],
+    ["exactly 256 characters", "y".repeat(256), true],
+    ["257 characters", "y".repeat(257), false],
+    ["nothing", "", false],
+    ["a run of spaces", "a  b", false],
+    ["a tab", "a\tb", false],
+    ["a leading space", " a", false],
+    ["a trailing space", "a ", false],
+    ["a non-breaking space", "a\u00a0b", false],
+  ])("Given %s, Then it fits exactly when clampAnnotation returns it unchanged", (_name, text, fits) => {
+    expect(annotationFits(text)).toBe(fits);
+    expect(clampAnnotation(text) === text).toBe(fits);
   });
 });
 

@@ -86,6 +86,19 @@ function cleanWhitespace(text: string): boolean {
 }
 
 /**
+ * True when {@link clampAnnotation} returns `text` as it is: 1 to `max` characters, single plain spaces inside.
+ *
+ * @example
+ * ```ts
+ * annotationFits("No traffic in 30 days."); // true
+ * annotationFits("two  spaces"); // false
+ * ```
+ */
+export function annotationFits(text: string, max = MAX_ANNOTATION_LENGTH): boolean {
+  return text.length > 0 && text.length <= max && cleanWhitespace(text);
+}
+
+/**
  * Cuts an annotation to AWS Config's 1–256 characters, ending a cut one with "…".
  *
  * @example
@@ -95,7 +108,7 @@ function cleanWhitespace(text: string): boolean {
  */
 export function clampAnnotation(text: string, max = MAX_ANNOTATION_LENGTH): string {
   // Most annotations are already clean and fit: tested (no allocation) and returned as they are.
-  if (text.length > 0 && text.length <= max && cleanWhitespace(text)) return text;
+  if (annotationFits(text, max)) return text;
   const clean = text.length > 0 && cleanWhitespace(text) ? text : text.replace(/\s+/g, " ").trim();
   return clean.length === 0 ? "No details." : clean.length <= max ? clean : `${clean.slice(0, max - 1).trimEnd()}…`;
 }

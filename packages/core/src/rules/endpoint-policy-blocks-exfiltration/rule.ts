@@ -26,7 +26,7 @@
 import { Compliance, type Finding } from "../../evaluation";
 import type { Inventory, VpcEndpoint } from "../../inventory/model";
 import { listIds } from "../format";
-import { defineRule } from "../rule";
+import { defineRule, settled } from "../rule";
 import { WRITE_PROBES, metadata, type ProbedService } from "./metadata";
 import { PolicyDocumentError, evaluatePolicy, globMatch, parsePolicy, type Policy, type PolicyRequest } from "./policy";
 
@@ -201,7 +201,7 @@ function judge(inventory: Inventory, endpoint: VpcEndpoint, service: ProbedServi
   let shared = verdicts.get(key);
   if (!shared) verdicts.set(key, (shared = judgeOnce(inventory, endpoint, service, trust)));
   // The annotation names no endpoint id (AWS Config shows the resource beside it): it is the same for all.
-  return { ...shared, resourceId: endpoint.id };
+  return { resourceId: endpoint.id, compliance: shared.compliance, annotation: shared.annotation };
 }
 
 function judgeOnce(inventory: Inventory, endpoint: VpcEndpoint, service: ProbedService, trust: Trust): Finding {
@@ -264,12 +264,12 @@ export const rule = defineRule({
       if (GONE_STATES.has(endpoint.state)) continue;
       const service = serviceOf(endpoint, inventory.region, params.services);
       if (service === undefined || (endpoint.type !== "Gateway" && endpoint.type !== "Interface")) {
-        findings.push({ resourceId: endpoint.id, compliance: Compliance.NOT_APPLICABLE, annotation: `${endpoint.id} (${endpoint.serviceName}) is not an endpoint whose writes this rule probes.` });
+        findings.push(settled({ resourceId: endpoint.id, compliance: Compliance.NOT_APPLICABLE, annotation: `${endpoint.id} (${endpoint.serviceName}) is not an endpoint whose writes this rule probes.` }));
         continue;
       }
       if (endpoint.state !== "available") {
         const state = endpoint.state === "unknown" ? endpoint.rawState || endpoint.state : endpoint.state;
-        findings.push({ resourceId: endpoint.id, compliance: Compliance.NOT_APPLICABLE, annotation: `${endpoint.id} is ${state}: it carries no request yet; judged once available.` });
+        findings.push(settled({ resourceId: endpoint.id, compliance: Compliance.NOT_APPLICABLE, annotation: `${endpoint.id} is ${state}: it carries no request yet; judged once available.` }));
         continue;
       }
       findings.push(judge(inventory, endpoint, service, trust, verdicts));
