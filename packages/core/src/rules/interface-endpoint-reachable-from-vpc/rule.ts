@@ -97,12 +97,28 @@ function admissions(groups: readonly SecurityGroup[], port: number | undefined, 
   return { first, count };
 }
 
-function judge(inventory: Inventory, endpoint: VpcEndpoint, allowAnySource: boolean, cache: BlockCache): Finding {
+/** How a service is named and which port its endpoints serve, worked out once per service name. */
+interface ServicePort {
+  label: string;
+  port: number | undefined;
+  portText: string;
+}
+type ServiceCache = Map<string, ServicePort>;
+
+function servicePort(serviceName: string, services: ServiceCache): ServicePort {
+  let known = services.get(serviceName);
+  if (known === undefined) {
+    const aws = AWS_SERVICE.exec(serviceName);
+    const port = aws ? 443 : undefined;
+    known = { label: aws?.[1] ?? serviceLabel(serviceName), port, portText: port === undefined ? "TCP on any port" : `TCP ${port}` };
+    services.set(serviceName, known);
+  }
+  return known;
+}
+
+function judge(inventory: Inventory, endpoint: VpcEndpoint, allowAnySource: boolean, cache: BlockCache, services: ServiceCache): Finding {
   const { id, vpcId } = endpoint;
-  const aws = AWS_SERVICE.exec(endpoint.serviceName);
-  const label = aws?.[1] ?? serviceLabel(endpoint.serviceName);
-  const port = aws ? 443 : undefined;
-  const portText = port === undefined ? "TCP on any port" : `TCP ${port}`;
+  const { label, port, portText } = servicePort(endpoint.serviceName, services);
   if (endpoint.securityGroupIds.length === 0) {
     return settled({ resourceId: id, compliance: Compliance.NOT_APPLICABLE, annotation: `Interface endpoint ${id} (${label}) lists no security group: cannot tell whether ${vpcId} reaches it.` });
   }
@@ -159,6 +175,7 @@ export const rule = defineRule({
   evaluate: ({ inventory, params }) => {
     const findings: Finding[] = [];
     const cache: BlockCache = new Map();
+    const services: ServiceCache = new Map();
     for (const endpoint of inventory.vpcEndpoints.values()) {
       if (endpoint.type !== "Interface" || GONE_STATES.has(endpoint.state)) continue;
       if (endpoint.state !== "available") {
@@ -170,7 +187,7 @@ export const rule = defineRule({
         }));
         continue;
       }
-      findings.push(judge(inventory, endpoint, params.allowAnySource, cache));
+      findings.push(judge(inventory, endpoint, params.allowAnySource, cache, services));
     }
     return findings;
   },

@@ -34,6 +34,36 @@ describe("nat-subnet-has-gateway-endpoints", () => {
       });
     });
 
+    it("Given two NAT subnets on one route table, one of them shared from another account, Then each gets its own finding and the table's verdict is the same for both of its own", () => {
+      const b = new InventoryBuilder();
+      const { vpcId, privateSubnet, natId, rtb } = natVpc(b);
+      const second = b.subnet({ vpcId });
+      const foreign = b.subnet({ vpcId, ownerId: "210987654321" });
+      b.routeTable({ vpcId, subnetIds: [second, foreign], routes: [routeTo.nat(natId)] });
+      const findings = runRule(rule, b.build());
+
+      const mine = findingFor(findings, privateSubnet);
+      const other = findingFor(findings, second);
+
+      expect(mine).toEqual({ resourceId: privateSubnet, compliance: "NON_COMPLIANT", annotation: `Reaches S3 only through ${natId}; attach ${rtb} to an S3 gateway endpoint (free).` });
+      expect(other.resourceId).toBe(second);
+      expect(other.compliance).toBe("NON_COMPLIANT");
+      expect(findingFor(findings, foreign).compliance).toBe("NOT_APPLICABLE");
+    });
+
+    it("Given two subnets on one route table whose NAT gateway is deleted, Then each finding names its own subnet", () => {
+      const b = new InventoryBuilder();
+      const vpcId = b.vpc();
+      const one = b.subnet({ vpcId });
+      const two = b.subnet({ vpcId });
+      const natId = b.natGateway({ vpcId, subnetId: one, state: "deleted" });
+      b.routeTable({ vpcId, subnetIds: [one, two], routes: [routeTo.nat(natId)] });
+      const findings = runRule(rule, b.build());
+
+      expect(findingFor(findings, one).annotation).toContain(`${one} has no working NAT egress`);
+      expect(findingFor(findings, two).annotation).toContain(`${two} has no working NAT egress`);
+    });
+
     it("Given a NAT subnet and no S3 gateway endpoint in the VPC, Then NON_COMPLIANT: reaches S3 only through the NAT gateway", () => {
       const b = new InventoryBuilder();
       const { privateSubnet, natId, rtb } = natVpc(b);
