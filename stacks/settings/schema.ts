@@ -58,8 +58,9 @@ export interface EvaluatorSettings {
    * and every retrieved trace beyond its free tier, and tracing needs two more IAM actions on the evaluator's
    * role. `true` sets Lambda's tracing mode to `Active` and `POWERTOOLS_TRACE_ENABLED=true`, and grants
    * exactly `xray:PutTraceSegments` and `xray:PutTelemetryRecords` on `*` (X-Ray offers no resource-level
-   * permissions for them). `false` leaves tracing off (`POWERTOOLS_TRACE_ENABLED=false`) and the role holds
-   * no X-Ray action. The digest is not affected.
+   * permissions for them), and deploys the evaluator built with the Tracer and the X-Ray SDK. `false` leaves
+   * tracing off (`POWERTOOLS_TRACE_ENABLED=false`), the role holds no X-Ray action, and the evaluator is built
+   * without the X-Ray SDK (~97 KB less to load at each cold start). The digest is not affected.
    */
   tracing: boolean;
 }

@@ -139,11 +139,15 @@ export interface S3Bucket {
 }
 
 /** What `organizations:DescribeOrganization` said about the audited account's organization. */
+/**
+ * The audited account's organization: `id` when the account is in one and the call was allowed; `unknown`
+ * when the call was refused or failed; neither when the account is in no organization.
+ */
 export interface OrganizationInfo {
   /** The organization id (`o-…`), when the account is in one and the call was allowed. */
   id?: string;
   managementAccountId?: string;
-  /** Why the organization is unknown (the call was refused, failed or the account is in none). */
+  /** Why the organization is unknown (the call was refused or failed). */
   unknown?: string;
 }
 

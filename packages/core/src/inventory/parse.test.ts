@@ -573,4 +573,14 @@ describe("parseRegion: security groups, VPC blocks, buckets and the organization
     expect(refused.parts.has("organization")).toBe(true);
     expect(parseRegion({ region: "eu-west-1" }, ACCOUNT, NOW).organization).toEqual({ unknown: "DescribeOrganization was not called" });
   });
+
+  it("Given DescribeOrganization answered AWSOrganizationsNotInUseException, Then the account is known to be in no organization: neither an id nor an unknown reason", () => {
+    const none = parseRegion(
+      { region: "eu-west-1", organization: { error: { code: "AWSOrganizationsNotInUseException", message: "Your account is not a member of an organization." } } },
+      ACCOUNT,
+      NOW,
+    );
+    expect(none.organization).toEqual({});
+    expect(none.parts.has("organization")).toBe(true);
+  });
 });

@@ -18,6 +18,9 @@ export interface RawOrganization {
   error?: { code?: string; message: string };
 }
 
+/** What DescribeOrganization answers for an account that is in no organization. */
+export const NOT_IN_AN_ORGANIZATION = "AWSOrganizationsNotInUseException";
+
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
@@ -65,6 +68,8 @@ export const organization: PartSpec<"organization", RawOrganization, Organizatio
       return { id, ...(raw.Organization?.MasterAccountId !== undefined ? { managementAccountId: raw.Organization.MasterAccountId } : {}) };
     }
     const e = raw.error;
+    // The account is in no organization: that is known, not unknown (nothing to trust beyond the account).
+    if (e?.code === NOT_IN_AN_ORGANIZATION) return {};
     return { unknown: e ? `${e.code !== undefined ? `${e.code}: ` : ""}${e.message}` : "DescribeOrganization named no organization" };
   },
   count: (raw) => (raw.Organization ? 1 : 0),

@@ -133,8 +133,15 @@ describe("endpoint-policy-blocks-exfiltration", () => {
         compliance: "NON_COMPLIANT",
         annotation:
           `S3 gateway endpoint lets any principal s3:PutObject to buckets of any account: it has no policy (full access). ` +
-          `Add a Deny on s3:* where s3:ResourceAccount is not ${ME}. (org unknown)`,
+          `Add a Deny on s3:* where s3:ResourceAccount is not ${ME}.`,
       });
+    });
+
+    it("Given the account in no organization (the builder's default), When DescribeOrganization is refused instead, Then the same finding ends '(org unknown)'", () => {
+      const none = endpoint(null, { type: "Gateway" }).run();
+      const refused = endpoint(null, { type: "Gateway", org: { errorCode: "AccessDeniedException" } }).run();
+      expect(none.annotation).not.toContain("org unknown");
+      expect(refused.annotation).toBe(`${none.annotation} (org unknown)`);
     });
 
     it("Given AWS's default policy on an SQS interface endpoint and a known organization, Then NON_COMPLIANT naming the missing limit and a Deny on aws:ResourceOrgID", () => {
@@ -167,7 +174,7 @@ describe("endpoint-policy-blocks-exfiltration", () => {
       const document = policy(allowAll, { Effect: "Deny", Principal: "*", Action: "s3:*", Resource: "*", Condition: { StringNotEquals: { "s3:ResourceAccount": OUTSIDE } } });
       const { run } = endpoint(document, { type: "Gateway" });
       expect(run().annotation).toBe(
-        `S3 gateway endpoint lets any principal s3:PutObject to buckets of account ${OUTSIDE}: allowed by an Allow. Add a Deny on s3:* where s3:ResourceAccount is not ${ME}. (org unknown)`,
+        `S3 gateway endpoint lets any principal s3:PutObject to buckets of account ${OUTSIDE}: allowed by an Allow. Add a Deny on s3:* where s3:ResourceAccount is not ${ME}.`,
       );
       expect(run({ trustedAccounts: OUTSIDE }).compliance).toBe("COMPLIANT");
     });

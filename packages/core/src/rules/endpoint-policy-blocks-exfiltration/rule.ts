@@ -4,7 +4,8 @@
  * `services` parameter (s3, dynamodb, sqs, sns, kinesis-streams, lambda), each probed with one write
  * (s3:PutObject, dynamodb:PutItem, sqs:SendMessage, sns:Publish, kinesis:PutRecord, lambda:InvokeFunction).
  * Trusted: the audited account, `trustedAccounts`, `trustedOrgIds` and the account's organization when
- * DescribeOrganization names it (when it does not, only the accounts count, and the annotation ends "(org unknown)").
+ * DescribeOrganization names it (when the call is refused or fails, only the accounts count, and the annotation ends
+ * "(org unknown)"; an account in no organization has none to trust).
  *
  * Given an endpoint in state deleting or deleted
  *   Then it is not reported.
@@ -208,7 +209,8 @@ function judgeOnce(inventory: Inventory, endpoint: VpcEndpoint, service: ProbedS
   const { id } = endpoint;
   const label = `${WRITE_PROBES[service].label} ${endpoint.type.toLowerCase()}`;
   const accountId = inventory.accountId;
-  // DescribeOrganization did not name the organization: only the trusted accounts (and trustedOrgIds) count.
+  // DescribeOrganization was refused or failed: only the trusted accounts (and trustedOrgIds) count. (An
+  // account in no organization has none to trust: nothing to say.)
   const orgNote = trust.orgUnknown !== undefined ? " (org unknown)" : "";
   let policy: Policy;
   try {
@@ -256,7 +258,7 @@ export const rule = defineRule({
     const trust: Trust = {
       accounts: new Set([inventory.accountId, ...params.trustedAccounts]),
       orgs: new Set([...(org.id !== undefined ? [org.id] : []), ...params.trustedOrgIds]),
-      ...(org.id !== undefined ? { ownOrg: org.id } : { orgUnknown: org.unknown ?? "unknown" }),
+      ...(org.id !== undefined ? { ownOrg: org.id } : org.unknown !== undefined ? { orgUnknown: org.unknown } : {}),
     };
     const findings: Finding[] = [];
     const verdicts: Verdicts = new Map();
