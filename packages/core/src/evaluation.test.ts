@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { annotationFits, clampAnnotation, MAX_ANNOTATION_LENGTH, roundUsd } from "./evaluation";
 
@@ -57,5 +58,31 @@ describe("roundUsd", () => {
     expect(roundUsd(14.604)).toBe(14.6);
     expect(roundUsd(7.3)).toBe(7.3);
     expect(roundUsd(0.004)).toBe(0);
+  });
+});
+
+describe("annotationFits against its definition", () => {
+  /** The definition: 1–256 characters, no whitespace run, nothing but plain spaces, none at either end. */
+  const reference = (text: string): boolean =>
+    text.length > 0 && text.length <= MAX_ANNOTATION_LENGTH && !/^\s|\s$|\s\s|[^\S ]/.test(text);
+  const pieces = ["a", "Z", "0", " ", "  ", "\t", "\n", "\r", "\v", "\f", "\u00a0", "\u2028", "\u3000", "\ufeff", "\u1680", "é", "€", "\u0085", "\u0001", "…", "vpce-0a1b"];
+
+  it("Given any text made of letters, spaces, ASCII and Unicode whitespace and other characters, Then it fits exactly when the definition says so", () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 40 }), (parts) => {
+        const text = parts.join("");
+        expect(annotationFits(text)).toBe(reference(text));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it("Given any string at all, Then it fits exactly when the definition says so", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "binary", maxLength: 300 }), (text) => {
+        expect(annotationFits(text)).toBe(reference(text));
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

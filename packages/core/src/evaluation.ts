@@ -78,11 +78,30 @@ export interface FailedPart {
 const OTHER_WHITESPACE = /[^\S ]/;
 const SPACE = 32;
 
-/** True when {@link clampAnnotation} would leave `text`'s whitespace as it is: no run, nothing but plain spaces, none at either end. */
+/**
+ * True when {@link clampAnnotation} would leave `text`'s whitespace as it is: no run, nothing but plain spaces,
+ * none at either end. One pass over the characters (this runs for every evaluation); the rare text with a
+ * character at or above U+00A0 is also matched against `\s`'s Unicode spaces.
+ */
 function cleanWhitespace(text: string): boolean {
-  return (
-    text.charCodeAt(0) !== SPACE && text.charCodeAt(text.length - 1) !== SPACE && !text.includes("  ") && !OTHER_WHITESPACE.test(text)
-  );
+  const n = text.length;
+  // A space at the start counts as a run with the start.
+  let afterSpace = true;
+  let beyondAscii = false;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === SPACE) {
+      if (afterSpace) return false;
+      afterSpace = true;
+      continue;
+    }
+    afterSpace = false;
+    // \t \n \v \f \r
+    if (c >= 9 && c <= 13) return false;
+    if (c >= 0xa0) beyondAscii = true;
+  }
+  if (n > 0 && afterSpace) return false;
+  return !beyondAscii || !OTHER_WHITESPACE.test(text);
 }
 
 /**

@@ -69,11 +69,11 @@ export function defineRule<const S extends ParameterSchema>(rule: Rule<S>): Rule
 }
 
 /**
- * The finding, its annotation checked against AWS Config's limits as it is made (the engine clamps any that
- * does not fit). Reading the text here makes V8 store it as one flat string while the pieces it was joined
- * from are young garbage: rules that write an annotation per resource for tens of thousands of resources
- * pass each finding through this, so the collector never copies those pieces and the engine reads a flat
- * string.
+ * The finding, its annotation checked against AWS Config's limits as it is made: one that fits is marked
+ * ({@link isSettled}) and the engine uses it without a second check; one that does not is cleaned and cut by
+ * the engine as usual. Checking here, while the pieces the text was joined from are young garbage, also lets
+ * V8 store it as one flat string, so the collector never copies those pieces: rules that write an annotation
+ * per resource for tens of thousands of resources pass each finding through this.
  *
  * @example
  * ```ts
@@ -81,6 +81,22 @@ export function defineRule<const S extends ParameterSchema>(rule: Rule<S>): Rule
  * ```
  */
 export function settled<F extends Finding>(finding: F): F {
-  annotationFits(finding.annotation);
+  if (annotationFits(finding.annotation)) SETTLED.add(finding);
   return finding;
+}
+
+/** Findings whose annotation {@link settled} found within AWS Config's limits. */
+const SETTLED = new WeakSet<Finding>();
+
+/**
+ * True when {@link settled} checked this finding's annotation and it fits as it is: the engine uses it
+ * without checking it a second time.
+ *
+ * @example
+ * ```ts
+ * isSettled(settled({ resourceId: "vpc-1", compliance: Compliance.COMPLIANT, annotation: "Covered." })); // true
+ * ```
+ */
+export function isSettled(finding: Finding): boolean {
+  return SETTLED.has(finding);
 }
