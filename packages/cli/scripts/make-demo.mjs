@@ -25,6 +25,7 @@ const RULES_DIR = join(ROOT, "packages", "core", "src", "rules");
 /** The demo snapshot's text, as `buildDemo` makes it from every registered rule's demo cases. */
 export async function demoText() {
   const { build } = await import("esbuild");
+  const { NODE_ESM_OPTIONS, REQUIRE_BANNER } = await import(pathToFileURL(join(ROOT, "esbuild.config.mjs")).href);
   const folders = readdirSync(RULES_DIR, { withFileTypes: true })
     .filter((d) => d.isDirectory() && existsSync(join(RULES_DIR, d.name, "demo.ts")))
     .map((d) => d.name)
@@ -46,15 +47,13 @@ export async function demoText() {
     await build({
       stdin: { contents: entry, resolveDir: ROOT, sourcefile: "make-demo-entry.ts", loader: "ts" },
       outfile,
-      bundle: true,
-      format: "esm",
-      platform: "node",
+      ...NODE_ESM_OPTIONS,
       target: "node20",
       logLevel: "warning",
       // Loaded with createRequire only when a test starts a local DynamoDB; never by the demo.
       external: ["dynalite"],
       // The SDK's CommonJS modules require Node built-ins.
-      banner: { js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);' },
+      banner: { js: REQUIRE_BANNER },
     });
     const mod = await import(pathToFileURL(outfile).href);
     return mod.text();

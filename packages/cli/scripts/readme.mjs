@@ -15,18 +15,17 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 const README = join(ROOT, "README.md");
 
 const { build } = await import("esbuild");
+const { NODE_ESM_OPTIONS, REQUIRE_BANNER } = await import(pathToFileURL(join(ROOT, "esbuild.config.mjs")).href);
 const dir = await mkdtemp(join(tmpdir(), "endpoint-auditor-readme-"));
 try {
   const outfile = join(dir, "readme.mjs");
   await build({
     entryPoints: [join(ROOT, "packages", "cli", "src", "render", "readme.ts")],
     outfile,
-    bundle: true,
-    format: "esm",
-    platform: "node",
+    ...NODE_ESM_OPTIONS,
     target: "node20",
     logLevel: "warning",
-    banner: { js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);' },
+    banner: { js: REQUIRE_BANNER },
   });
   const { updateReadme } = await import(pathToFileURL(outfile).href);
   const current = await readFile(README, "utf8");
