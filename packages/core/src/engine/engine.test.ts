@@ -3,7 +3,7 @@ import { evaluateInventory, metricWindowDays, partsFor, prepareRules } from "./e
 import { DuplicateRuleError, ParameterValidationError, RuleEvaluationError, UnknownRuleError } from "../errors";
 import { Compliance, EXEMPT_TAG, ResourceTypes, type Finding, type ResourceType } from "../evaluation";
 import { ALL_PARTS, resolveParts, type InventoryPart } from "../inventory/parts";
-import { defineRule, isSettled, settled, type AnyRule } from "../rules/rule";
+import { defineRule, type AnyRule } from "../rules/rule";
 import { RULES } from "../rules/index";
 import { FIXTURE_NOW, InventoryBuilder, routeTo } from "@endpoint-auditor/core/testing";
 
@@ -445,22 +445,15 @@ describe("prepareRules: the same rule twice", () => {
   });
 });
 
-describe("settled findings", () => {
-  it("Given findings passed through settled(), Then a fitting annotation is marked and used as it is, and an unfit one (a run of spaces, a newline, too long) is still cleaned and cut by the engine", () => {
+describe("annotations", () => {
+  it("Given annotations that fit, that have a run of spaces and a newline, and that are too long, Then the first is used as it is and the others are cleaned and cut", () => {
     const long = `Too long: ${"x".repeat(300)}`;
-    const made: Finding[] = [];
-    const { rule, ids, builder } = fixedRule("settled-test", (i) => {
-      made.push(
-        settled({ resourceId: i.vpc, compliance: Compliance.COMPLIANT, annotation: `Fits as it is: ${i.vpc}.` }),
-        settled({ resourceId: "vpc-0000000000000000b", compliance: Compliance.NON_COMPLIANT, annotation: "Two  spaces\nand a newline." }),
-        settled({ resourceId: "vpc-0000000000000000c", compliance: Compliance.NON_COMPLIANT, annotation: long }),
-      );
-      return made;
-    });
+    const { rule, ids, builder } = fixedRule("annotation-test", (i) => [
+      { resourceId: i.vpc, compliance: Compliance.COMPLIANT, annotation: `Fits as it is: ${i.vpc}.` },
+      { resourceId: "vpc-0000000000000000b", compliance: Compliance.NON_COMPLIANT, annotation: "Two  spaces\nand a newline." },
+      { resourceId: "vpc-0000000000000000c", compliance: Compliance.NON_COMPLIANT, annotation: long },
+    ]);
     const { evaluations } = evaluateInventory(builder.build(), [{ rule, params: {} }], FIXTURE_NOW);
-    expect(made.map(isSettled)).toEqual([true, false, false]);
     expect(evaluations.map((e) => e.annotation)).toEqual([`Fits as it is: ${ids.vpc}.`, "Two spaces and a newline.", `${long.slice(0, 255)}…`]);
-    // A finding not passed through settled() is never taken as checked.
-    expect(isSettled({ resourceId: ids.vpc, compliance: Compliance.COMPLIANT, annotation: "Fits." })).toBe(false);
   });
 });

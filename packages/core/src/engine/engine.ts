@@ -16,7 +16,7 @@ import type { Inventory } from "../inventory/model";
 import type { ListItem, MetricNeeds } from "../inventory/part";
 import { partOfResourceType, resolveParts, type InventoryPart } from "../inventory/parts/index";
 import { parseParameters, type ParameterSchema, type ParametersOf } from "../parameters";
-import { isSettled, type AnyRule } from "../rules/rule";
+import type { AnyRule } from "../rules/rule";
 import { RULES } from "../rules/index";
 import { exemptAnnotation, exemptionNote, exemptionStatus, type ExemptionPolicy } from "./exemptions";
 
@@ -124,8 +124,7 @@ function untagged(inventory: Inventory, rule: AnyRule, finding: Finding): Evalua
     region: inventory.region,
     accountId: inventory.accountId,
     compliance: finding.compliance,
-    // A finding the rule passed through settled() has a checked annotation already.
-    annotation: isSettled(finding) ? finding.annotation : clampAnnotation(finding.annotation),
+    annotation: clampAnnotation(finding.annotation),
   };
   const savings = finding.monthlySavingsUsd;
   if (finding.compliance === Compliance.NON_COMPLIANT && savings !== undefined && savings > 0) {

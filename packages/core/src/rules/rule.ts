@@ -1,5 +1,5 @@
 /** The shape of a rule: metadata plus a pure evaluation function. */
-import { annotationFits, type Finding, type ResourceType } from "../evaluation";
+import type { Finding, ResourceType } from "../evaluation";
 import type { Inventory } from "../inventory/model";
 import type { MetricNeeds } from "../inventory/part";
 import type { InventoryPart } from "../inventory/parts/index";
@@ -66,37 +66,4 @@ export type AnyRule = Rule<ParameterSchema>;
  */
 export function defineRule<const S extends ParameterSchema>(rule: Rule<S>): Rule<S> {
   return rule;
-}
-
-/**
- * The finding, its annotation checked against AWS Config's limits as it is made: one that fits is marked
- * ({@link isSettled}) and the engine uses it without a second check; one that does not is cleaned and cut by
- * the engine as usual. Checking here, while the pieces the text was joined from are young garbage, also lets
- * V8 store it as one flat string, so the collector never copies those pieces: rules that write an annotation
- * per resource for tens of thousands of resources pass each finding through this.
- *
- * @example
- * ```ts
- * findings.push(settled({ resourceId: subnet.id, compliance: Compliance.COMPLIANT, annotation: `Covered by ${id}.` }));
- * ```
- */
-export function settled<F extends Finding>(finding: F): F {
-  if (annotationFits(finding.annotation)) SETTLED.add(finding);
-  return finding;
-}
-
-/** Findings whose annotation {@link settled} found within AWS Config's limits. */
-const SETTLED = new WeakSet<Finding>();
-
-/**
- * True when {@link settled} checked this finding's annotation and it fits as it is: the engine uses it
- * without checking it a second time.
- *
- * @example
- * ```ts
- * isSettled(settled({ resourceId: "vpc-1", compliance: Compliance.COMPLIANT, annotation: "Covered." })); // true
- * ```
- */
-export function isSettled(finding: Finding): boolean {
-  return SETTLED.has(finding);
 }

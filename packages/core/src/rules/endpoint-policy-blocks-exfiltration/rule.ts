@@ -27,7 +27,7 @@
 import { Compliance, type Finding } from "../../evaluation";
 import type { Inventory, VpcEndpoint } from "../../inventory/model";
 import { listIds } from "../format";
-import { defineRule, settled } from "../rule";
+import { defineRule } from "../rule";
 import { WRITE_PROBES, metadata, type ProbedService } from "./metadata";
 import { PolicyDocumentError, evaluatePolicy, globMatch, parsePolicy, type Policy, type PolicyRequest } from "./policy";
 
@@ -266,12 +266,12 @@ export const rule = defineRule({
       if (GONE_STATES.has(endpoint.state)) continue;
       const service = serviceOf(endpoint, inventory.region, params.services);
       if (service === undefined || (endpoint.type !== "Gateway" && endpoint.type !== "Interface")) {
-        findings.push(settled({ resourceId: endpoint.id, compliance: Compliance.NOT_APPLICABLE, annotation: `${endpoint.id} (${endpoint.serviceName}) is not an endpoint whose writes this rule probes.` }));
+        findings.push({ resourceId: endpoint.id, compliance: Compliance.NOT_APPLICABLE, annotation: `${endpoint.id} (${endpoint.serviceName}) is not an endpoint whose writes this rule probes.` });
         continue;
       }
       if (endpoint.state !== "available") {
         const state = endpoint.state === "unknown" ? endpoint.rawState || endpoint.state : endpoint.state;
-        findings.push(settled({ resourceId: endpoint.id, compliance: Compliance.NOT_APPLICABLE, annotation: `${endpoint.id} is ${state}: it carries no request yet; judged once available.` }));
+        findings.push({ resourceId: endpoint.id, compliance: Compliance.NOT_APPLICABLE, annotation: `${endpoint.id} is ${state}: it carries no request yet; judged once available.` });
         continue;
       }
       findings.push(judge(inventory, endpoint, service, trust, verdicts));

@@ -29,7 +29,7 @@ import type { VpcEndpoint } from "../../inventory/model";
 import { endpointBytesBetween, endpointMetricsWindow } from "../../inventory/queries";
 import { interfaceEndpointMonthlyUsd } from "../../pricing";
 import { formatMonthlySavings } from "../../savings";
-import { defineRule, settled } from "../rule";
+import { defineRule } from "../rule";
 import { formatBytes, listIds, plural } from "../format";
 import { metadata } from "./metadata";
 
@@ -64,28 +64,28 @@ export const rule = defineRule({
       if (GONE_STATES.has(state)) continue;
 
       if (WAITING_STATES.has(state)) {
-        findings.push(settled({
+        findings.push({
           resourceId: id,
           compliance: Compliance.NOT_APPLICABLE,
           annotation: `Waiting: ${id} is ${state}; it carries no traffic until the service accepts it. Judged once available.`,
-        }));
+        });
         continue;
       }
       if (DEAD_STATES.has(state)) {
         // A rejected, failed or expired endpoint has no network interfaces, so no AZ-hours are claimed as a saving.
-        findings.push(settled({
+        findings.push({
           resourceId: id,
           compliance: Compliance.NON_COMPLIANT,
           annotation: `${id} (${endpoint.serviceName}) is ${state} and can never carry traffic: delete it.`,
-        }));
+        });
         continue;
       }
       if (!OPERATING_STATES.has(state)) {
-        findings.push(settled({
+        findings.push({
           resourceId: id,
           compliance: Compliance.NOT_APPLICABLE,
           annotation: `${id} is in a state this rule does not recognise (${endpoint.rawState || state}); not judged.`,
-        }));
+        });
         continue;
       }
 
@@ -93,11 +93,11 @@ export const rule = defineRule({
       const ageMs = created ? now.getTime() - created.getTime() : undefined;
       if (ageMs !== undefined && ageMs < minAgeMs) {
         const ageDays = Math.max(0, Math.floor(ageMs / DAY_MS));
-        findings.push(settled({
+        findings.push({
           resourceId: id,
           compliance: Compliance.NOT_APPLICABLE,
           annotation: `Too new to judge: ${id} was created ${plural(ageDays, "day")} ago (minAgeDays ${params.minAgeDays}).`,
-        }));
+        });
         continue;
       }
 
@@ -110,20 +110,20 @@ export const rule = defineRule({
       const window = `${params.lookbackDays} days`;
       if (bytes > params.maxBytes) {
         const threshold = params.maxBytes > 0 ? ` (idle threshold ${formatBytes(params.maxBytes)})` : "";
-        findings.push(settled({
+        findings.push({
           resourceId: id,
           compliance: Compliance.COMPLIANT,
           annotation: `In use: ${id} (${endpoint.serviceName}) processed ${formatBytes(bytes)} in the last ${window}${threshold}.`,
-        }));
+        });
         continue;
       }
 
       if (ageMs === undefined) {
-        findings.push(settled({
+        findings.push({
           resourceId: id,
           compliance: Compliance.NOT_APPLICABLE,
           annotation: `${id} processed ${formatBytes(bytes)} in ${window} but has no creation time, so it may be too new to judge; not judged.`,
-        }));
+        });
         continue;
       }
 
@@ -131,12 +131,12 @@ export const rule = defineRule({
       // Younger than the window: say how long it has actually been idle.
       const span = ageMs < params.lookbackDays * DAY_MS ? `since it was created ${plural(Math.floor(ageMs / DAY_MS), "day")} ago` : `in ${window}`;
       const what = bytes === 0 ? `No traffic ${span}` : `Only ${formatBytes(bytes)} ${span} (idle threshold ${formatBytes(params.maxBytes)})`;
-      findings.push(settled({
+      findings.push({
         resourceId: id,
         compliance: Compliance.NON_COMPLIANT,
         annotation: `${what}; ${cost.text}. Delete ${id} (${endpoint.serviceName}) or share it via a hub VPC.`,
         monthlySavingsUsd: cost.usd,
-      }));
+      });
     }
 
     if (unmeasured.length > 0) {

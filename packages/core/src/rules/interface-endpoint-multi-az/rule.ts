@@ -31,7 +31,7 @@ import { RuleEvaluationError } from "../../errors";
 import { subnetsByZone } from "../../inventory/queries";
 import { formatUsd, interfaceEndpointMonthlyUsd, pricesFor } from "../../pricing";
 import { FALLBACK_PRICES_NOTE } from "../../savings";
-import { defineRule, settled } from "../rule";
+import { defineRule } from "../rule";
 import { ANNOTATION_BUDGET, fitSentences, listIds, plural, serviceLabel } from "../format";
 import { metadata } from "./metadata";
 
@@ -57,16 +57,16 @@ export const rule = defineRule({
       const { id, vpcId } = endpoint;
       if (endpoint.state !== "available") {
         const state = endpoint.state === "unknown" ? endpoint.rawState || endpoint.state : endpoint.state;
-        findings.push(settled({ resourceId: id, compliance: Compliance.NOT_APPLICABLE, annotation: `${id} is ${state}; its zones are judged once it is available.` }));
+        findings.push({ resourceId: id, compliance: Compliance.NOT_APPLICABLE, annotation: `${id} is ${state}; its zones are judged once it is available.` });
         continue;
       }
       const service = inventory.vpcEndpointServices.get(endpoint.serviceName);
       if (!service || service.availabilityZones.length === 0) {
-        findings.push(settled({
+        findings.push({
           resourceId: id,
           compliance: Compliance.NOT_APPLICABLE,
           annotation: `${endpoint.serviceName} is not listed for this account with its zones (DescribeVpcEndpointServices), so the zones it is offered in are unknown; not judged.`,
-        }));
+        });
         continue;
       }
 
@@ -96,7 +96,7 @@ export const rule = defineRule({
       if (missing.length === 0 && zones.length >= params.minAzs) {
         // Every eligible zone, so the endpoint's zones are the eligible ones (in name order).
         eligible.compliant ??= `In all ${plural(eligible.zones.length, "AZ")} where ${vpcId} has subnets and ${label} is offered (${listIds(eligible.zones, 6)}).`;
-        findings.push(settled({ resourceId: id, compliance: Compliance.COMPLIANT, annotation: eligible.compliant }));
+        findings.push({ resourceId: id, compliance: Compliance.COMPLIANT, annotation: eligible.compliant });
         continue;
       }
       const inZones = zones.length === 1 ? zones : zones.sort();
@@ -110,22 +110,22 @@ export const rule = defineRule({
           `${where} in ${listIds(missing, zonesShown)} (where ${vpcId} has subnets and ${label} is offered) cross AZs, ${crossAz}, ` +
           `and depend on another AZ. Add ${listIds(hosts, subnetsShown)} (${perAz}).`;
         const shown = [text(3, 2), text(2, 1), text(1, 1)];
-        findings.push(settled({ resourceId: id, compliance: Compliance.NON_COMPLIANT, annotation: shown.find((a) => a.length <= ANNOTATION_BUDGET) ?? (shown[2] as string) }));
+        findings.push({ resourceId: id, compliance: Compliance.NON_COMPLIANT, annotation: shown.find((a) => a.length <= ANNOTATION_BUDGET) ?? (shown[2] as string) });
         continue;
       }
 
       // In every eligible zone, but fewer than minAzs: the VPC lacks subnets where the service is offered.
       if (offered.size < params.minAzs) {
-        findings.push(settled({
+        findings.push({
           resourceId: id,
           compliance: Compliance.NOT_APPLICABLE,
           annotation: `${label} is offered in only ${plural(service.availabilityZones.length, "AZ")} (${listIds([...service.availabilityZones].sort(), 3)}), fewer than minAzs ${params.minAzs}: it cannot be spread further.`,
-        }));
+        });
         continue;
       }
       const elsewhere = [...offered].filter((z) => !vpcZones.has(z)).sort();
       const choice = elsewhere.length <= 2 ? elsewhere.join(" or ") : `${elsewhere.slice(0, 2).join(", ")} or another offered AZ`;
-      findings.push(settled({
+      findings.push({
         resourceId: id,
         compliance: Compliance.NON_COMPLIANT,
         annotation: fitSentences(
@@ -135,7 +135,7 @@ export const rule = defineRule({
           ],
           [],
         ),
-      }));
+      });
     }
 
     if (unlisted.length > 0) {

@@ -22,7 +22,7 @@
 import { Compliance, type Finding } from "../../evaluation";
 import type { Inventory, SecurityGroup, SecurityGroupPermission, Vpc, VpcEndpoint } from "../../inventory/model";
 import { listIds } from "../format";
-import { defineRule, settled } from "../rule";
+import { defineRule } from "../rule";
 import { parseCidr, rangesOverlap, type CidrRange } from "./cidr";
 import { metadata } from "./metadata";
 
@@ -120,7 +120,7 @@ function judge(inventory: Inventory, endpoint: VpcEndpoint, allowAnySource: bool
   const { id, vpcId } = endpoint;
   const { label, port, portText } = servicePort(endpoint.serviceName, services);
   if (endpoint.securityGroupIds.length === 0) {
-    return settled({ resourceId: id, compliance: Compliance.NOT_APPLICABLE, annotation: `Interface endpoint ${id} (${label}) lists no security group: cannot tell whether ${vpcId} reaches it.` });
+    return { resourceId: id, compliance: Compliance.NOT_APPLICABLE, annotation: `Interface endpoint ${id} (${label}) lists no security group: cannot tell whether ${vpcId} reaches it.` };
   }
   const vpc = blocksOf(inventory, vpcId, cache);
   const blocks = vpc?.texts ?? [];
@@ -137,37 +137,37 @@ function judge(inventory: Inventory, endpoint: VpcEndpoint, allowAnySource: bool
     const first = open[0];
     if (first) {
       const narrowTo = blocks.length > 0 ? listIds(blocks, 2) : "the VPC's CIDRs";
-      return settled({
+      return {
         resourceId: id,
         compliance: Compliance.NON_COMPLIANT,
         annotation: `${first.groupId} admits ${portText} to ${id} (${label}) from ${first.source}: narrow ${first.groupId} to ${narrowTo} or client security groups.`,
-      });
+      };
     }
   }
   const { first, count } = admissions(groups, port, vpc?.ranges ?? []);
   if (first) {
     const from = first.source.includes("/") ? `${first.source} (${vpcId})` : first.source;
     const more = count > 1 ? ` (+${count - 1} more)` : "";
-    return settled({ resourceId: id, compliance: Compliance.COMPLIANT, annotation: `${first.groupId} admits ${portText} to ${id} (${label}) from ${from}${more}.` });
+    return { resourceId: id, compliance: Compliance.COMPLIANT, annotation: `${first.groupId} admits ${portText} to ${id} (${label}) from ${from}${more}.` };
   }
   if (missing.length > 0) {
-    return settled({
+    return {
       resourceId: id,
       compliance: Compliance.NOT_APPLICABLE,
       annotation: `Security group ${listIds(missing, 2)} of ${id} (${label}) is not listed in this account: cannot tell whether ${vpcId} reaches it.`,
-    });
+    };
   }
   if (!vpc) {
-    return settled({ resourceId: id, compliance: Compliance.NOT_APPLICABLE, annotation: `${vpcId} of ${id} (${label}) is not listed: its CIDR blocks are unknown.` });
+    return { resourceId: id, compliance: Compliance.NOT_APPLICABLE, annotation: `${vpcId} of ${id} (${label}) is not listed: its CIDR blocks are unknown.` };
   }
   const target = blocks[0] ?? "the VPC's CIDR";
-  return settled({
+  return {
     resourceId: id,
     compliance: Compliance.NON_COMPLIANT,
     annotation:
       `Clients in ${vpcId} (${listIds(blocks, 2)}) cannot reach ${id} (${label}): ${listIds(groups.map((g) => g.id), 1)} ` +
       `${groups.length === 1 ? "admits" : "admit"} no ${portText} from the VPC. Add an inbound rule for ${port ?? "the service's port"} from ${target}.`,
-  });
+  };
 }
 
 export const rule = defineRule({
@@ -180,11 +180,11 @@ export const rule = defineRule({
       if (endpoint.type !== "Interface" || GONE_STATES.has(endpoint.state)) continue;
       if (endpoint.state !== "available") {
         const state = endpoint.state === "unknown" ? endpoint.rawState || endpoint.state : endpoint.state;
-        findings.push(settled({
+        findings.push({
           resourceId: endpoint.id,
           compliance: Compliance.NOT_APPLICABLE,
           annotation: `Interface endpoint ${endpoint.id} (${serviceLabel(endpoint.serviceName)}) is ${state}: judged once available.`,
-        }));
+        });
         continue;
       }
       findings.push(judge(inventory, endpoint, params.allowAnySource, cache, services));

@@ -29,7 +29,7 @@
 import { Compliance, type Finding } from "../../evaluation";
 import type { Route, RouteTable, Subnet, VpcEndpoint } from "../../inventory/model";
 import { effectiveRouteTable, endpointsOf } from "../../inventory/queries";
-import { defineRule, settled } from "../rule";
+import { defineRule } from "../rule";
 import { GATEWAY_SERVICES, awsServiceName, joinAnd, listIds, type GatewayService } from "../format";
 import { metadata } from "./metadata";
 
@@ -87,11 +87,11 @@ function judgeNatSubnet(
   }
 
   if (missing.length === 0) {
-    return settled({
+    return {
       resourceId: subnet.id,
       compliance: Compliance.COMPLIANT,
       annotation: `Behind ${natId}, ${table.id} sends ${joinAnd(attached)} (gateway endpoint${attached.length > 1 ? "s" : ""}, free).`,
-    });
+    };
   }
   const labels = missing.map((s) => GATEWAY_SERVICES[s]);
   const what = labels.length === 1 ? `${article(labels[0] as string)} ${labels[0]} gateway endpoint` : `${joinAnd(labels)} gateway endpoints`;
@@ -103,7 +103,7 @@ function judgeNatSubnet(
     parts.push(`Existing in ${subnet.vpcId}, not attached: ${unattached.map((u) => `${u.id} (${u.label})`).join(", ")}.`);
   }
   if (attached.length > 0) parts.push(`${joinAnd(attached)} already.`);
-  return settled({ resourceId: subnet.id, compliance: Compliance.NON_COMPLIANT, annotation: parts.join(" ") });
+  return { resourceId: subnet.id, compliance: Compliance.NON_COMPLIANT, annotation: parts.join(" ") };
 }
 
 export const rule = defineRule({
@@ -113,7 +113,7 @@ export const rule = defineRule({
     const services = params.services as GatewayService[];
     for (const subnet of inventory.subnets.values()) {
       const na = (annotation: string): void => {
-        findings.push(settled({ resourceId: subnet.id, compliance: Compliance.NOT_APPLICABLE, annotation }));
+        findings.push({ resourceId: subnet.id, compliance: Compliance.NOT_APPLICABLE, annotation });
       };
       if (subnet.ownerId !== undefined && subnet.ownerId !== inventory.accountId) {
         na(`${subnet.id} is shared from account ${subnet.ownerId}; its owner manages its route table.`);

@@ -29,7 +29,7 @@ import type { Inventory, VpcEndpoint } from "../../inventory/model";
 import { endpointsOf, peeringConnectionsOf, transitGatewayAttachmentsOf, vpnGatewaysOf } from "../../inventory/queries";
 import { interfaceEndpointMonthlyUsd } from "../../pricing";
 import { formatMonthlySavings } from "../../savings";
-import { defineRule, settled } from "../rule";
+import { defineRule } from "../rule";
 import { GATEWAY_SERVICES, awsServiceName, listIds, type GatewayService } from "../format";
 import { metadata } from "./metadata";
 
@@ -82,11 +82,11 @@ export const rule = defineRule({
       const label = GATEWAY_SERVICES[service];
       if (GONE_STATES.has(state)) continue;
       if (!OPERATING_STATES.has(state)) {
-        findings.push(settled({
+        findings.push({
           resourceId: id,
           compliance: Compliance.NOT_APPLICABLE,
           annotation: `${label} interface endpoint ${id} is ${state === "unknown" ? endpoint.rawState || state : state} and serves no clients; judged once available.`,
-        }));
+        });
         continue;
       }
 
@@ -105,7 +105,7 @@ export const rule = defineRule({
         } else {
           advice = ` Gateway ${listIds(gateways, 1)} serves in-VPC clients.`;
         }
-        findings.push(settled({ resourceId: id, compliance: Compliance.COMPLIANT, annotation: reason + advice }));
+        findings.push({ resourceId: id, compliance: Compliance.COMPLIANT, annotation: reason + advice });
         continue;
       }
 
@@ -118,7 +118,7 @@ export const rule = defineRule({
             `already serves it: delete interface endpoint ${id} (${savingText}).`
           : `No VPN, transit gateway or cross-region peering reaches ${vpcId}: replace ${label} interface endpoint ${id} ` +
             `with a gateway endpoint (free; ${savingText}).`;
-      findings.push(settled({ resourceId: id, compliance: Compliance.NON_COMPLIANT, annotation, monthlySavingsUsd: saving }));
+      findings.push({ resourceId: id, compliance: Compliance.NON_COMPLIANT, annotation, monthlySavingsUsd: saving });
     }
     return findings;
   },

@@ -25,7 +25,7 @@
 import { Compliance, type Finding } from "../../evaluation";
 import type { FlowLog } from "../../inventory/model";
 import { flowLogsOn, subnetsOf } from "../../inventory/queries";
-import { defineRule, settled } from "../rule";
+import { defineRule } from "../rule";
 import { ANNOTATION_BUDGET, fitSentences, listIds } from "../format";
 import { metadata } from "./metadata";
 
@@ -47,11 +47,11 @@ export const rule = defineRule({
     const findings: Finding[] = [];
     for (const vpc of inventory.vpcs.values()) {
       if (vpc.ownerId !== inventory.accountId) {
-        findings.push(settled({
+        findings.push({
           resourceId: vpc.id,
           compliance: Compliance.NOT_APPLICABLE,
           annotation: `${vpc.id} is owned by account ${vpc.ownerId} and shared to this one; its owner manages its flow logs.`,
-        }));
+        });
         continue;
       }
 
@@ -59,22 +59,22 @@ export const rule = defineRule({
       const vpcLog = vpcLogs.find(counts);
       if (vpcLog) {
         const destination = vpcLog.logDestinationType ? ` to ${vpcLog.logDestinationType}` : "";
-        findings.push(settled({
+        findings.push({
           resourceId: vpc.id,
           compliance: Compliance.COMPLIANT,
           annotation: `Flow log ${vpcLog.id} (${vpcLog.trafficType ?? "traffic type not reported"}) on ${vpc.id} is active and delivering${destination}.`,
-        }));
+        });
         continue;
       }
 
       const subnets = subnetsOf(inventory, vpc.id);
       const uncovered = subnets.filter((s) => !logsOf(s.id).some(counts)).map((s) => s.id);
       if (subnets.length > 0 && uncovered.length === 0) {
-        findings.push(settled({
+        findings.push({
           resourceId: vpc.id,
           compliance: Compliance.COMPLIANT,
           annotation: `Covered by subnet-level flow logs: all ${subnets.length} subnet${subnets.length === 1 ? "" : "s"} of ${vpc.id} have an active, delivering flow log.`,
-        }));
+        });
         continue;
       }
 
@@ -103,11 +103,11 @@ export const rule = defineRule({
         if (required.join(" ").length <= ANNOTATION_BUDGET) break;
         required = [reason(maxIds), failingText];
       }
-      findings.push(settled({
+      findings.push({
         resourceId: vpc.id,
         compliance: Compliance.NON_COMPLIANT,
         annotation: fitSentences(required, [otherText, fix]),
-      }));
+      });
     }
     return findings;
   },
