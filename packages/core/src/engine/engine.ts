@@ -93,23 +93,29 @@ function itemsOfType(inventory: Inventory, type: string): ReadonlyMap<string, Li
 }
 
 /**
- * The exemption tag values of the items of one list that carry the tag, by id: built once per list (kept with
- * the list, like the query indexes), so an evaluation costs one lookup in a map that is usually empty instead
- * of a property lookup on its resource's own tags.
+ * What the engine keeps of each list, built once per list (kept with the list, like the query indexes): its ids
+ * in order, and the exemption tag values of the items that carry the tag (usually none), so an evaluation costs
+ * one lookup in a map that is usually empty instead of a property lookup on its resource's own tags.
  */
-const exemptTags = new WeakMap<ReadonlyMap<string, ListItem>, ReadonlyMap<string, string>>();
+interface ListIndex {
+  ids: readonly string[];
+  exemptTags: ReadonlyMap<string, string>;
+}
+
+const listIndexes = new WeakMap<ReadonlyMap<string, ListItem>, ListIndex>();
 const NO_EXEMPT_TAGS: ReadonlyMap<string, string> = new Map();
 
-function exemptTagsOf(items: ReadonlyMap<string, ListItem> | undefined): ReadonlyMap<string, string> {
-  if (!items) return NO_EXEMPT_TAGS;
-  let index = exemptTags.get(items);
+function indexOf(items: ReadonlyMap<string, ListItem>): ListIndex {
+  let index = listIndexes.get(items);
   if (!index) {
+    const ids: string[] = [];
     let found: Map<string, string> | undefined;
     for (const [id, item] of items) {
+      ids.push(id);
       const tag = item.tags[EXEMPT_TAG];
       if (tag !== undefined) (found ??= new Map()).set(id, tag);
     }
-    exemptTags.set(items, (index = found ?? NO_EXEMPT_TAGS));
+    listIndexes.set(items, (index = { ids, exemptTags: found ?? NO_EXEMPT_TAGS }));
   }
   return index;
 }
@@ -155,14 +161,15 @@ function tagged(inventory: Inventory, rule: AnyRule, finding: Finding, tag: stri
  * that reads its resources' list in order yields at most one finding per item, in the list's order: one walk
  * along the list's ids shows it without a set of 100k ids; any other order is deduplicated with a set.
  */
-function firstPerResource(findings: readonly Finding[], items: ReadonlyMap<string, ListItem> | undefined): readonly Finding[] {
-  if (items !== undefined) {
-    const ids = items.keys();
+function firstPerResource(findings: readonly Finding[], ids: readonly string[] | undefined): readonly Finding[] {
+  if (ids !== undefined) {
+    let k = 0;
     let i = 0;
-    walk: for (; i < findings.length; i++) {
+    for (; i < findings.length; i++) {
       const id = (findings[i] as Finding).resourceId;
-      for (let next = ids.next(); next.done !== true; next = ids.next()) if (next.value === id) continue walk;
-      break;
+      while (k < ids.length && ids[k] !== id) k++;
+      if (k === ids.length) break;
+      k++;
     }
     // Every finding matched a later id of the list than the one before: no resource twice.
     if (i === findings.length) return findings;
@@ -227,8 +234,9 @@ export function evaluateInventory(
     try {
       const findings = rule.evaluate({ inventory, params, now });
       const items = itemsOfType(inventory, rule.metadata.resourceType);
-      const exempt = exemptTagsOf(items);
-      for (const f of firstPerResource(findings, items)) {
+      const index = items ? indexOf(items) : undefined;
+      const exempt = index?.exemptTags ?? NO_EXEMPT_TAGS;
+      for (const f of firstPerResource(findings, index?.ids)) {
         const tag = exempt.size > 0 ? exempt.get(f.resourceId) : undefined;
         evaluations.push(tag === undefined ? untagged(inventory, rule, f) : tagged(inventory, rule, f, tag, now, policy));
       }

@@ -47,12 +47,14 @@ export function formatBytes(bytes: number): string {
   };
   let value = bytes / 1000;
   let i = 0;
+  let text = show(value);
   // Move up while the printed value reaches 1000 (999,960 bytes prints as "1.0 MB", not "1000 kB").
-  while (i < units.length - 1 && Number(show(value)) >= 1000) {
+  while (i < units.length - 1 && Number(text) >= 1000) {
     value /= 1000;
     i += 1;
+    text = show(value);
   }
-  return `${show(value)} ${units[i]}`;
+  return `${text} ${units[i]}`;
 }
 
 /**

@@ -47,10 +47,8 @@ export const rule = defineRule({
     const perAz = `${formatUsd(interfaceEndpointMonthlyUsd(inventory.region, 1))}/month per AZ${basis}`;
     const crossAz = `about ${formatUsd(prices.dataTransferInterAzPerGb)}/GB each way`;
 
-    // Per service: its label and offered zones; per VPC and service: the eligible zones and the COMPLIANT
-    // annotation (an endpoint in every eligible zone is described by them alone). Computed once each.
+    // Per service (an account's endpoints use a few dozen): its label and the zones it is offered in.
     const offeredBy = new Map<string, { label: string; offered: ReadonlySet<string> }>();
-    const eligibleBy = new Map<string, Map<string, { zones: readonly string[]; compliant?: string }>>();
 
     for (const endpoint of inventory.vpcEndpoints.values()) {
       if (endpoint.type !== "Interface" || GONE_STATES.has(endpoint.state)) continue;
@@ -87,16 +85,22 @@ export const rule = defineRule({
       if (!byService) offeredBy.set(service.id, (byService = { label: serviceLabel(service.id, inventory.region), offered: new Set(service.availabilityZones) }));
       const { label, offered } = byService;
       const vpcZones = subnetsByZone(inventory, vpcId);
-      let ofVpc = eligibleBy.get(vpcId);
-      if (!ofVpc) eligibleBy.set(vpcId, (ofVpc = new Map()));
-      let eligible = ofVpc.get(service.id);
-      if (!eligible) ofVpc.set(service.id, (eligible = { zones: [...vpcZones.keys()].filter((z) => offered.has(z)) }));
-      const missing = eligible.zones.filter((z) => !zones.includes(z));
+      // Eligible zones in name order (a VPC has one endpoint per service as a rule: nothing to share).
+      const eligible: string[] = [];
+      const missing: string[] = [];
+      for (const z of vpcZones.keys()) {
+        if (!offered.has(z)) continue;
+        eligible.push(z);
+        if (!zones.includes(z)) missing.push(z);
+      }
 
       if (missing.length === 0 && zones.length >= params.minAzs) {
         // Every eligible zone, so the endpoint's zones are the eligible ones (in name order).
-        eligible.compliant ??= `In all ${plural(eligible.zones.length, "AZ")} where ${vpcId} has subnets and ${label} is offered (${listIds(eligible.zones, 6)}).`;
-        findings.push({ resourceId: id, compliance: Compliance.COMPLIANT, annotation: eligible.compliant });
+        findings.push({
+          resourceId: id,
+          compliance: Compliance.COMPLIANT,
+          annotation: `In all ${plural(eligible.length, "AZ")} where ${vpcId} has subnets and ${label} is offered (${listIds(eligible, 6)}).`,
+        });
         continue;
       }
       const inZones = zones.length === 1 ? zones : zones.sort();

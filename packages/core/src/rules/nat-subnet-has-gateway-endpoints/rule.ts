@@ -64,27 +64,30 @@ function judgeNatSubnet(
   table: RouteTable,
   natId: string,
   services: readonly GatewayService[],
-  region: string,
+  serviceNames: readonly string[],
   endpointsInVpc: readonly VpcEndpoint[],
 ): Finding {
   const attached: string[] = [];
   const missing: GatewayService[] = [];
   const unattached: { label: string; id: string }[] = [];
-  for (const service of services) {
-    const serviceName = awsServiceName(region, service);
-    const candidates = endpointsInVpc.filter(
-      (e) => e.type === "Gateway" && e.serviceName === serviceName && e.state === "available",
-    );
-    const onTable = candidates.filter((e) => e.routeTableIds.includes(table.id)).map((e) => e.id);
+  services.forEach((service, s) => {
+    const serviceName = serviceNames[s];
+    const candidates: string[] = [];
+    const onTable: string[] = [];
+    for (const e of endpointsInVpc) {
+      if (e.type !== "Gateway" || e.serviceName !== serviceName || e.state !== "available") continue;
+      candidates.push(e.id);
+      if (e.routeTableIds.includes(table.id)) onTable.push(e.id);
+    }
     if (onTable.length > 0) {
       attached.push(`${GATEWAY_SERVICES[service]} via ${listIds(onTable, 1)}`);
     } else {
       missing.push(service);
       if (candidates.length > 0) {
-        unattached.push({ label: GATEWAY_SERVICES[service], id: listIds(candidates.map((e) => e.id), 1) });
+        unattached.push({ label: GATEWAY_SERVICES[service], id: listIds(candidates, 1) });
       }
     }
-  }
+  });
 
   if (missing.length === 0) {
     return {
@@ -111,45 +114,46 @@ export const rule = defineRule({
   evaluate: ({ inventory, params }) => {
     const findings: Finding[] = [];
     const services = params.services as GatewayService[];
+    const serviceNames = services.map((s) => awsServiceName(inventory.region, s));
+    const na = (subnet: Subnet, annotation: string): void => {
+      findings.push({ resourceId: subnet.id, compliance: Compliance.NOT_APPLICABLE, annotation });
+    };
     for (const subnet of inventory.subnets.values()) {
-      const na = (annotation: string): void => {
-        findings.push({ resourceId: subnet.id, compliance: Compliance.NOT_APPLICABLE, annotation });
-      };
       if (subnet.ownerId !== undefined && subnet.ownerId !== inventory.accountId) {
-        na(`${subnet.id} is shared from account ${subnet.ownerId}; its owner manages its route table.`);
+        na(subnet, `${subnet.id} is shared from account ${subnet.ownerId}; its owner manages its route table.`);
         continue;
       }
       const table = effectiveRouteTable(inventory, subnet);
       if (!table) {
-        na(`No route table found for ${subnet.id}: no explicit association and no main route table of ${subnet.vpcId} in the inventory; not judged.`);
+        na(subnet, `No route table found for ${subnet.id}: no explicit association and no main route table of ${subnet.vpcId} in the inventory; not judged.`);
         continue;
       }
       const route = table.routes.find((r) => r.destinationCidrBlock === DEFAULT_ROUTE);
       if (!route) {
-        na(`Isolated subnet: ${table.id} has no default route (0.0.0.0/0), so no traffic goes through a NAT gateway.`);
+        na(subnet, `Isolated subnet: ${table.id} has no default route (0.0.0.0/0), so no traffic goes through a NAT gateway.`);
         continue;
       }
       const target = describeRouteTarget(route);
       if (route.state === "blackhole") {
-        na(`The default route of ${table.id} to ${target} is a blackhole (target gone): nothing leaves ${subnet.id} that way; fix or remove the route.`);
+        na(subnet, `The default route of ${table.id} to ${target} is a blackhole (target gone): nothing leaves ${subnet.id} that way; fix or remove the route.`);
         continue;
       }
       if (route.gatewayId?.startsWith("igw-")) {
-        na(`Public subnet: the default route of ${table.id} goes to ${target}, not through a NAT gateway.`);
+        na(subnet, `Public subnet: the default route of ${table.id} goes to ${target}, not through a NAT gateway.`);
         continue;
       }
       const natId = route.natGatewayId;
       if (!natId) {
-        na(`The default route of ${table.id} goes to ${target}, not to a NAT gateway in this VPC; not judged.`);
+        na(subnet, `The default route of ${table.id} goes to ${target}, not to a NAT gateway in this VPC; not judged.`);
         continue;
       }
       const nat = inventory.natGateways.get(natId);
       if (nat && DEAD_NAT_STATES.has(nat.state)) {
-        na(`The default route of ${table.id} goes to ${natId}, which is ${nat.state}: ${subnet.id} has no working NAT egress.`);
+        na(subnet, `The default route of ${table.id} goes to ${natId}, which is ${nat.state}: ${subnet.id} has no working NAT egress.`);
         continue;
       }
       findings.push(
-        judgeNatSubnet(subnet, table, natId, services, inventory.region, endpointsOf(inventory, subnet.vpcId)),
+        judgeNatSubnet(subnet, table, natId, services, serviceNames, endpointsOf(inventory, subnet.vpcId)),
       );
     }
     return findings;
