@@ -110,11 +110,12 @@ function indexOf(items: ReadonlyMap<string, ListItem>): ListIndex {
   if (!index) {
     const ids: string[] = [];
     let found: Map<string, string> | undefined;
-    for (const [id, item] of items) {
+    // forEach, not for…of over entries: no [id, item] pair per item.
+    items.forEach((item, id) => {
       ids.push(id);
       const tag = item.tags[EXEMPT_TAG];
       if (tag !== undefined) (found ??= new Map()).set(id, tag);
-    }
+    });
     listIndexes.set(items, (index = { ids, exemptTags: found ?? NO_EXEMPT_TAGS }));
   }
   return index;
