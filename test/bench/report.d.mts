@@ -17,6 +17,7 @@ export declare const TARGETS: {
 };
 
 export declare function scaleRows(results: readonly Record<string, unknown>[]): { rows: Row[]; growth: Record<string, number> | undefined };
+export declare function runtimeScaleRow(result: Record<string, unknown> | undefined, version: string, install: string): Row;
 export declare function callsRows(results: readonly Record<string, unknown>[]): Row[];
 export declare function sizeRows(results: readonly Record<string, unknown>[]): Row[];
 export declare function bundleRows(result: Record<string, unknown>): Row[];

