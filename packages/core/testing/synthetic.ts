@@ -738,8 +738,9 @@ function generate(options: SyntheticOptions): { raw: RawRegion; counts: Syntheti
 /**
  * The region as a parsed API response or snapshot holds it: each string one flat run of characters. The
  * generator joins ids and names from pieces (`${prefix}-0${stem}…`), which V8 keeps as trees of those pieces
- * (cons strings) until something flattens them; no parsed response holds such strings, and hashing or
- * comparing them costs several times more (26,724 subnet ids into a Map: 17–19 ms as generated, 3–4 ms flat,
+ * (cons strings) until something flattens them; parsed responses hold flat strings (the SDK's XML parser at
+ * most an already flattened one: one indirection, not a tree of pieces), and hashing or comparing a tree costs
+ * several times more (26,724 subnet ids into a Map: 17–19 ms as generated, 3–4 ms flat,
  * measured on this machine), so benchmarks and tests would otherwise measure the generator. `structuredClone`
  * copies every string flat (and keeps the `Date`s the SDK returns); list by list, so the peak holds one list
  * twice, not the region.

@@ -138,10 +138,10 @@ export interface S3Bucket {
   tags: Tags;
 }
 
-/** What `organizations:DescribeOrganization` said about the audited account's organization. */
 /**
- * The audited account's organization: `id` when the account is in one and the call was allowed; `unknown`
- * when the call was refused or failed; neither when the account is in no organization.
+ * What `organizations:DescribeOrganization` said about the audited account's organization: `id` when the
+ * account is in one and the call was allowed; `unknown` when the call was refused or failed; neither when the
+ * account is in no organization.
  */
 export interface OrganizationInfo {
   /** The organization id (`o-…`), when the account is in one and the call was allowed. */

@@ -18,6 +18,7 @@ import type {
   VpcPeeringConnection,
   VpnGateway,
 } from "./model";
+import { NO_ITEMS } from "./part";
 
 const indexes = new WeakMap<Inventory, Map<string, ReadonlyMap<string, unknown>>>();
 
@@ -58,13 +59,12 @@ export function groupBy<T>(items: Iterable<T>, keys: (item: T) => Iterable<strin
   return map;
 }
 
-const NONE: readonly never[] = Object.freeze([]);
 const EMPTY_MAP: ReadonlyMap<string, readonly Subnet[]> = new Map<string, readonly Subnet[]>();
 
 // Index builders, defined once (no closure per lookup: rules call the queries once per resource).
 const bySubnetVpc = (inv: Inventory) => groupBy(inv.subnets.values(), (s) => [s.vpcId]);
 const byEndpointVpc = (inv: Inventory) => groupBy(inv.vpcEndpoints.values(), (e) => [e.vpcId]);
-const gatewaysByRouteTable = (inv: Inventory) => groupBy(inv.vpcEndpoints.values(), (e) => (e.type === "Gateway" ? e.routeTableIds : NONE));
+const gatewaysByRouteTable = (inv: Inventory) => groupBy(inv.vpcEndpoints.values(), (e) => (e.type === "Gateway" ? e.routeTableIds : NO_ITEMS));
 const byFlowLogResource = (inv: Inventory) => groupBy(inv.flowLogs.values(), (f) => [f.resourceId]);
 const byVpnVpc = (inv: Inventory) => groupBy(inv.vpnGateways.values(), (g) => g.attachments.map((a) => a.vpcId));
 const byAttachmentVpc = (inv: Inventory) => groupBy(inv.transitGatewayAttachments.values(), (a) => [a.vpcId]);
@@ -86,7 +86,7 @@ const mainRouteTableByVpc = (inv: Inventory) => {
 
 /** The subnets of a VPC. */
 export function subnetsOf(inventory: Inventory, vpcId: string): readonly Subnet[] {
-  return memoIndex(inventory, "subnetsByVpc", bySubnetVpc).get(vpcId) ?? NONE;
+  return memoIndex(inventory, "subnetsByVpc", bySubnetVpc).get(vpcId) ?? NO_ITEMS;
 }
 
 /**
@@ -118,7 +118,7 @@ export function subnetsByZone(inventory: Inventory, vpcId: string): ReadonlyMap<
 
 /** The NAT gateways in a VPC (any state). */
 export function natGatewaysOf(inventory: Inventory, vpcId: string): readonly NatGateway[] {
-  return memoIndex(inventory, "natGatewaysByVpc", byNatGatewayVpc).get(vpcId) ?? NONE;
+  return memoIndex(inventory, "natGatewaysByVpc", byNatGatewayVpc).get(vpcId) ?? NO_ITEMS;
 }
 
 /**
@@ -152,32 +152,32 @@ export function dnsName(name: string): string {
 
 /** Every endpoint (of any type) in a VPC. */
 export function endpointsOf(inventory: Inventory, vpcId: string): readonly VpcEndpoint[] {
-  return memoIndex(inventory, "endpointsByVpc", byEndpointVpc).get(vpcId) ?? NONE;
+  return memoIndex(inventory, "endpointsByVpc", byEndpointVpc).get(vpcId) ?? NO_ITEMS;
 }
 
 /** The gateway endpoints attached to a route table. */
 export function gatewayEndpointsOn(inventory: Inventory, routeTableId: string): readonly VpcEndpoint[] {
-  return memoIndex(inventory, "gatewayEndpointsByRouteTable", gatewaysByRouteTable).get(routeTableId) ?? NONE;
+  return memoIndex(inventory, "gatewayEndpointsByRouteTable", gatewaysByRouteTable).get(routeTableId) ?? NO_ITEMS;
 }
 
 /** The flow logs that record a VPC, subnet or network interface. */
 export function flowLogsOn(inventory: Inventory, resourceId: string): readonly FlowLog[] {
-  return memoIndex(inventory, "flowLogsByResource", byFlowLogResource).get(resourceId) ?? NONE;
+  return memoIndex(inventory, "flowLogsByResource", byFlowLogResource).get(resourceId) ?? NO_ITEMS;
 }
 
 /** The VPN gateways attached to a VPC (any attachment state). */
 export function vpnGatewaysOf(inventory: Inventory, vpcId: string): readonly VpnGateway[] {
-  return memoIndex(inventory, "vpnGatewaysByVpc", byVpnVpc).get(vpcId) ?? NONE;
+  return memoIndex(inventory, "vpnGatewaysByVpc", byVpnVpc).get(vpcId) ?? NO_ITEMS;
 }
 
 /** The transit-gateway attachments of a VPC. */
 export function transitGatewayAttachmentsOf(inventory: Inventory, vpcId: string): readonly TransitGatewayVpcAttachment[] {
-  return memoIndex(inventory, "transitGatewayAttachmentsByVpc", byAttachmentVpc).get(vpcId) ?? NONE;
+  return memoIndex(inventory, "transitGatewayAttachmentsByVpc", byAttachmentVpc).get(vpcId) ?? NO_ITEMS;
 }
 
 /** The peering connections with a VPC on either side. */
 export function peeringConnectionsOf(inventory: Inventory, vpcId: string): readonly VpcPeeringConnection[] {
-  return memoIndex(inventory, "peeringConnectionsByVpc", byPeeringVpc).get(vpcId) ?? NONE;
+  return memoIndex(inventory, "peeringConnectionsByVpc", byPeeringVpc).get(vpcId) ?? NO_ITEMS;
 }
 
 /**
@@ -231,7 +231,7 @@ function covers(inventory: Inventory, metric: string, endpointId: string, start:
 /** The endpoint's datapoints of a metric when its window covers `[start, end)`; undefined otherwise. */
 function covered(inventory: Inventory, metric: string, endpointId: string, start: Date, end: Date): readonly Datapoint[] | undefined {
   if (!covers(inventory, metric, endpointId, start, end)) return undefined;
-  return inventory.endpointMetrics.datapoints.get(metric)?.get(endpointId) ?? NONE;
+  return inventory.endpointMetrics.datapoints.get(metric)?.get(endpointId) ?? NO_ITEMS;
 }
 
 /**
